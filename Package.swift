@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "briefingd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "briefingd", targets: ["briefingd"]),
+        .library(name: "BriefingCore", targets: ["BriefingCore"]),
+        .library(name: "BriefingIngest", targets: ["BriefingIngest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+    ],
+    targets: [
+        // System libraries, each found through pkg-config and named by its Debian package.
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CUchardet", pkgConfig: "uchardet",
+            providers: [.apt(["libuchardet-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        // curl_easy_setopt/getinfo are variadic C functions, which Swift cannot call: typed wrappers.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+
+        // Pure core: bytes in, snapshot document out. No file, network or clock access.
+        .target(
+            name: "BriefingCore",
+            dependencies: [
+                "CUchardet", "CLibXML2", "CCrypto",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            resources: [.copy("Lexicon")]),
+        // Everything around the core that touches the world: config, inbox, HTTP, state, writer, logs.
+        .target(
+            name: "BriefingIngest",
+            dependencies: [
+                "BriefingCore", "CCurlShim", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .executableTarget(
+            name: "briefingd",
+            dependencies: [
+                "BriefingCore", "BriefingIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(
+            name: "BriefingCoreTests", dependencies: ["BriefingCore"],
+            resources: [.copy("Transcripts")]),
+        .testTarget(name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

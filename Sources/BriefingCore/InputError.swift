@@ -1,0 +1,48 @@
+/// Why an input cannot become a snapshot. Each case says what is wrong and what to do about it;
+/// `code` is the stable short name written as `error` in `NAME.error.json`.
+public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
+    case empty
+    case bomOnly(encoding: String)
+    case tooLarge(bytes: Int, limit: Int)
+    case unsupportedEncoding(String)
+    case undecodable(reason: String)
+    case tooManyReplacements(count: Int, characters: Int, encoding: String)
+    case invalidDocx(reason: String)
+    case noText(format: InputInfo.Format)
+
+    public var code: String {
+        switch self {
+        case .empty: "empty_input"
+        case .bomOnly: "bom_only"
+        case .tooLarge: "too_large"
+        case .unsupportedEncoding: "unsupported_encoding"
+        case .undecodable: "undecodable"
+        case .tooManyReplacements: "too_many_replacement_characters"
+        case .invalidDocx: "invalid_docx"
+        case .noText: "no_text"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .empty:
+            "the input is empty (0 bytes); drop the file again once it has been written completely"
+        case .bomOnly(let encoding):
+            "the input holds only a \(encoding) byte-order mark and no text; re-export the document"
+        case .tooLarge(let bytes, let limit):
+            "the input is \(bytes) bytes, over the limit of \(limit) bytes (inbox.max_bytes); "
+                + "raise the limit or split the file"
+        case .unsupportedEncoding(let name):
+            "the text encoding \(name) is not supported; re-save the file as UTF-8"
+        case .undecodable(let reason):
+            "the bytes are not text in any supported encoding (\(reason)); re-save the file as UTF-8"
+        case .tooManyReplacements(let count, let characters, let encoding):
+            "\(count) of \(characters) characters could not be decoded as \(encoding); "
+                + "the file is damaged or in another encoding: re-save it as UTF-8"
+        case .invalidDocx(let reason):
+            "the file looks like a Word .docx but cannot be read (\(reason)); open and re-save it in Word"
+        case .noText(let format):
+            "no briefing text was found in the \(format.rawValue) input; check that the file is the transcript"
+        }
+    }
+}

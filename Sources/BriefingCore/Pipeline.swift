@@ -1,0 +1,52 @@
+// Bytes in, snapshot out: the whole pure core behind one call. No file, network or clock access;
+// the caller passes the ingestion time and where the bytes came from.
+
+/// Limits the pipeline enforces on every input.
+public struct PipelineOptions: Sendable, Equatable {
+    /// Largest share of U+FFFD replacement characters tolerated in the decoded text.
+    public var maxReplacementRatio: Double
+
+    public init(maxReplacementRatio: Double = 0.01) {
+        self.maxReplacementRatio = maxReplacementRatio
+    }
+}
+
+/// The pure processing pipeline: decode → normalize → extract → snapshot.
+public enum BriefingPipeline {
+    /// Turns the bytes of one input into its snapshot document.
+    ///
+    /// - Parameters:
+    ///   - bytes: the raw input, as read from a file or an HTTP body.
+    ///   - hints: file name and declared charset, used by format and encoding detection.
+    ///   - source: where the input came from, copied into the snapshot.
+    ///   - ingestedAt: the ingestion time, which also bounds date resolution (no period ends after it).
+    /// - Throws: ``InputError`` when the input cannot become a snapshot; its `code` and `detail` go
+    ///   into the `failed/` error file.
+    public static func process(
+        _ bytes: [UInt8], hints: DecodeHints = DecodeHints(), source: Source, ingestedAt: Timestamp,
+        options: PipelineOptions = PipelineOptions()
+    ) throws(InputError) -> Snapshot {
+        let decoded = try InputDecoder.decode(bytes, hints: hints)
+        let scalarCount = decoded.text.unicodeScalars.count
+        if decoded.replacementCharacters > 0,
+            Double(decoded.replacementCharacters) > options.maxReplacementRatio * Double(max(scalarCount, 1))
+        {
+            throw .tooManyReplacements(count: decoded.replacementCharacters, characters: scalarCount,
+                encoding: decoded.encoding)
+        }
+        let normalized = TextNormalizer.normalize(decoded.text, format: decoded.format)
+        guard normalized.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw .noText(format: decoded.format)
+        }
+        let context = ExtractionContext(titleHint: decoded.titleHint, ingestionDate: ingestedAt.civilDate)
+        let briefing = BriefingExtractor.extract(normalized.text, context: context)
+        let input = InputInfo(
+            format: decoded.format, bytes: bytes.count, sha256: SHA256Digest.hex(of: bytes),
+            encoding: decoded.encoding, encodingConfidence: decoded.confidence, bom: decoded.bom,
+            replacementCharacters: decoded.replacementCharacters)
+        return Snapshot(
+            id: SHA256Digest.hex(of: Array(normalized.text.utf8)), ingestedAt: ingestedAt.rfc3339,
+            source: source, input: input, normalization: Normalization(actions: normalized.actions),
+            briefing: briefing, text: normalized.text)
+    }
+}
