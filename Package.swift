@@ -43,8 +43,7 @@ let package = Package(
             dependencies: [
                 "CUchardet", "CLibXML2", "CCrypto",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ],
-            resources: [.copy("Lexicon")]),
+            ]),
         // Everything around the core that touches the world: config, inbox, HTTP, state, writer, logs.
         .target(
             name: "BriefingIngest",
