@@ -1,3 +1,5 @@
+import Foundation
+
 // Decoded text → the canonical text every span points into. Each repair is counted.
 
 /// Normalized text and the repairs made to reach it.
