@@ -36,6 +36,8 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]),
         // curl_easy_setopt/getinfo are variadic C functions, which Swift cannot call: typed wrappers.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // inotify, signalfd, eventfd, syncfs and renameat2, which the Glibc module leaves out.
+        .target(name: "CLinuxShim"),
 
         // Pure core: bytes in, snapshot document out. No file, network or clock access.
         .target(
@@ -43,12 +45,13 @@ let package = Package(
             dependencies: [
                 "CUchardet", "CLibXML2", "CCrypto",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]),
+            ],
+            exclude: ["Lexicon/README.md"]),
         // Everything around the core that touches the world: config, inbox, HTTP, state, writer, logs.
         .target(
             name: "BriefingIngest",
             dependencies: [
-                "BriefingCore", "CCurlShim", "CSQLite",
+                "BriefingCore", "CCurlShim", "CLinuxShim", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

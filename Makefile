@@ -1,0 +1,34 @@
+# Two entry points for a fresh Debian 12 machine with Swift (see README.md):
+#   make run   installs the system packages, builds, and runs the daemon on Config/briefingd.yaml
+#   make test  installs the system packages and runs the whole test suite
+SHELL := /bin/bash
+APT_PACKAGES := libcurl4-openssl-dev libuchardet-dev libxml2-dev libsqlite3-dev libssl-dev python3 systemd
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build run test bench format clean
+
+deps:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+build: deps
+	swift build -c release
+
+run: build
+	mkdir -p var
+	.build/release/briefingd run --config Config/briefingd.yaml
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+bench: deps
+	swift build -c release
+	.build/release/briefingd-bench
+
+format:
+	swift format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build var
