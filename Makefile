@@ -11,6 +11,9 @@ deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
 	fi
+	@# The tests validate every snapshot with the reference JSON Schema validator.
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema \
+		|| $(SUDO) apt-get install -y --no-install-recommends python3-jsonschema
 
 build: deps
 	swift build -c release

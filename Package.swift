@@ -46,7 +46,7 @@ let package = Package(
                 "CUchardet", "CLibXML2", "CCrypto",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            exclude: ["Lexicon/README.md"]),
+            exclude: ["Lexicon/README.md", "Model/snapshot.schema.json"]),
         // Everything around the core that touches the world: config, inbox, HTTP, state, writer, logs.
         .target(
             name: "BriefingIngest",
@@ -65,11 +65,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Shared by the test targets: temp folders, the shared fixture, the daemon as a child process.
+        .target(name: "TestSupport", dependencies: ["BriefingCore"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "BriefingCoreTests", dependencies: ["BriefingCore"],
+            name: "BriefingCoreTests", dependencies: ["BriefingCore", "TestSupport"],
             resources: [.copy("Transcripts")]),
-        .testTarget(name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore"]),
+        .testTarget(name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
