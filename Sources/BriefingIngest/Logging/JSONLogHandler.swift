@@ -128,6 +128,8 @@ func appendJSONString(_ s: String, to out: inout String) {
 public struct LogSink: Sendable {
     let fd: Int32
     public static let standardError = LogSink(fd: 2)
+    /// Lines to an open file descriptor (tests, or a log file given by the service manager).
+    public init(fd: Int32) { self.fd = fd }
 
     func write(_ line: String) {
         var line = line
