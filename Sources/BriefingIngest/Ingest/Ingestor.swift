@@ -222,9 +222,7 @@ public final class Ingestor: Sendable {
             case .failed(let code, let detail):
                 meta["error"] = "\(code)"
                 meta["detail"] = "\(detail)"
-                if case .file(let f) = w.item {
-                    meta["moved_to"] = "\(fail(f, code: code, detail: detail, at: w.ingestedAt, touched: &touched))"
-                }
+                meta["moved_to"] = "\(fail(w.item, code: code, detail: detail, at: w.ingestedAt, touched: &touched))"
                 try? state.recordFailure(
                     source: sourceName, name: w.item.displayName, error: code, detail: detail, at: w.ingestedAt.rfc3339)
                 metrics.failed(source: sourceName)
@@ -254,20 +252,34 @@ public final class Ingestor: Sendable {
         }
     }
 
-    private func fail(_ file: InboxFile, code: String, detail: String, at time: Timestamp, touched: inout Set<String>)
+    /// Puts a failed input into `failed/` with `NAME.error.json` beside it: an inbox file is moved
+    /// there; a fetched body, which exists nowhere else, is written there so nothing is lost.
+    private func fail(_ item: IngestItem, code: String, detail: String, at time: Timestamp, touched: inout Set<String>)
         -> String
     {
+        var fields = [("error", code), ("detail", detail), ("at", time.rfc3339)]
         do {
-            let target = try FileSystem.moveWithoutOverwriting(
-                file.path, toDirectory: config.inbox.failed, name: file.name)
-            var json = "{\"error\":"
-            appendJSONString(code, to: &json)
-            json += ",\"detail\":"
-            appendJSONString(detail, to: &json)
-            json += ",\"at\":"
-            appendJSONString(time.rfc3339, to: &json)
-            json += ",\"file\":"
-            appendJSONString(file.name, to: &json)
+            let target: String
+            switch item {
+            case .file(let file):
+                fields.append(("file", file.name))
+                target = try FileSystem.moveWithoutOverwriting(
+                    file.path, toDirectory: config.inbox.failed, name: file.name)
+                touched.insert(config.inbox.path)
+            case .fetched(let doc):
+                fields.append(("url", doc.url))
+                let ext = doc.hints.contentType?.contains("html") == true ? ".html" : ".body"
+                let temp = config.inbox.failed + "/" + SnapshotStore.tempPrefix + doc.sourceName
+                unlink(temp)
+                try FileSystem.writeNewFile(temp, doc.body, sync: true)
+                target = try FileSystem.moveWithoutOverwriting(
+                    temp, toDirectory: config.inbox.failed, name: "\(doc.sourceName)-\(time.compact)\(ext)")
+            }
+            var json = "{"
+            for (i, (key, value)) in fields.enumerated() {
+                json += i == 0 ? "\"\(key)\":" : ",\"\(key)\":"
+                appendJSONString(value, to: &json)
+            }
             json += "}\n"
             let errorPath = target + ".error.json"
             let temp = config.inbox.failed + "/" + SnapshotStore.tempPrefix + (errorPath as NSString).lastPathComponent
@@ -275,10 +287,9 @@ public final class Ingestor: Sendable {
             try FileSystem.writeNewFile(temp, Array(json.utf8), sync: true)
             guard rename(temp, errorPath) == 0 else { throw FileSystemError("rename", temp) }
             touched.insert(config.inbox.failed)
-            touched.insert(config.inbox.path)
             return target
         } catch {
-            logger.error("move_to_failed_failed", metadata: ["file": "\(file.name)", "error": "\(error)"])
+            logger.error("move_to_failed_failed", metadata: ["input": "\(item.displayName)", "error": "\(error)"])
             return ""
         }
     }
