@@ -1,4 +1,6 @@
 // Normalized text → the `briefing` object: speakers, turns, exchanges, points and facts.
+// The text is turned into an array of scalars once; every scanner walks it by hand (no Regex),
+// and every span is a pair of indices into that array.
 
 /// What the extractor knows besides the text.
 public struct ExtractionContext: Sendable, Equatable {
@@ -13,9 +15,21 @@ public struct ExtractionContext: Sendable, Equatable {
     }
 }
 
+/// Finds the structure (speakers, turns, exchanges, points) and the facts (figures, changes,
+/// periods, named things) of a briefing transcript.
 public enum BriefingExtractor {
+    /// Extracts the `briefing` object from normalized text.
+    ///
+    /// - Parameters:
+    ///   - text: the normalized text; every span in the result counts Unicode scalars of it.
+    ///   - context: the title carried by the input format, and the date of ingestion.
+    /// - Returns: the briefing; fields the text does not state are nil or empty.
     public static func extract(_ text: String, context: ExtractionContext) -> Briefing {
-        let firstLine = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init)
-        return Briefing(title: context.titleHint ?? firstLine, referenceYear: context.ingestionDate.year)
+        let t = ScalarText(text)
+        let layout = TurnBuilder.build(t)
+        return Briefing(
+            title: context.titleHint ?? Title.find(t, frontMatter: layout.frontMatter),
+            referenceYear: context.ingestionDate.year, speakers: layout.speakers, turns: layout.turns,
+            exchanges: layout.exchanges)
     }
 }
