@@ -63,7 +63,7 @@ import Testing
         let daemon = try DaemonProcess()
         try daemon.start()
         try daemon.drop(try Paths.fixtureBytes(), as: "same.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 1 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 1 })
         #expect(daemon.stop() == 0)
         var written = try daemon.snapshot(try #require(daemon.snapshotFiles().first))
 
@@ -195,7 +195,8 @@ import Testing
             try (fixture + "\n补充说明第\(i)条。").write(toFile: daemon.inbox + "/b\(i).txt", atomically: true, encoding: .utf8)
         }
         try daemon.start()
-        #expect(waitUntil { daemon.snapshotFiles().count == 20 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 20 })
+        #expect(daemon.snapshotFiles().count == 20)
         #expect(daemon.manifest().count == 20)
         let stopStarted = Date()
         #expect(daemon.stop(signal: SIGTERM) == 0)
