@@ -46,7 +46,7 @@ let package = Package(
                 "CUchardet", "CLibXML2", "CCrypto",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            exclude: ["Lexicon/README.md", "Model/snapshot.schema.json"]),
+            exclude: ["Model/snapshot.schema.json"]),
         // Everything around the core that touches the world: config, inbox, HTTP, state, writer, logs.
         .target(
             name: "BriefingIngest",

@@ -63,7 +63,7 @@ import Testing
         let daemon = try DaemonProcess()
         try daemon.start()
         try daemon.drop(try Paths.fixtureBytes(), as: "same.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 1 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 1 })
         #expect(daemon.stop() == 0)
         var written = try daemon.snapshot(try #require(daemon.snapshotFiles().first))
 
@@ -85,11 +85,9 @@ import Testing
         try daemon.start()
         let fixture = try Paths.fixtureBytes()
         // One writer, several writes with pauses far longer than the settle time, then close.
-        let handle = try #require(FileHandle(forWritingAtPath: { () -> String in
-            let p = daemon.inbox + "/slow.txt"
-            FileManager.default.createFile(atPath: p, contents: nil)
-            return p
-        }()))
+        let path = daemon.inbox + "/slow.txt"
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
         let chunk = fixture.count / 4 + 1
         for start in stride(from: 0, to: fixture.count, by: chunk) {
             handle.write(Data(fixture[start..<min(start + chunk, fixture.count)]))
@@ -109,7 +107,7 @@ import Testing
         try daemon.start()
         let fixture = try Paths.fixtureBytes()
         try daemon.drop(fixture, as: "a.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 1 })
+        #expect(waitUntil { filesUnder(daemon.archive).count == 1 })
         // Same name and same content: archived beside the first under a suffixed name.
         try daemon.drop(fixture, as: "a.txt")
         #expect(waitUntil { daemon.events("duplicate").count == 1 })
@@ -197,7 +195,8 @@ import Testing
             try (fixture + "\n补充说明第\(i)条。").write(toFile: daemon.inbox + "/b\(i).txt", atomically: true, encoding: .utf8)
         }
         try daemon.start()
-        #expect(waitUntil { daemon.snapshotFiles().count == 20 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 20 })
+        #expect(daemon.snapshotFiles().count == 20)
         #expect(daemon.manifest().count == 20)
         let stopStarted = Date()
         #expect(daemon.stop(signal: SIGTERM) == 0)

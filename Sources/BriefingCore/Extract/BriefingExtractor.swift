@@ -1,4 +1,6 @@
 // Normalized text → the `briefing` object: speakers, turns, exchanges, points and facts.
+// The text is turned into an array of scalars once; every scanner walks it by hand (no Regex),
+// and every span is a pair of indices into that array.
 
 /// What the extractor knows besides the text.
 public struct ExtractionContext: Sendable, Equatable {
@@ -13,9 +15,137 @@ public struct ExtractionContext: Sendable, Equatable {
     }
 }
 
+/// Finds the structure (speakers, turns, exchanges, points) and the facts (figures, changes,
+/// periods, named things) of a briefing transcript.
 public enum BriefingExtractor {
+    /// Extracts the `briefing` object from normalized text.
+    ///
+    /// - Parameters:
+    ///   - text: the normalized text; every span in the result counts Unicode scalars of it.
+    ///   - context: the title carried by the input format, and the date of ingestion.
+    /// - Returns: the briefing; what the text does not state is nil or empty.
     public static func extract(_ text: String, context: ExtractionContext) -> Briefing {
-        let firstLine = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init)
-        return Briefing(title: context.titleHint ?? firstLine, referenceYear: context.ingestionDate.year)
+        let t = ScalarText(text)
+        let layout = TurnBuilder.build(t)
+        var b = Briefing(
+            title: context.titleHint ?? Title.find(t, frontMatter: layout.frontMatter),
+            speakers: layout.speakers,
+            turns: layout.turns, exchanges: layout.exchanges)
+        let turnOf = TurnLocator(layout.turns)
+
+        // Quotes first: they are names, and what they hold is neither a figure nor a period.
+        let named = NamedItems.scan(t)
+        b.named = named.named.map {
+            Named(
+                kind: $0.kind, turn: turnOf[$0.range.lowerBound], text: t.string($0.range),
+                span: span($0.range))
+        }
+
+        let rawPeriods = Periods.scan(t, excluded: named.excluded)
+        let briefingDate = statedDate(
+            rawPeriods, frontMatter: layout.frontMatter, ingestion: context.ingestionDate)
+        b.date = briefingDate?.iso
+        let year = Periods.referenceYear(
+            rawPeriods, briefingDate: briefingDate, ingestion: context.ingestionDate)
+        b.referenceYear = year
+        let periods = Periods.resolve(
+            rawPeriods, referenceYear: year, briefingDate: briefingDate, ingestion: context.ingestionDate)
+        b.periods = periods.map {
+            Period(
+                turn: turnOf[$0.range.lowerBound], text: t.string($0.range), start: $0.start?.iso,
+                end: $0.end?.iso, span: span($0.range))
+        }
+
+        let excluded = merge(named.excluded, rawPeriods.map(\.range))
+        var figures = Figures.scan(t, excluded: excluded)
+        let changes = Changes.scan(t, figures: figures)
+        let inChange = Set(changes.map(\.figureIndex))
+        for (change, k) in changes {
+            // The qualified figure: the last one before the change in its sentence, outside changes.
+            var target: Int? = nil
+            var j = k - 1
+            while j >= 0, target == nil {
+                let f = figures[j]
+                if f.range.upperBound <= change.range.lowerBound, !inChange.contains(j) {
+                    if !crossesSentence(t, f.range.upperBound..<change.range.lowerBound) { target = j }
+                    break
+                }
+                j -= 1
+            }
+            if let target { figures[k].subject = figures[target].subject }
+            let f = figures[k]
+            let isPercent = f.unit == "%"
+            b.changes.append(
+                Change(
+                    turn: turnOf[change.range.lowerBound], text: t.string(change.range),
+                    direction: change.direction,
+                    basis: change.basis, percent: isPercent ? f.value.double : nil,
+                    amount: isPercent ? nil : f.value.double,
+                    unit: isPercent ? nil : f.unit, figure: target, span: span(change.range)))
+        }
+        b.figures = figures.map {
+            Figure(
+                turn: turnOf[$0.range.lowerBound], text: t.string($0.range), value: $0.value.double,
+                unit: $0.unit,
+                approx: $0.approx, subject: $0.subject, span: span($0.range))
+        }
+
+        for turn in layout.turns {
+            for p in Points.scan(t, in: turn.span[0]..<turn.span[1]) {
+                b.points.append(
+                    Point(
+                        turn: turn.index, marker: t.string(p.marker), level: p.level, text: t.string(p.text),
+                        span: span(p.text)))
+            }
+        }
+        return b
+    }
+
+    @inline(__always) static func span(_ r: Range<Int>) -> Span { [r.lowerBound, r.upperBound] }
+
+    static func crossesSentence(_ t: ScalarText, _ r: Range<Int>) -> Bool {
+        r.contains { Scalars.endsSentence(t[$0]) }
+    }
+
+    /// The first full date (year, month and day) before the first turn: when the briefing was held.
+    static func statedDate(_ raw: [RawPeriod], frontMatter: [Range<Int>], ingestion: CivilDate) -> CivilDate?
+    {
+        guard let last = frontMatter.last else { return nil }
+        for p in raw where p.range.lowerBound < last.upperBound {
+            if case .range(let a, let b) = p.shape, a == b, case .explicit(let y) = a.year, let m = a.month,
+                let d = a.day
+            {
+                let date = CivilDate(year: y, month: m, day: d)
+                if date.isValid, date <= ingestion { return date }
+            }
+        }
+        return nil
+    }
+
+    /// Sorted union of two sorted lists of ranges.
+    static func merge(_ a: [Range<Int>], _ b: [Range<Int>]) -> [Range<Int>] {
+        (a + b).sorted { $0.lowerBound < $1.lowerBound }
+    }
+}
+
+/// Which turn a text position belongs to (binary search over the turns' spans).
+struct TurnLocator {
+    let starts: [Int]
+    let ends: [Int]
+
+    init(_ turns: [Turn]) {
+        starts = turns.map { $0.span[0] }
+        ends = turns.map { $0.span[1] }
+    }
+
+    subscript(position: Int) -> Int? {
+        var lo = 0
+        var hi = starts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if starts[mid] <= position { lo = mid + 1 } else { hi = mid }
+        }
+        let k = lo - 1
+        return k >= 0 && position < ends[k] ? k : nil
     }
 }

@@ -120,7 +120,9 @@ public final class Daemon {
                         if case .deferred = outcome {
                             tracker.retry(f.name, after: deferral?.delay ?? 1000, now: monotonicMilliseconds())
                         } else {
+                            // Still there (replaced meanwhile, or its move failed): look at it again.
                             tracker.finished(f.name)
+                            tracker.completed(f.name, now: monotonicMilliseconds())
                         }
                     }
                 }

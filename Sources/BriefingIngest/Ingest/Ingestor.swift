@@ -92,6 +92,9 @@ public final class Ingestor: Sendable {
         var started: Int64
         var ingestedAt: Timestamp
         var result: Result<Snapshot, IngestFailure>?
+        /// The inbox file that was read, so that a file replaced under the same name meanwhile is
+        /// left for the next pass rather than moved unprocessed.
+        var identity: FileSystem.Identity?
     }
 
     private enum IngestFailure: Error {
@@ -105,13 +108,13 @@ public final class Ingestor: Sendable {
         var work = items.map { Work(item: $0, started: monotonicMilliseconds(), ingestedAt: .now(), result: nil) }
 
         // Decode, normalize and extract in parallel: it is pure CPU work.
-        let results = UnsafeResults<Result<Snapshot, IngestFailure>>(count: work.count)
+        let results = UnsafeResults<(Result<Snapshot, IngestFailure>, FileSystem.Identity?)>(count: work.count)
         let options = PipelineOptions(maxReplacementRatio: config.maxReplacementRatio)
         let snapshotWork = work
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
             results.set(i, Self.process(snapshotWork[i], options: options, maxBytes: config.inbox.maxBytes))
         }
-        for i in work.indices { work[i].result = results.get(i) }
+        for i in work.indices { (work[i].result, work[i].identity) = results.get(i) }
 
         var outcomes = [IngestOutcome?](repeating: nil, count: work.count)
         var pending: [SnapshotStore.Pending] = []
@@ -195,6 +198,13 @@ public final class Ingestor: Sendable {
         var touched = Set<String>()
         for (w, outcome) in zip(work, outcomes) {
             let elapsed = monotonicMilliseconds() - w.started
+            // A file replaced under the same name while in hand is not this outcome's: leave it for
+            // the next pass instead of moving it unprocessed.
+            var movable = true
+            if case .file(let f) = w.item, w.identity != nil, FileSystem.identity(f.path) != w.identity {
+                logger.notice("replaced_while_processing", metadata: ["file": "\(f.name)"])
+                movable = false
+            }
             var meta: Logger.Metadata = ["duration_ms": "\(elapsed)"]
             switch w.item {
             case .file(let f): meta["file"] = "\(f.name)"
@@ -207,13 +217,17 @@ public final class Ingestor: Sendable {
             case .written(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, at: w.ingestedAt, touched: &touched))" }
+                if case .file(let f) = w.item, movable {
+                    meta["archived"] = "\(archive(f, at: w.ingestedAt, touched: &touched))"
+                }
                 metrics.snapshotWritten(source: sourceName, milliseconds: elapsed)
                 logger.info("snapshot_written", metadata: meta)
             case .duplicate(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, at: w.ingestedAt, touched: &touched))" }
+                if case .file(let f) = w.item, movable {
+                    meta["archived"] = "\(archive(f, at: w.ingestedAt, touched: &touched))"
+                }
                 metrics.duplicate(source: sourceName)
                 logger.info("duplicate", metadata: meta)
             case .unchanged(let id):
@@ -222,7 +236,9 @@ public final class Ingestor: Sendable {
             case .failed(let code, let detail):
                 meta["error"] = "\(code)"
                 meta["detail"] = "\(detail)"
-                meta["moved_to"] = "\(fail(w.item, code: code, detail: detail, at: w.ingestedAt, touched: &touched))"
+                if movable {
+                    meta["moved_to"] = "\(fail(w.item, code: code, detail: detail, at: w.ingestedAt, touched: &touched))"
+                }
                 try? state.recordFailure(
                     source: sourceName, name: w.item.displayName, error: code, detail: detail, at: w.ingestedAt.rfc3339)
                 metrics.failed(source: sourceName)
@@ -294,42 +310,52 @@ public final class Ingestor: Sendable {
         }
     }
 
-    private static func process(_ work: Work, options: PipelineOptions, maxBytes: Int) -> Result<
-        Snapshot, IngestFailure
-    > {
+    private static func process(_ work: Work, options: PipelineOptions, maxBytes: Int) -> (
+        Result<Snapshot, IngestFailure>, FileSystem.Identity?
+    ) {
         let bytes: [UInt8]
+        let identity: FileSystem.Identity?
         let hints: DecodeHints
         let source: Source
         switch work.item {
         case .file(let file):
-            do {
-                bytes = try FileSystem.readRegularFile(file.path, limit: maxBytes)
+            do throws(FileSystem.ReadError) {
+                (bytes, identity) = try FileSystem.readRegularFileWithIdentity(file.path, limit: maxBytes)
             } catch {
-                switch error {
-                case .symlink:
-                    return .failure(.input(code: "symlink", detail: "the input is a symbolic link, which is never followed; copy the file itself into the inbox"))
-                case .notRegular(let type):
-                    return .failure(.input(code: "not_regular_file", detail: "the input is a \(type), not a regular file; drop files only"))
-                case .tooLarge(let size):
-                    let e = InputError.tooLarge(bytes: size, limit: maxBytes)
-                    return .failure(.input(code: e.code, detail: e.description))
-                case .io(let e):
-                    if e.code == ENOENT { return .failure(.vanished) }
-                    return .failure(.input(code: "unreadable", detail: "\(e); check the file's permissions"))
-                }
+                return (.failure(readFailure(error, maxBytes: maxBytes)), FileSystem.identity(file.path))
             }
             hints = DecodeHints(fileName: file.name)
             source = Source(kind: .inbox, name: "inbox", path: file.path)
         case .fetched(let doc):
-            bytes = doc.body
+            (bytes, identity) = (doc.body, nil)
             hints = doc.hints
             source = Source(kind: .url, name: doc.sourceName, url: doc.url, http: doc.http)
         }
         do {
-            return .success(
-                try BriefingPipeline.process(bytes, hints: hints, source: source, ingestedAt: work.ingestedAt, options: options))
+            let snapshot = try BriefingPipeline.process(
+                bytes, hints: hints, source: source, ingestedAt: work.ingestedAt, options: options)
+            return (.success(snapshot), identity)
         } catch {
-            return .failure(.input(code: error.code, detail: error.description))
+            return (.failure(.input(code: error.code, detail: error.description)), identity)
+        }
+    }
+
+    private static func readFailure(_ error: FileSystem.ReadError, maxBytes: Int) -> IngestFailure {
+        switch error {
+        case .symlink:
+            .input(
+                code: "symlink",
+                detail: "the input is a symbolic link, which is never followed; copy the file itself into the inbox")
+        case .notRegular(let type):
+            .input(code: "not_regular_file", detail: "the input is a \(type), not a regular file; drop files only")
+        case .tooLarge(let size):
+            .input(
+                code: InputError.tooLarge(bytes: size, limit: maxBytes).code,
+                detail: InputError.tooLarge(bytes: size, limit: maxBytes).description)
+        case .io(let e) where e.code == ENOENT:
+            .vanished
+        case .io(let e):
+            .input(code: "unreadable", detail: "\(e); check the file's permissions")
         }
     }
 }

@@ -119,8 +119,28 @@ public enum FileSystem {
         guard unlink(from) == 0 else { throw FileSystemError("unlink", from) }
     }
 
+    /// Which file a path named when it was read, to notice a file replaced under the same name.
+    public struct Identity: Equatable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// The identity of what `path` names now (without following a symlink), or nil if nothing.
+    public static func identity(_ path: String) -> Identity? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        return Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+    }
+
     /// Reads a whole regular file without following symlinks.
     public static func readRegularFile(_ path: String, limit: Int) throws(ReadError) -> [UInt8] {
+        try readRegularFileWithIdentity(path, limit: limit).bytes
+    }
+
+    /// Reads a whole regular file without following symlinks, and says which file it was.
+    public static func readRegularFileWithIdentity(_ path: String, limit: Int) throws(ReadError) -> (
+        bytes: [UInt8], identity: Identity
+    ) {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ELOOP { throw .symlink }
@@ -130,6 +150,7 @@ public enum FileSystem {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .io(FileSystemError("fstat", path)) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw .notRegular(fileType(st.st_mode)) }
+        let identity = Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         let size = Int(st.st_size)
         guard size <= limit else { throw .tooLarge(size) }
         var bytes = [UInt8](repeating: 0, count: size)
@@ -143,7 +164,7 @@ public enum FileSystem {
             if n == 0 { break }  // shrank while reading: take what is there; the settle check guards this
             offset += n
         }
-        return offset == size ? bytes : Array(bytes[..<offset])
+        return (offset == size ? bytes : Array(bytes[..<offset]), identity)
     }
 
     public enum ReadError: Error {

@@ -1,0 +1,70 @@
+// Changes against a basis (`同比下降19.27％`, `比上年同期减少626起`, `增加24.5万起`), each linked to
+// the figure it qualifies: the last figure before it in the same sentence that is not itself
+// part of a change.
+
+enum Changes {
+    private static func word(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
+
+    /// Basis words, longest first.
+    static let bases: [([Unicode.Scalar], Change.Basis)] = [
+        ("与上年同期相比", Change.Basis.yearOnYear), ("與上年同期相比", .yearOnYear), ("与去年同期相比", .yearOnYear),
+        ("比上年同期", .yearOnYear), ("较上年同期", .yearOnYear), ("較上年同期", .yearOnYear), ("比去年同期", .yearOnYear),
+        ("较去年同期", .yearOnYear), ("較去年同期", .yearOnYear), ("比上年", .yearOnYear), ("较上年", .yearOnYear),
+        ("比去年", .yearOnYear), ("较去年", .yearOnYear), ("較去年", .yearOnYear), ("按年", .yearOnYear),
+        ("同比", .yearOnYear), ("环比", .periodOnPeriod), ("環比", .periodOnPeriod), ("比上月", .periodOnPeriod),
+        ("较上月", .periodOnPeriod), ("比上季度", .periodOnPeriod), ("按月", .periodOnPeriod),
+    ].map { (word($0.0), $0.1) }
+
+    static let directions: [([Unicode.Scalar], Change.Direction)] = [
+        ("下降", Change.Direction.down), ("减少", .down), ("減少", .down), ("降低", .down), ("回落", .down),
+        ("下滑", .down), ("下跌", .down), ("增长", .up), ("增長", .up), ("增加", .up), ("上升", .up), ("上涨", .up),
+        ("上漲", .up), ("提高", .up), ("提升", .up), ("持平", .flat), ("增", .up), ("降", .down), ("减", .down),
+        ("減", .down), ("升", .up),
+    ].map { (word($0.0), $0.1) }
+
+    static func scan(_ t: ScalarText, figures: [RawFigure]) -> [(change: RawChange, figureIndex: Int)] {
+        var out: [(RawChange, Int)] = []
+        for (k, f) in figures.enumerated() {
+            // The direction word right before the figure (`减少626起`), then an optional basis.
+            var s = f.range.lowerBound
+            if t.at(s - 1) == "了" { s -= 1 }
+            guard let dir = directions.first(where: { t.matches($0.0, endingAt: s) }) else { continue }
+            s -= dir.0.count
+            // Single characters (`增`, `降`) only right after a basis: `同比增21%`.
+            var basis: Change.Basis? = nil
+            if let b = bases.first(where: { t.matches($0.0, endingAt: s) }) {
+                basis = b.1
+                s -= b.0.count
+            } else if dir.0.count == 1 {
+                continue
+            }
+            out.append(
+                (
+                    RawChange(
+                        range: s..<f.range.upperBound, direction: dir.1,
+                        basis: basis ?? impliedBasis(t, around: s)), k
+                ))
+        }
+        return out
+    }
+
+    /// `增加24.5万起，同比增加9.3％`: a change without a basis takes the one its sentence names.
+    static func impliedBasis(_ t: ScalarText, around i: Int) -> Change.Basis {
+        var a = i
+        while a > 0, !Scalars.endsSentence(t[a - 1]) { a -= 1 }
+        var b = i
+        while b < t.count, !Scalars.endsSentence(t[b]) { b += 1 }
+        var k = a
+        while k < b {
+            if let basis = bases.first(where: { t.matches($0.0, at: k) }) { return basis.1 }
+            k += 1
+        }
+        return .other
+    }
+}
+
+struct RawChange {
+    var range: Range<Int>
+    var direction: Change.Direction
+    var basis: Change.Basis
+}

@@ -1,0 +1,74 @@
+// Exact decimal arithmetic for figures: `1095.1万` is 10951 × 10^3, never 1095.1 × 10000 in
+// binary floating point (which gives 10950999.999…).
+
+/// `mantissa × 10^exponent`, exact.
+struct DecimalValue: Equatable {
+    var mantissa: Int
+    var exponent: Int
+
+    /// Multiplies by a power of ten.
+    func scaled(by power: Int) -> DecimalValue {
+        DecimalValue(mantissa: mantissa, exponent: exponent + power)
+    }
+
+    /// The nearest Double: one correctly rounded operation on exact operands.
+    var double: Double {
+        if exponent >= 0 { return Double(mantissa) * DecimalValue.powers[min(exponent, 22)] }
+        return Double(mantissa) / DecimalValue.powers[min(-exponent, 22)]
+    }
+
+    /// 10^0 … 10^22, all exact in a Double.
+    static let powers: [Double] = {
+        var p: [Double] = [1]
+        for _ in 1...22 { p.append(p[p.count - 1] * 10) }
+        return p
+    }()
+
+    /// Power of ten of a multiplier character (`十百千万亿`), or nil.
+    @inline(__always) static func multiplierPower(_ c: Unicode.Scalar) -> Int? {
+        switch c {
+        case "十": 1
+        case "百": 2
+        case "千": 3
+        case "万", "萬": 4
+        case "亿", "億": 8
+        default: nil
+        }
+    }
+}
+
+enum ArabicNumber {
+    /// Parses `6100`, `1,234.5`, `４.５` at `i`: the value and where the number ends.
+    static func parse(_ t: ScalarText, at i: Int) -> (DecimalValue, Int)? {
+        var mantissa = 0
+        var exponent = 0
+        var j = i
+        var digits = 0
+        var seenDot = false
+        while j < t.count {
+            let c = t[j]
+            if let d = Scalars.digit(c) {
+                guard digits < 17 else { return nil }
+                mantissa = mantissa * 10 + d
+                digits += 1
+                if seenDot { exponent -= 1 }
+                j += 1
+            } else if c == "," && !seenDot && digits > 0 && groupOfThree(t, at: j + 1) {
+                // Thousands separator: exactly three digits follow. The Chinese comma `，` never is one.
+                j += 1
+            } else if (c == "." || c == "．") && !seenDot && Scalars.isDigit(t.at(j + 1)) {
+                seenDot = true
+                j += 1
+            } else {
+                break
+            }
+        }
+        guard digits > 0 else { return nil }
+        return (DecimalValue(mantissa: mantissa, exponent: exponent), j)
+    }
+
+    private static func groupOfThree(_ t: ScalarText, at k: Int) -> Bool {
+        Scalars.isDigit(t.at(k)) && Scalars.isDigit(t.at(k + 1)) && Scalars.isDigit(t.at(k + 2))
+            && !Scalars.isDigit(t.at(k + 3))
+    }
+}

@@ -1,0 +1,275 @@
+// Quantities: a number (Arabic or Chinese, with 万/亿 multipliers), its qualifiers (近, 余, 以上…)
+// and its unit or measure word, or a percentage. List markers, fixed words, years, dates, codes
+// and anything inside quotes or periods are not figures.
+
+struct RawFigure {
+    var range: Range<Int>
+    var value: DecimalValue
+    var unit: String?
+    var approx: Figure.Approx
+    var subject: String?
+}
+
+enum Figures {
+    static func scan(_ t: ScalarText, excluded: [Range<Int>]) -> [RawFigure] {
+        var out: [RawFigure] = []
+        var i = 0
+        var ex = 0
+        let n = t.count
+        var lastEnd = 0
+        while i < n {
+            while ex < excluded.count, excluded[ex].upperBound <= i { ex += 1 }
+            if ex < excluded.count, excluded[ex].contains(i) {
+                i = excluded[ex].upperBound
+                continue
+            }
+            let c = t[i]
+            if Scalars.isDigit(c) {
+                let (figure, next) = arabic(t, at: i)
+                var resume = max(next, i + 1)
+                if var f = figure {
+                    f.subject = subject(t, of: f.range, after: lastEnd)
+                    out.append(f)
+                    lastEnd = f.range.upperBound
+                    resume = max(resume, lastEnd)
+                }
+                i = resume
+            } else if ChineseNumerals.isNumeral(c) {
+                let (figure, next) = chinese(t, at: i)
+                if var f = figure {
+                    f.subject = subject(t, of: f.range, after: lastEnd)
+                    out.append(f)
+                    lastEnd = f.range.upperBound
+                }
+                i = max(next, i + 1)
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
+    // MARK: Numbers
+
+    private static func arabic(_ t: ScalarText, at i: Int) -> (RawFigure?, Int) {
+        let prev = t.at(i - 1)
+        guard let (number, numEnd) = ArabicNumber.parse(t, at: i) else { return (nil, i + 1) }
+        // Codes, times and names: `G20`, `1·3·5分钟`, `10:15`, `北疆-2022`, `第3`.
+        if Scalars.isASCIILetter(prev) || prev == "-" || prev == "·" || prev == "." || prev == "/"
+            || prev == ":"
+            || prev == "第" || prev == "_"
+        {
+            return (nil, skipCode(t, from: numEnd))
+        }
+        let next = t.at(numEnd)
+        if Scalars.isASCIILetter(next) || next == "·" || next == "•" || next == "-" || next == "/"
+            || next == ":" || next == "_"
+        {
+            return (nil, skipCode(t, from: numEnd))
+        }
+        if next == "." && Scalars.isDigit(t.at(numEnd + 1)) { return (nil, skipCode(t, from: numEnd)) }
+        // Years and dates left over by the period scanner.
+        if next == "年", numEnd - i == 4 { return (nil, numEnd + 1) }
+        if next == "月"
+            || ((next == "日" || next == "号" || next == "號") && number.exponent == 0 && number.mantissa <= 31)
+        {
+            return (nil, numEnd + 1)
+        }
+        return (finish(t, start: i, number: number, end: numEnd, chinese: false), numEnd)
+    }
+
+    private static func chinese(_ t: ScalarText, at i: Int) -> (RawFigure?, Int) {
+        var j = i
+        while j < t.count, ChineseNumerals.isNumeral(t[j]) { j += 1 }
+        // A numeral inside a fixed word (`统一`, `十分`, `一是`) is not a number.
+        var k = max(0, i - 4)
+        while k <= i {
+            if let w = Lexicons.fixedWords.match(t, at: k), k + w.word.count > i {
+                return (nil, k + w.word.count)
+            }
+            k += 1
+        }
+        if t.at(i - 1) == "第" || t.at(i - 1) == "之" { return (nil, j) }
+        // `百分之十五`.
+        if t[i] == "百", t.at(i + 1) == "分", t.at(i + 2) == "之" {
+            var e = i + 3
+            while e < t.count, ChineseNumerals.isNumeral(t[e]) { e += 1 }
+            guard e > i + 3, let v = ChineseNumerals.value(t, i + 3..<e) else { return (nil, e) }
+            return (
+                RawFigure(
+                    range: i..<e, value: DecimalValue(mantissa: v, exponent: 0), unit: "%", approx: .exact), e
+            )
+        }
+        // Cut the run where a multiplier would not belong (`两个`, `千余个`) and parse it.
+        guard let v = ChineseNumerals.value(t, i..<j), v > 0 else { return (nil, j) }
+        let before = Lexicons.qualifiers.match(t, endingAt: i)
+        guard
+            let f = finish(t, start: i, number: DecimalValue(mantissa: v, exponent: 0), end: j, chinese: true)
+        else {
+            return (nil, j)
+        }
+        // A Chinese numeral counts only with a unit (`两个战场`, `千余个`), or a qualifier and a power (`突破百万`);
+        // `一` alone is the article "a".
+        if f.unit == nil && !(before?.tags.last == "before" && v >= 100) { return (nil, j) }
+        if v == 1, j == i + 1 { return (nil, j) }
+        // `两个战场`, `四个方面`, `八类犯罪`: small Chinese numerals with a generic classifier name the
+        // parts of a speech, not statistics; `三名嫌疑人` counts.
+        if v < 10, let unit = f.unit, weakClassifiers.contains(unit) { return (nil, j) }
+        return (f, f.range.upperBound)
+    }
+
+    /// Multipliers, qualifiers and unit after the number ending at `end`.
+    private static func finish(_ t: ScalarText, start: Int, number: DecimalValue, end: Int, chinese: Bool)
+        -> RawFigure?
+    {
+        var value = number
+        var j = end
+        var approx = Figure.Approx.exact
+        var first = start
+        if let q = Lexicons.qualifiers.match(t, endingAt: start), q.tags.last == "before" {
+            first = start - q.word.count
+            approx = approxValue(q)
+        } else if lookBackForCeiling(t, from: start) {
+            approx = .under
+        }
+        func afterQualifier() {
+            if t.at(j) == "余" || t.at(j) == "餘" || t.at(j) == "多" {
+                // `多` only as "more than": not before a unit-less word such as 多个.
+                approx = .over
+                j += 1
+            }
+        }
+        afterQualifier()
+        if !chinese {
+            // `500余万册`, `3万余人次`, `1095.1万元`.
+            var k = j
+            var power = 0
+            while let p = DecimalValue.multiplierPower(t.at(k)), p >= 2 {
+                power += p
+                k += 1
+            }
+            if power > 0, !(power == 2 && t.at(k) == "分") {
+                value = value.scaled(by: power)
+                j = k
+                afterQualifier()
+            }
+        }
+        var unit: String? = nil
+        if Scalars.isPercent(t.at(j)) {
+            unit = "%"
+            j += 1
+        } else if let u = Lexicons.measureWords.match(t, at: j) {
+            unit = String(String.UnicodeScalarView(u.word))
+            j += u.word.count
+        }
+        if let q = Lexicons.qualifiers.match(t, at: j), q.tags.last == "after", q.word.count == 2 {
+            approx = approxValue(q)
+            j += q.word.count
+        }
+        if chinese && unit == nil && first == start { return nil }
+        return RawFigure(range: first..<j, value: value, unit: unit, approx: approx)
+    }
+
+    private static func approxValue(_ e: ScalarLexicon.Entry) -> Figure.Approx {
+        Figure.Approx(rawValue: e.tags.first ?? "exact") ?? .exact
+    }
+
+    private static let ceiling: [Unicode.Scalar] = Array("最高".unicodeScalars)
+
+    /// `最高可奖励50万元`: an upper bound a few words before the number, in the same clause.
+    private static func lookBackForCeiling(_ t: ScalarText, from start: Int) -> Bool {
+        var k = start
+        while k > max(0, start - 6) {
+            if Scalars.endsClause(t[k - 1]) { return false }
+            if t.matches(ceiling, endingAt: k) { return true }
+            k -= 1
+        }
+        return false
+    }
+
+    private static func skipCode(_ t: ScalarText, from i: Int) -> Int {
+        var j = i
+        while j < t.count,
+            Scalars.isDigit(t[j]) || Scalars.isASCIILetter(t[j]) || t[j] == "." || t[j] == "·" || t[j] == "-"
+                || t[j] == "/" || t[j] == ":" || t[j] == "_" || t[j] == "•"
+        {
+            j += 1
+        }
+        return j
+    }
+
+    static let weakClassifiers: Set<String> = [
+        "个", "個", "类", "類", "种", "種", "项", "項", "批", "条", "條", "期", "年",
+    ]
+
+    // MARK: Subject
+
+    private static func word(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
+    static let leadingFillers = [
+        "全区共", "全區共", "全区", "全區", "全市", "全省", "全国", "共计", "共計", "累计", "累計", "共", "其中",
+        "先后", "先後", "已经", "已", "并", "並", "均", "分别", "同时", "当前", "目前", "此外", "另外", "还", "還", "、", "和", "及",
+        "即",
+    ]
+    .map(word)
+    static let trailingFillers = [
+        "达到", "達到", "达", "達", "为", "為", "共计", "共計", "共", "总计", "合计", "约", "約", "是", "有", "等",
+        "近", "超过", "超過", "可",
+    ].map(word)
+    static let placeVerbs = ["设立", "設立", "设置", "設置", "建成", "建立", "安装", "安裝", "组建", "組建", "开通", "開通"].map(word)
+    static let afterStops = [
+        "开展", "開展", "自发", "自發", "加入", "参与", "參與", "进行", "進行", "实现", "實現", "共同", "联合", "聯合",
+        "签署", "簽署", "受到", "的", "和", "与", "與", "及", "在", "等", "同比", "比", "较", "較", "以", "为", "為", "集中", "达到",
+        "達到",
+    ]
+    .map(word)
+    static let maxSubject = 24
+
+    /// The phrase the figure counts: before it in its clause (`破获刑事案件399起`), or right after it
+    /// when a noun follows the measure word (`10个部门`).
+    static func subject(_ t: ScalarText, of r: Range<Int>, after floor: Int) -> String? {
+        let next = t.at(r.upperBound)
+        if Scalars.isHan(next), !afterStops.contains(where: { t.matches($0, at: r.upperBound) }) {
+            var e = r.upperBound
+            while e < t.count, e - r.upperBound < maxSubject, Scalars.isHan(t[e]),
+                !afterStops.contains(where: { t.matches($0, at: e) })
+            {
+                e += 1
+            }
+            if e - r.upperBound >= 2 { return t.string(r.upperBound..<e) }
+        }
+        var s = r.lowerBound
+        while s > floor, !Scalars.endsClause(t[s - 1]) || t[s - 1] == "、" { s -= 1 }
+        var e = r.lowerBound
+        var changed = true
+        while changed {
+            changed = false
+            if let w = leadingFillers.first(where: { t.matches($0, at: s) && s + $0.count <= e }) {
+                s += w.count
+                changed = true
+            }
+            if let w = trailingFillers.first(where: { t.matches($0, endingAt: e) && e - $0.count >= s }) {
+                e -= w.count
+                changed = true
+            }
+        }
+        // `在校园周边设立警务室或治安岗亭`: what was set up, not where.
+        if t.at(s) == "在" || t.at(s) == "于" {
+            var k = e
+            while k > s {
+                if placeVerbs.contains(where: { t.matches($0, endingAt: k) }) {
+                    s = k
+                    break
+                }
+                k -= 1
+            }
+        }
+        if e - s > maxSubject {
+            // A long clause: keep what follows its last `共` or `、`, which names the counted thing.
+            var k = e - 1
+            while k > s, t[k] != "共", t[k] != "、" { k -= 1 }
+            if k > s { s = k + 1 }
+        }
+        guard e - s >= 2, e - s <= maxSubject else { return nil }
+        return t.string(s..<e)
+    }
+}

@@ -1,0 +1,350 @@
+// Dates and periods (`2023年6月25日至8月31日`, `1至8月`, `今年以来`, `三年来`, `上年同期`, `截至目前`),
+// resolved to ISO dates with the briefing's reference year and never ending after ingestion.
+
+/// A year as written: stated (`2023年`), relative (`今年`, `去年`) or left out (`6月26日`).
+enum YearRef: Equatable {
+    case explicit(Int)
+    case relative(Int)
+    case implicit
+}
+
+/// A date as written, possibly without year, month or day.
+struct DatePoint: Equatable {
+    var year: YearRef = .implicit
+    var month: Int? = nil
+    var day: Int? = nil
+    /// `6月底`: the last day of the month.
+    var monthEnd = false
+}
+
+/// What a period expression means before the reference year is applied.
+enum PeriodShape: Equatable {
+    case range(DatePoint, DatePoint)
+    case since(DatePoint)
+    case until(DatePoint?)
+    /// `三年来`: this year and the years before it, open end.
+    case yearsBack(Int)
+    /// `近年来`: recent years, no stated bound.
+    case vague
+    /// `上年同期`: the period just named, a year earlier.
+    case sameLastYear
+}
+
+struct RawPeriod {
+    var range: Range<Int>
+    var shape: PeriodShape
+}
+
+enum Periods {
+    static let separators: Set<Unicode.Scalar> = ["至", "到", "—", "–", "-", "~", "～", "－"]
+
+    // MARK: Scanning
+
+    /// Every period expression outside `excluded` ranges (quotes), in text order.
+    static func scan(_ t: ScalarText, excluded: [Range<Int>]) -> [RawPeriod] {
+        var out: [RawPeriod] = []
+        var i = 0
+        var ex = 0
+        let n = t.count
+        while i < n {
+            while ex < excluded.count, excluded[ex].upperBound <= i { ex += 1 }
+            if ex < excluded.count, excluded[ex].contains(i) {
+                i = excluded[ex].upperBound
+                continue
+            }
+            if let (shape, end) = parse(t, at: i) {
+                out.append(RawPeriod(range: i..<end, shape: shape))
+                i = end
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private static func word(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
+    static let sinceWords = [word("以来"), word("以來")]
+    static let untilWords = [word("截至"), word("截止"), word("截止到"), word("截至到")]
+    static let nowWords = [
+        word("目前"), word("当前"), word("當前"), word("现在"), word("現在"), word("今天"), word("今日"),
+    ]
+    static let lastYearSame = [word("上年同期"), word("去年同期")]
+    static let recentYears = [word("近年来"), word("近年來"), word("近些年来"), word("近几年来"), word("近幾年來")]
+    static let yearsAgoWords = [word("年来"), word("年來"), word("年以来"), word("年以來")]
+
+    /// A period expression starting at `i`, with its end.
+    static func parse(_ t: ScalarText, at i: Int) -> (PeriodShape, Int)? {
+        let c = t[i]
+        let prev = t.at(i - 1)
+        // Codes and names (`北疆-2022`, `G20`, `1·3·5分钟`) are not dates.
+        if Scalars.isDigit(prev) || Scalars.isASCIILetter(prev) || prev == "-" || prev == "·" || prev == "."
+            || prev == "第"
+        {
+            return nil
+        }
+        if c == "上" || c == "去", let w = lastYearSame.first(where: { t.matches($0, at: i) }) {
+            return (.sameLastYear, i + w.count)
+        }
+        if c == "近", let w = recentYears.first(where: { t.matches($0, at: i) }) {
+            return (.vague, i + w.count)
+        }
+        if c == "截", let w = untilWords.first(where: { t.matches($0, at: i) }) {
+            var j = i + w.count
+            if let now = nowWords.first(where: { t.matches($0, at: j) }) {
+                return (.until(nil), j + now.count)
+            }
+            if let (point, end) = point(t, at: j), point.month != nil || point.year != .implicit {
+                j = end
+                return (.until(point), j)
+            }
+            return nil
+        }
+        // `三年来`, `3年来`.
+        if let (count, numEnd) = smallNumber(t, at: i), t.at(numEnd) == "年",
+            let w = yearsAgoWords.first(where: { t.matches($0, at: numEnd) }), count >= 1, count <= 50
+        {
+            return (.yearsBack(count), numEnd + w.count)
+        }
+        if let (year, yEnd) = yearWord(t, at: i) {
+            // `今年前8个月`, `今年上半年`, `今年1—8月份`.
+            if t.at(yEnd) == "前", let (m, end) = smallNumber(t, at: yEnd + 1), (1...12).contains(m),
+                t.at(end) == "个" || t.at(end) == "個", t.at(end + 1) == "月"
+            {
+                return (
+                    .range(DatePoint(year: year, month: 1), DatePoint(year: year, month: m, monthEnd: true)),
+                    end + 2
+                )
+            }
+            if t.at(yEnd) == "上" || t.at(yEnd) == "下", t.at(yEnd + 1) == "半", t.at(yEnd + 2) == "年" {
+                let months = t.at(yEnd) == "上" ? (1, 6) : (7, 12)
+                return (
+                    .range(
+                        DatePoint(year: year, month: months.0),
+                        DatePoint(year: year, month: months.1, monthEnd: true)),
+                    yEnd + 3
+                )
+            }
+            if let found = bareMonthRange(t, at: yEnd, year: year) { return found }
+        } else if let found = bareMonthRange(t, at: i, year: .implicit) {
+            return found
+        }
+        guard let (first, firstEnd) = point(t, at: i) else { return nil }
+        var j = firstEnd
+        if t.at(j) == "份" { j += 1 }
+        if let w = sinceWords.first(where: { t.matches($0, at: j) }) { return (.since(first), j + w.count) }
+        // A year word alone (`今年将…`) is an adverb, not a period; `2022年` is.
+        if first.month == nil, first.day == nil {
+            guard case .explicit = first.year else { return nil }
+        }
+        var sep = j
+        while sep < t.count, separators.contains(t[sep]) { sep += 1 }
+        if sep > j, sep - j <= 2, let (second, end) = point(t, at: sep, inheriting: first),
+            second.month != nil
+        {
+            var e = end
+            if t.at(e) == "份" { e += 1 }
+            return (.range(first, second), e)
+        }
+        return (.range(first, first), j)
+    }
+
+    /// `2023年`, `今年`, `去年`: a year word and where it ends.
+    static func yearWord(_ t: ScalarText, at i: Int) -> (YearRef, Int)? {
+        let c = t.at(i)
+        let second = t.at(i + 1)
+        if second == "年" {
+            switch c {
+            case "今", "本": return (.relative(0), i + 2)
+            case "去", "上": return t.at(i + 2) == "同" ? nil : (.relative(-1), i + 2)
+            case "前": return (.relative(-2), i + 2)
+            case "明": return (.relative(1), i + 2)
+            default: break
+            }
+        }
+        if Scalars.isDigit(c), Scalars.isDigit(second), Scalars.isDigit(t.at(i + 2)),
+            Scalars.isDigit(t.at(i + 3)),
+            t.at(i + 4) == "年"
+        {
+            let y = (0..<4).reduce(0) { $0 * 10 + Scalars.digit(t[i + $1])! }
+            if (1900...2100).contains(y) { return (.explicit(y), i + 5) }
+        }
+        return nil
+    }
+
+    /// A month and day after an optional year, inheriting what is left out from `base`:
+    /// `6月26日`, `8月31日`, `30日`, `9月底`, `2023年6月`, `2019-03-04`.
+    static func point(_ t: ScalarText, at i: Int, inheriting base: DatePoint = DatePoint()) -> (
+        DatePoint, Int
+    )? {
+        var p = DatePoint(year: base.year)
+        var j = i
+        if let (y, end) = yearWord(t, at: i) {
+            p.year = y
+            j = end
+        } else if let (iso, end) = isoDate(t, at: i) {
+            return (iso, end)
+        }
+        if let (m, end) = smallNumber(t, at: j), t.at(end) == "月", (1...12).contains(m) {
+            p.month = m
+            j = end + 1
+            if t.at(j) == "底" || t.at(j) == "末" {
+                p.monthEnd = true
+                j += 1
+            } else if t.at(j) == "初" {
+                p.day = 1
+                j += 1
+            } else if let (d, dEnd) = smallNumber(t, at: j),
+                t.at(dEnd) == "日" || t.at(dEnd) == "号" || t.at(dEnd) == "號",
+                (1...31).contains(d)
+            {
+                p.day = d
+                j = dEnd + 1
+            }
+            return (p, j)
+        }
+        // `至31日`: a day of the month already named.
+        if let month = base.month, let (d, dEnd) = smallNumber(t, at: j),
+            t.at(dEnd) == "日" || t.at(dEnd) == "号" || t.at(dEnd) == "號", (1...31).contains(d)
+        {
+            p.month = month
+            p.day = d
+            return (p, dEnd + 1)
+        }
+        return j > i ? (p, j) : nil
+    }
+
+    /// `2019-03-04` (also with `/` or `.`), not followed by a time of day.
+    static func isoDate(_ t: ScalarText, at i: Int) -> (DatePoint, Int)? {
+        guard let (y, yEnd) = smallNumber(t, at: i, maxDigits: 4), yEnd == i + 4, (1900...2100).contains(y)
+        else {
+            return nil
+        }
+        let sep = t.at(yEnd)
+        guard sep == "-" || sep == "/" || sep == ".", let (m, mEnd) = smallNumber(t, at: yEnd + 1),
+            t.at(mEnd) == sep,
+            let (d, dEnd) = smallNumber(t, at: mEnd + 1), (1...12).contains(m), (1...31).contains(d),
+            !Scalars.isDigit(t.at(dEnd))
+        else { return nil }
+        // A time stamp (`2019-03-04 10:15:30`) marks a live-text block, not a period.
+        var k = dEnd
+        while t.at(k) == " " || t.at(k) == "T" { k += 1 }
+        if k > dEnd, Scalars.isDigit(t.at(k)), t.at(k + 1) == ":" || t.at(k + 2) == ":" { return nil }
+        return (DatePoint(year: .explicit(y), month: m, day: d), dEnd)
+    }
+
+    static func bareMonthRange(_ t: ScalarText, at i: Int, year: YearRef) -> (PeriodShape, Int)? {
+        guard let (a, end) = smallNumber(t, at: i), separators.contains(t.at(end)) else { return nil }
+        var k = end
+        while separators.contains(t.at(k)) { k += 1 }
+        guard k - end <= 2, let (b, e2) = smallNumber(t, at: k), t.at(e2) == "月", (1...12).contains(a),
+            (1...12).contains(b),
+            a < b
+        else { return nil }
+        var e = e2 + 1
+        if t.at(e) == "份" { e += 1 }
+        return (.range(DatePoint(year: year, month: a), DatePoint(year: year, month: b, monthEnd: true)), e)
+    }
+
+    /// A small Arabic (`8`, `０８`) or Chinese (`八`, `十二`) number at `i`.
+    static func smallNumber(_ t: ScalarText, at i: Int, maxDigits: Int = 2) -> (Int, Int)? {
+        var j = i
+        var v = 0
+        while j < t.count, j - i < maxDigits, let d = Scalars.digit(t[j]) {
+            v = v * 10 + d
+            j += 1
+        }
+        if j > i { return Scalars.isDigit(t.at(j)) ? nil : (v, j) }
+        while j < t.count, j - i < 3, ChineseNumerals.isNumeral(t[j]), t[j] != "百", t[j] != "千", t[j] != "万" {
+            j += 1
+        }
+        guard j > i, let value = ChineseNumerals.value(t, i..<j) else { return nil }
+        return (value, j)
+    }
+
+    // MARK: Resolution
+
+    /// The year that dates without one belong to: the briefing's own date, else the latest year
+    /// the text states (not after ingestion), else the year of ingestion.
+    static func referenceYear(_ raw: [RawPeriod], briefingDate: CivilDate?, ingestion: CivilDate) -> Int {
+        if let briefingDate { return briefingDate.year }
+        var best: Int? = nil
+        for p in raw {
+            for point in points(of: p.shape) {
+                if case .explicit(let y) = point.year, y <= ingestion.year { best = max(best ?? y, y) }
+            }
+        }
+        return best ?? ingestion.year
+    }
+
+    private static func points(of shape: PeriodShape) -> [DatePoint] {
+        switch shape {
+        case .range(let a, let b): [a, b]
+        case .since(let a): [a]
+        case .until(let a): a.map { [$0] } ?? []
+        default: []
+        }
+    }
+
+    /// Resolves every raw period to ISO dates.
+    static func resolve(
+        _ raw: [RawPeriod], referenceYear: Int, briefingDate: CivilDate?, ingestion: CivilDate
+    ) -> [(range: Range<Int>, start: CivilDate?, end: CivilDate?)] {
+        // `截至目前` ends on the day of the briefing; without one, on the day of ingestion when the
+        // text is of that year, else nobody can tell.
+        let today = briefingDate ?? (referenceYear == ingestion.year ? ingestion : nil)
+        var out: [(range: Range<Int>, start: CivilDate?, end: CivilDate?)] = []
+        var lastBounded: (CivilDate, CivilDate)? = nil
+        for p in raw {
+            var start: CivilDate? = nil
+            var end: CivilDate? = nil
+            switch p.shape {
+            case .range(let a, let b):
+                var shift = 0
+                let s0 = date(a, first: true, reference: referenceYear)
+                if a.year == .implicit, s0 > ingestion { shift = -1 }  // a date without year is not in the future
+                start = date(a, first: true, reference: referenceYear + shift)
+                end = date(b, first: false, reference: referenceYear + shift)
+            case .since(let a):
+                start = date(a, first: true, reference: referenceYear)
+            case .until(let a):
+                end = a.map { date($0, first: false, reference: referenceYear) } ?? today
+            case .yearsBack(let n):
+                start = CivilDate(year: referenceYear - n + 1, month: 1, day: 1)
+            case .vague:
+                break
+            case .sameLastYear:
+                if let (s, e) = lastBounded {
+                    start = s.yearEarlier
+                    end = e.yearEarlier
+                } else {
+                    start = CivilDate(year: referenceYear - 1, month: 1, day: 1)
+                    end = CivilDate(year: referenceYear - 1, month: 12, day: 31)
+                }
+            }
+            if let e = end, e > ingestion { end = ingestion }
+            if p.shape != .sameLastYear, let s = start, let e = end { lastBounded = (s, e) }
+            out.append((p.range, start, end))
+        }
+        return out
+    }
+
+    static func date(_ p: DatePoint, first: Bool, reference: Int) -> CivilDate {
+        let year: Int =
+            switch p.year {
+            case .explicit(let y): y
+            case .relative(let d): reference + d
+            case .implicit: reference
+            }
+        let month = p.month ?? (first ? 1 : 12)
+        let last = CivilDate.daysIn(month: month, year: year)
+        let day = p.day.map { min($0, last) } ?? (p.monthEnd || !first ? last : 1)
+        return CivilDate(year: year, month: month, day: day)
+    }
+}
+
+extension CivilDate {
+    /// The same day a year earlier (29 February becomes the 28th).
+    var yearEarlier: CivilDate {
+        CivilDate(year: year - 1, month: month, day: min(day, CivilDate.daysIn(month: month, year: year - 1)))
+    }
+}

@@ -1,0 +1,157 @@
+// Numbered points inside turns: `一是`, `一、`, `（一）`, `1.`, `1、`, `（1）`, `第一，`. Levels come from
+// nesting: a marker continuing an open series takes that series' level, a series starting at one
+// inside another point goes one level deeper (`一是` inside `二是`).
+
+struct RawPoint {
+    var marker: Range<Int>
+    var text: Range<Int>
+    var level: Int
+}
+
+enum Points {
+    enum Style: Equatable {
+        case shi  // 一是
+        case dun  // 一、
+        case paren  // （一）
+        case arabicDot  // 1. / 1、
+        case arabicParen  // （1） / 1）
+        case ordinal  // 第一，
+    }
+
+    struct Marker {
+        var style: Style
+        var number: Int
+        var range: Range<Int>
+        /// Heading markers open a point that spans following paragraphs; inline ones end with theirs.
+        var heading: Bool { style == .dun || style == .paren || style == .arabicDot || style == .arabicParen }
+    }
+
+    /// Points of the text range `r` (one turn).
+    static func scan(_ t: ScalarText, in r: Range<Int>) -> [RawPoint] {
+        var markers: [Marker] = []
+        var paragraphStart = r.lowerBound
+        var i = r.lowerBound
+        while i < r.upperBound {
+            let c = t[i]
+            if c == "\n" {
+                paragraphStart = i + 1
+                i += 1
+                continue
+            }
+            let atParagraphStart = i == paragraphStart
+            let afterBoundary = atParagraphStart || isBoundary(t.at(i - 1))
+            if afterBoundary, let m = marker(t, at: i, paragraphStart: atParagraphStart, limit: r.upperBound)
+            {
+                markers.append(m)
+                i = m.range.upperBound
+                continue
+            }
+            i += 1
+        }
+        return assemble(t, markers, in: r)
+    }
+
+    private static func isBoundary(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "。", "；", "：", "！", "？", ";", ":", "，": true
+        default: false
+        }
+    }
+
+    private static func marker(_ t: ScalarText, at i: Int, paragraphStart: Bool, limit: Int) -> Marker? {
+        let c = t[i]
+        if c == "（" || c == "(" {
+            var j = i + 1
+            while j < limit, j - i <= 3, ChineseNumerals.isNumeral(t[j]) || Scalars.isDigit(t[j]) { j += 1 }
+            guard j > i + 1, t.at(j) == "）" || t.at(j) == ")", let (v, arabic) = number(t, i + 1..<j) else {
+                return nil
+            }
+            return Marker(style: arabic ? .arabicParen : .paren, number: v, range: i..<j + 1)
+        }
+        if c == "第", let (v, end) = numeral(t, from: i + 1, limit: limit),
+            t.at(end) == "，" || t.at(end) == ","
+        {
+            return Marker(style: .ordinal, number: v, range: i..<end + 1)
+        }
+        guard let (v, end) = numeral(t, from: i, limit: limit) else { return nil }
+        let next = t.at(end)
+        let arabic = Scalars.isDigit(c)
+        if !arabic, next == "是" {
+            // `一是` but not `统一是`: the boundary check before the call rules the latter out.
+            return Marker(style: .shi, number: v, range: i..<end + 1)
+        }
+        guard paragraphStart else { return nil }
+        if !arabic, next == "、" { return Marker(style: .dun, number: v, range: i..<end + 1) }
+        if arabic, next == "、" || ((next == "." || next == "．") && !Scalars.isDigit(t.at(end + 1))) {
+            return Marker(style: .arabicDot, number: v, range: i..<end + 1)
+        }
+        if arabic, next == "）" || next == ")" {
+            return Marker(style: .arabicParen, number: v, range: i..<end + 1)
+        }
+        return nil
+    }
+
+    private static func numeral(_ t: ScalarText, from i: Int, limit: Int) -> (Int, Int)? {
+        var j = i
+        while j < limit, j - i < 3, ChineseNumerals.isNumeral(t[j]) || Scalars.isDigit(t[j]) { j += 1 }
+        guard j > i, let (v, _) = number(t, i..<j) else { return nil }
+        return (v, j)
+    }
+
+    private static func number(_ t: ScalarText, _ r: Range<Int>) -> (Int, Bool)? {
+        if r.allSatisfy({ Scalars.isDigit(t[$0]) }) {
+            return (r.reduce(0) { $0 * 10 + Scalars.digit(t[$1])! }, true)
+        }
+        guard r.allSatisfy({ ChineseNumerals.isNumeral(t[$0]) }), let v = ChineseNumerals.value(t, r), v > 0,
+            v < 100
+        else {
+            return nil
+        }
+        return (v, false)
+    }
+
+    private static func assemble(_ t: ScalarText, _ markers: [Marker], in r: Range<Int>) -> [RawPoint] {
+        // Open series, outermost first: style and last number.
+        var stack: [(style: Style, number: Int)] = []
+        var levels: [Int] = []
+        for m in markers {
+            if let k = stack.lastIndex(where: { $0.style == m.style && $0.number == m.number - 1 }) {
+                stack.removeSubrange(k + 1..<stack.count)
+                stack[k].number = m.number
+                levels.append(k + 1)
+            } else if m.number == 1 || !stack.contains(where: { $0.style == m.style }) {
+                stack.append((m.style, m.number))
+                levels.append(stack.count)
+            } else {
+                let k = stack.lastIndex(where: { $0.style == m.style })!
+                stack.removeSubrange(k + 1..<stack.count)
+                stack[k].number = m.number
+                levels.append(k + 1)
+            }
+        }
+        var out: [RawPoint] = []
+        for (n, m) in markers.enumerated() {
+            var end = r.upperBound
+            if let next = markers[(n + 1)...].indices.first(where: { levels[$0] <= levels[n] }) {
+                end = markers[next].range.lowerBound
+            }
+            if !m.heading {
+                // An inline point ends with its paragraph unless the next paragraph opens a point.
+                var k = m.range.upperBound
+                while k < end, t[k] != "\n" { k += 1 }
+                while k < end {
+                    let nextParagraph = k + 1
+                    guard markers.contains(where: { $0.range.lowerBound == nextParagraph }) else { break }
+                    k = nextParagraph
+                    while k < end, t[k] != "\n" { k += 1 }
+                }
+                end = min(end, k)
+            }
+            var start = m.range.upperBound
+            while start < end, Scalars.isSpace(t[start]) { start += 1 }
+            while end > start, Scalars.isSpace(t[end - 1]) { end -= 1 }
+            out.append(RawPoint(marker: m.range, text: start..<end, level: levels[n]))
+        }
+        return out
+    }
+}

@@ -1,0 +1,111 @@
+// The normalized text as an array of Unicode scalars, scanned once by hand. Spans in the snapshot
+// count scalars, so indices into this array are the spans.
+
+/// The text being extracted, with cheap scalar-level helpers.
+struct ScalarText {
+    let s: [Unicode.Scalar]
+    var count: Int { s.count }
+
+    init(_ text: String) { s = Array(text.unicodeScalars) }
+
+    @inline(__always) subscript(i: Int) -> Unicode.Scalar { s[i] }
+
+    /// The scalar at `i`, or NUL outside the text (saves bounds checks at every look-around).
+    @inline(__always) func at(_ i: Int) -> Unicode.Scalar { i >= 0 && i < s.count ? s[i] : "\u{0}" }
+
+    func string(_ r: Range<Int>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: s[r])
+        return String(view)
+    }
+
+    /// Whether `word` is written at `i`.
+    @inline(__always) func matches(_ word: [Unicode.Scalar], at i: Int) -> Bool {
+        guard i >= 0, i + word.count <= s.count else { return false }
+        var k = 0
+        while k < word.count {
+            if s[i + k] != word[k] { return false }
+            k += 1
+        }
+        return true
+    }
+
+    /// Whether `word` ends right before `end`.
+    @inline(__always) func matches(_ word: [Unicode.Scalar], endingAt end: Int) -> Bool {
+        matches(word, at: end - word.count)
+    }
+
+    /// The range without leading and trailing white space.
+    func trimmed(_ r: Range<Int>) -> Range<Int> {
+        var a = r.lowerBound
+        var b = r.upperBound
+        while a < b, Scalars.isSpace(s[a]) { a += 1 }
+        while b > a, Scalars.isSpace(s[b - 1]) { b -= 1 }
+        return a..<b
+    }
+
+    /// Ranges of the lines (paragraphs), without their `\n`.
+    func lines() -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0
+        for i in 0..<s.count where s[i] == "\n" {
+            out.append(start..<i)
+            start = i + 1
+        }
+        if start < s.count { out.append(start..<s.count) }
+        return out
+    }
+}
+
+/// Character classes used by every scanner.
+enum Scalars {
+    @inline(__always) static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x20, 0x09, 0x0A, 0x0D, 0x3000, 0xA0, 0xFEFF, 0x200B: true
+        default: false
+        }
+    }
+
+    /// ASCII or full-width digit value, or nil.
+    @inline(__always) static func digit(_ c: Unicode.Scalar) -> Int? {
+        let v = c.value
+        if v >= 0x30 && v <= 0x39 { return Int(v - 0x30) }
+        if v >= 0xFF10 && v <= 0xFF19 { return Int(v - 0xFF10) }
+        return nil
+    }
+
+    @inline(__always) static func isDigit(_ c: Unicode.Scalar) -> Bool { digit(c) != nil }
+
+    @inline(__always) static func isASCIILetter(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value | 0x20
+        if v >= 0x61 && v <= 0x7A { return true }
+        let w = c.value
+        return (w >= 0xFF21 && w <= 0xFF3A) || (w >= 0xFF41 && w <= 0xFF5A)
+    }
+
+    @inline(__always) static func isHan(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        return (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x20000 && v <= 0x2FFFF)
+            || (v >= 0xF900 && v <= 0xFAFF)
+    }
+
+    @inline(__always) static func isPercent(_ c: Unicode.Scalar) -> Bool { c == "%" || c == "％" }
+
+    @inline(__always) static func isColon(_ c: Unicode.Scalar) -> Bool { c == "：" || c == ":" }
+
+    /// Ends a sentence: a period, question or exclamation mark, or a semicolon.
+    @inline(__always) static func endsSentence(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "。", "；", "？", "！", "?", "!", ";", "\n": true
+        default: false
+        }
+    }
+
+    /// Ends a clause: a sentence end or a comma, enumeration comma or colon.
+    @inline(__always) static func endsClause(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "，", "、", "：", ",", ":", "（", "）", "(", ")", "“", "”", "「", "」", "《", "》": true
+        default: endsSentence(c)
+        }
+    }
+}

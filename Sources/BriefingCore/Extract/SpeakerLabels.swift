@@ -1,0 +1,253 @@
+// Speaker labels at the start of a paragraph (`内蒙古日报社记者：`, `### 蘇貞昌：`, `问：`) and what
+// they say about the speaker. A `…：` that does not read as a label is ordinary text.
+
+/// What a label says about its speaker.
+struct LabelInfo: Equatable {
+    enum Kind: Equatable { case question, answer, host, reporter, official, person }
+
+    var kind: Kind
+    var label: String
+    var outlet: String? = nil
+    var organization: String? = nil
+    var title: String? = nil
+    var name: String? = nil
+}
+
+/// A label found at the start of a paragraph.
+struct FoundLabel {
+    var info: LabelInfo
+    /// First scalar of what was said; the paragraph's end when the label stands on its own line.
+    var contentStart: Int
+}
+
+enum SpeakerLabels {
+    /// Longest label considered: the longest official label seen is about 30 scalars.
+    static let maxLabelLength = 40
+
+    /// The label opening paragraph `p` (already trimmed), if any.
+    static func find(_ t: ScalarText, paragraph p: Range<Int>) -> FoundLabel? {
+        let end = p.upperBound
+        var i = skipTimestamp(t, from: skipMarkup(t, from: p.lowerBound, end: end), end: end)
+        i = skipMarkup(t, from: i, end: end)
+        let start = i
+        guard start < end, t[start] != "（", t[start] != "(" else { return nil }
+        let limit = min(end, start + maxLabelLength)
+        var j = start
+        while j < limit {
+            let c = t[j]
+            if Scalars.isColon(c) {
+                // `10:15` is a time, not a label.
+                if c == ":", Scalars.isDigit(t.at(j - 1)) { return nil }
+                break
+            }
+            switch c {
+            case "，", "。", "？", "！", "；", "“", "”", "《", "》", "「", "」", ",", "?", "!", ";", "\"", "…":
+                return nil
+            default: j += 1
+            }
+        }
+        guard j < limit else { return reportedSpeech(t, from: start, end: end) }
+        var labelEnd = j
+        while labelEnd > start, t[labelEnd - 1] == "*" || Scalars.isSpace(t[labelEnd - 1]) { labelEnd -= 1 }
+        guard labelEnd > start else { return nil }
+        var content = j + 1
+        while content < end, t[content] == "*" || Scalars.isSpace(t[content]) { content += 1 }
+        if let verb = Lexicons.speechVerbs.match(t, endingAt: labelEnd, floor: start),
+            verb.word.count < labelEnd - start
+        {
+            // `发言人张华表示：` is reported speech by 张华, not a label naming 张华表示.
+            guard
+                var info = reporter(t, start..<labelEnd - verb.word.count)
+                    ?? officialLabel(t, start..<labelEnd - verb.word.count, reported: true)
+            else { return nil }
+            info.label = t.string(start..<labelEnd - verb.word.count)
+            return FoundLabel(info: info, contentStart: content)
+        }
+        guard let info = classify(t, start..<labelEnd) else { return nil }
+        return FoundLabel(info: info, contentStart: content)
+    }
+
+    /// `发言人张华说，…`: an answer by 张华 without a colon label. Only title + name (or a title
+    /// alone) count, so `习近平总书记强调，` stays text.
+    static func reportedSpeech(_ t: ScalarText, from start: Int, end: Int) -> FoundLabel? {
+        let limit = min(end, start + 24)
+        var j = start + 2
+        while j < limit {
+            let c = t[j]
+            if c == "，" || c == "," {
+                guard let verb = Lexicons.speechVerbs.match(t, endingAt: j, floor: start),
+                    j - verb.word.count > start
+                else { return nil }
+                let labelEnd = j - verb.word.count
+                guard var info = officialLabel(t, start..<labelEnd, reported: true) else { return nil }
+                info.label = t.string(start..<labelEnd)
+                var content = j + 1
+                while content < end, Scalars.isSpace(t[content]) { content += 1 }
+                return FoundLabel(info: info, contentStart: content)
+            }
+            if !Scalars.isHan(c) && c != "·" { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    /// What the label text in `r` says, or nil when it is not a label.
+    static func classify(_ t: ScalarText, _ r: Range<Int>) -> LabelInfo? {
+        let label = t.string(r)
+        if Lexicons.nonLabels.contains(label) { return nil }
+        if let generic = Lexicons.genericLabels.entry(label) {
+            switch generic.tags.first {
+            case "answer": return LabelInfo(kind: .answer, label: label)
+            case "host": return LabelInfo(kind: .host, label: label)
+            default: return LabelInfo(kind: .question, label: label)
+            }
+        }
+        if let info = reporter(t, r) { return info }
+        if let info = officialLabel(t, r, reported: false) { return info }
+        if Lexicons.outletSuffixes.match(t, endingAt: r.upperBound, floor: r.lowerBound) != nil,
+            r.count <= 16,
+            allHan(t, r, allowing: "、 ")
+        {
+            return LabelInfo(kind: .reporter, label: label, outlet: label)
+        }
+        if r.count <= 4, allHan(t, r, allowing: "·"),
+            Lexicons.surnames.match(t, at: r.lowerBound, limit: r.upperBound) != nil
+        {
+            return LabelInfo(kind: .person, label: label, name: label)
+        }
+        return nil
+    }
+
+    /// `新华网记者`, `香港商报、商报网记者`, `新华社记者王明`, `中央社 林小明`.
+    static func reporter(_ t: ScalarText, _ r: Range<Int>) -> LabelInfo? {
+        var k = r.lowerBound
+        while k + 1 < r.upperBound {
+            if (t[k] == "记" || t[k] == "記") && t[k + 1] == "者" { break }
+            k += 1
+        }
+        if k + 1 < r.upperBound {
+            var outletEnd = k
+            while outletEnd > r.lowerBound, t[outletEnd - 1] == "、" || Scalars.isSpace(t[outletEnd - 1]) {
+                outletEnd -= 1
+            }
+            let nameRange = t.trimmed(k + 2..<r.upperBound)
+            guard nameRange.isEmpty || (nameRange.count <= 4 && allHan(t, nameRange, allowing: "·")) else {
+                return nil
+            }
+            return LabelInfo(
+                kind: .reporter, label: t.string(r),
+                outlet: outletEnd > r.lowerBound ? t.string(r.lowerBound..<outletEnd) : nil,
+                name: nameRange.isEmpty ? nil : t.string(nameRange))
+        }
+        // Outlet, a space, then the reporter's name.
+        var space = r.upperBound - 1
+        while space > r.lowerBound, !Scalars.isSpace(t[space]) { space -= 1 }
+        guard space > r.lowerBound else { return nil }
+        let outlet = t.trimmed(r.lowerBound..<space)
+        let name = t.trimmed(space + 1..<r.upperBound)
+        guard !outlet.isEmpty, name.count >= 2, name.count <= 4, allHan(t, name, allowing: "·"),
+            Lexicons.outletSuffixes.match(t, endingAt: outlet.upperBound, floor: outlet.lowerBound) != nil
+        else { return nil }
+        return LabelInfo(kind: .reporter, label: t.string(r), outlet: t.string(outlet), name: t.string(name))
+    }
+
+    /// `organization + title + name`, a title alone, or `name + title` (`陳院長`).
+    static func officialLabel(_ t: ScalarText, _ r: Range<Int>, reported: Bool) -> LabelInfo? {
+        var p = r.upperBound
+        let lowest = max(r.lowerBound, r.upperBound - 7)
+        while p >= lowest {
+            let nameRange = p..<r.upperBound
+            if nameRange.isEmpty || plausibleName(t, nameRange) {
+                if let title = Lexicons.officialTitles.match(t, endingAt: p, floor: r.lowerBound) {
+                    var titleStart = p - title.word.count
+                    // A chain such as `党委委员、副局长` is one title.
+                    while t.at(titleStart - 1) == "、",
+                        let more = Lexicons.officialTitles.match(
+                            t, endingAt: titleStart - 1, floor: r.lowerBound)
+                    {
+                        titleStart -= 1 + more.word.count
+                    }
+                    var org = titleStart > r.lowerBound ? t.string(r.lowerBound..<titleStart) : nil
+                    var name = nameRange.isEmpty ? nil : t.string(nameRange)
+                    if name == nil, titleStart > r.lowerBound {
+                        // `陳院長`: a short surname-led prefix is a name, not an organization.
+                        let prefix = r.lowerBound..<titleStart
+                        if prefix.count <= 3,
+                            Lexicons.surnames.match(t, at: prefix.lowerBound, limit: prefix.upperBound)
+                                != nil,
+                            !isOrganizationEnd(t[prefix.upperBound - 1])
+                        {
+                            name = org
+                            org = nil
+                        } else if reported {
+                            // `习近平总书记强调，` is a quotation in running text, not a turn.
+                            return nil
+                        }
+                    }
+                    return LabelInfo(
+                        kind: .official, label: t.string(r), organization: org,
+                        title: t.string(titleStart..<p), name: name)
+                }
+            }
+            p -= 1
+        }
+        return nil
+    }
+
+    /// Two to six Han characters (or a name with `·`) that do not end in a verb of speech.
+    static func plausibleName(_ t: ScalarText, _ r: Range<Int>) -> Bool {
+        guard r.count >= 2, r.count <= 7, allHan(t, r, allowing: "·•") else { return false }
+        if Lexicons.speechVerbs.match(t, endingAt: r.upperBound, floor: r.lowerBound) != nil { return false }
+        if r.count <= 3 { return Lexicons.surnames.match(t, at: r.lowerBound, limit: r.upperBound) != nil }
+        return true
+    }
+
+    static func isOrganizationEnd(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "部", "厅", "廳", "局", "处", "處", "委", "会", "會", "院", "署", "府", "办", "辦", "司", "省", "市", "区",
+            "區", "县", "縣", "队", "隊", "所", "室", "科", "组", "組", "馆", "館", "团", "團", "校", "心":
+            true
+        default: false
+        }
+    }
+
+    static func allHan(_ t: ScalarText, _ r: Range<Int>, allowing extra: String) -> Bool {
+        for i in r where !Scalars.isHan(t[i]) && !extra.unicodeScalars.contains(t[i]) { return false }
+        return true
+    }
+
+    /// Skips Markdown decoration before a label: `### `, `**`, `> `, `- `.
+    static func skipMarkup(_ t: ScalarText, from i: Int, end: Int) -> Int {
+        var i = i
+        while i < end, t[i] == "#" || t[i] == "*" || t[i] == ">" || Scalars.isSpace(t[i]) { i += 1 }
+        return i
+    }
+
+    /// Skips a leading time stamp (`2019-03-04 10:15:30 `, `10:15 `) of a live-text line.
+    static func skipTimestamp(_ t: ScalarText, from i: Int, end: Int) -> Int {
+        var j = i
+        var sawColon = false
+        while j < end, Scalars.isDigit(t[j]) || t[j] == ":" || t[j] == "-" || t[j] == "/" || t[j] == " " {
+            if t[j] == ":" { sawColon = true }
+            j += 1
+        }
+        return sawColon && j > i + 3 ? j : i
+    }
+
+    /// A line holding only a time stamp, which separates blocks of a live text.
+    static func isTimestampLine(_ t: ScalarText, _ r: Range<Int>) -> Bool {
+        var digits = 0
+        for i in r {
+            let c = t[i]
+            if Scalars.isDigit(c) {
+                digits += 1
+            } else if !(c == ":" || c == "-" || c == "/" || c == "." || c == "年" || c == "月" || c == "日"
+                || c == "【"
+                || c == "】" || c == "[" || c == "]" || Scalars.isSpace(c))
+            {
+                return false
+            }
+        }
+        return digits >= 4
+    }
+}

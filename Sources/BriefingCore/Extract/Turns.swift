@@ -1,0 +1,151 @@
+// Paragraphs → turns: who speaks, where each turn's text starts and ends, and which answers
+// belong to which question.
+
+/// Turns, speakers and exchanges of a transcript, plus the front matter before the first turn.
+struct TurnLayout {
+    var speakers: [Speaker] = []
+    var turns: [Turn] = []
+    var exchanges: [Exchange] = []
+    /// Non-empty paragraphs before the first turn (title, date line, lead).
+    var frontMatter: [Range<Int>] = []
+}
+
+enum TurnBuilder {
+    private struct Draft {
+        var speaker: Int
+        var info: LabelInfo
+        var numbered: Bool
+        var start: Int?
+        var end: Int
+    }
+
+    static func build(_ t: ScalarText) -> TurnLayout {
+        var layout = TurnLayout()
+        var infos: [LabelInfo] = []
+        var byLabel: [String: Int] = [:]
+        var drafts: [Draft] = []
+
+        func speaker(for info: LabelInfo) -> Int {
+            if let k = byLabel[info.label] { return k }
+            // `张华：` or `李：` after `外交部发言人张华：` is the same person.
+            if info.kind == .person, let name = info.name {
+                let same = infos.indices.filter {
+                    infos[$0].kind != .person && (infos[$0].name ?? "").hasPrefix(name)
+                }
+                if same.count == 1 {
+                    byLabel[info.label] = same[0]
+                    return same[0]
+                }
+            }
+            infos.append(info)
+            byLabel[info.label] = infos.count - 1
+            return infos.count - 1
+        }
+
+        for line in t.lines() {
+            let p = t.trimmed(line)
+            if p.isEmpty || SpeakerLabels.isTimestampLine(t, p) { continue }
+            if let found = SpeakerLabels.find(t, paragraph: p) {
+                let k = speaker(for: found.info)
+                let content: Int? = found.contentStart < p.upperBound ? found.contentStart : nil
+                if let last = drafts.last, last.speaker == k, !last.numbered {
+                    // The same speaker again (a repeated heading, a block after a time stamp): one turn.
+                    if let content {
+                        if drafts[drafts.count - 1].start == nil { drafts[drafts.count - 1].start = content }
+                        drafts[drafts.count - 1].end = p.upperBound
+                    }
+                    continue
+                }
+                drafts.append(
+                    Draft(speaker: k, info: found.info, numbered: false, start: content, end: p.upperBound))
+            } else if isNumberedQuestion(t, p) {
+                let k = speaker(for: LabelInfo(kind: .question, label: "问"))
+                drafts.append(
+                    Draft(speaker: k, info: infos[k], numbered: true, start: p.lowerBound, end: p.upperBound))
+            } else if let last = drafts.last {
+                if last.numbered {
+                    // What follows a numbered question without a label is its answer.
+                    let k = speaker(for: LabelInfo(kind: .answer, label: "答"))
+                    drafts.append(
+                        Draft(
+                            speaker: k, info: infos[k], numbered: false, start: p.lowerBound,
+                            end: p.upperBound))
+                } else {
+                    if last.start == nil { drafts[drafts.count - 1].start = p.lowerBound }
+                    drafts[drafts.count - 1].end = p.upperBound
+                }
+            } else {
+                layout.frontMatter.append(p)
+            }
+        }
+
+        // Speakers in order of first appearance among the turns that say something.
+        var ids: [Int: String] = [:]
+        var openExchange = false
+        for d in drafts {
+            guard let start = d.start else { continue }
+            let id: String
+            if let known = ids[d.speaker] {
+                id = known
+            } else {
+                id = "s\(layout.speakers.count + 1)"
+                ids[d.speaker] = id
+                layout.speakers.append(makeSpeaker(id: id, infos[d.speaker]))
+            }
+            let index = layout.turns.count
+            let kind: Turn.Kind
+            switch infos[d.speaker].kind {
+            case .question, .reporter:
+                kind = .question
+            case .host:
+                kind = .remark
+            case .answer, .official:
+                kind = openExchange ? .answer : .remark
+            case .person:
+                let asks = t.at(d.end - 1) == "？" || t.at(d.end - 1) == "?"
+                let afterQuestion = layout.turns.last?.kind == .question
+                kind = asks && !afterQuestion ? .question : (openExchange ? .answer : .remark)
+            }
+            switch kind {
+            case .question:
+                layout.exchanges.append(Exchange(question: index, answers: []))
+                openExchange = true
+            case .answer:
+                layout.exchanges[layout.exchanges.count - 1].answers.append(index)
+            case .remark:
+                openExchange = false
+            }
+            layout.turns.append(
+                Turn(
+                    index: index, speaker: id, kind: kind, text: t.string(start..<d.end),
+                    span: [start, d.end]))
+        }
+        return layout
+    }
+
+    static func makeSpeaker(id: String, _ info: LabelInfo) -> Speaker {
+        let role: Speaker.Role =
+            switch info.kind {
+            case .question, .reporter: .reporter
+            case .answer, .official: .official
+            case .host: .host
+            case .person: .unknown
+            }
+        return Speaker(
+            id: id, role: role, label: info.label, outlet: info.outlet, organization: info.organization,
+            title: info.title, name: info.name)
+    }
+
+    /// `一）请问……？`: a numbered question without a speaker label.
+    static func isNumberedQuestion(_ t: ScalarText, _ p: Range<Int>) -> Bool {
+        var i = p.lowerBound
+        while i < p.upperBound, i < p.lowerBound + 4,
+            ChineseNumerals.digitValue(t[i]) != nil || Scalars.isDigit(t[i])
+        {
+            i += 1
+        }
+        guard i > p.lowerBound, i < p.upperBound, t[i] == "）" || t[i] == ")" else { return false }
+        for j in i..<p.upperBound where t[j] == "？" || t[j] == "?" { return true }
+        return false
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@testable import BriefingCore
+
+/// Loads a test transcript from `Transcripts/`.
+func transcript(_ name: String, _ ext: String = "txt") throws -> String {
+    let url = try #require(
+        Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Transcripts"))
+    return try String(contentsOf: url, encoding: .utf8)
+}
+
+/// Normalizes and extracts `raw` as the pipeline does.
+func extractBriefing(_ raw: String, ingested: CivilDate = CivilDate(year: 2026, month: 11, day: 29)) -> (
+    Briefing, String
+) {
+    let text = TextNormalizer.normalize(raw, format: .text).text
+    return (BriefingExtractor.extract(text, context: ExtractionContext(ingestionDate: ingested)), text)
+}
+
+/// The text at `span`, counted in Unicode scalars.
+func slice(_ text: String, _ span: Span) -> String {
+    let scalars = Array(text.unicodeScalars)
+    guard span.count == 2, span[0] >= 0, span[0] <= span[1], span[1] <= scalars.count else {
+        return "<bad span \(span)>"
+    }
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: scalars[span[0]..<span[1]])
+    return String(view)
+}
+
+/// Checks that every item's `text` is the text at its `span`.
+func expectSpansHold(_ b: Briefing, in text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    for x in b.turns { #expect(slice(text, x.span) == x.text, sourceLocation: sourceLocation) }
+    for x in b.points { #expect(slice(text, x.span) == x.text, sourceLocation: sourceLocation) }
+    for x in b.figures { #expect(slice(text, x.span) == x.text, sourceLocation: sourceLocation) }
+    for x in b.changes { #expect(slice(text, x.span) == x.text, sourceLocation: sourceLocation) }
+    for x in b.periods { #expect(slice(text, x.span) == x.text, sourceLocation: sourceLocation) }
+    for x in b.named { #expect(slice(text, x.span) == x.text, sourceLocation: sourceLocation) }
+}
