@@ -136,11 +136,14 @@ struct PythonFigures: Codable, Sendable {
     var results: [String: [String: PythonStage]]
     /// form → why it could not be measured
     var errors: [String: String]?
+    /// How many items the Python extractor reported on the fixture, by kind ("times", "money").
+    var foundInFixture: [String: Int]?
     /// form → Swift full pipeline MB/s ÷ Python full MB/s
     var fullPipelineRatio: [String: Double]?
 
     enum CodingKeys: String, CodingKey {
         case tool, results, errors
+        case foundInFixture = "found_in_fixture"
         case fullPipelineRatio = "full_pipeline_ratio_swift_over_python"
     }
 }

@@ -65,6 +65,9 @@ enum Report {
                     if let decode = python.results[form]?["decode"] {
                         out += ", decode \(figure(decode.megabytesPerSecond))"
                     }
+                    if let extract = python.results[form]?["extract"] {
+                        out += ", extract \(figure(extract.megabytesPerSecond))"
+                    }
                     if let ratio = python.fullPipelineRatio?[form] {
                         out += "   Swift/Python full pipeline: \(figure(ratio))×"
                     }
