@@ -41,6 +41,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Single files dropped into the idle daemon for the latency figure.")
     var latencyDrops = 50
 
+    @Option(help: "Measure only this input form (UTF-8, GB18030, UTF-16LE, docx); for profiling.")
+    var form: String?
+
+    @Option(help: "Measure only this stage (e.g. \"full pipeline\"); for profiling.")
+    var stage: String?
+
     @Option(help: "The briefingd executable (default: beside this one).")
     var daemon: String?
 
@@ -48,6 +54,10 @@ struct BenchCommand: ParsableCommand {
     var keepTemp = false
 
     func validate() throws {
+        if let stage, Stage(rawValue: stage) == nil {
+            throw ValidationError(
+                "--stage must be one of: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         guard burst > 0, runs > 0, minSeconds > 0, latencyDrops > 0 else {
             throw ValidationError("--burst, --runs, --min-seconds and --latency-drops must be positive")
         }
@@ -73,9 +83,10 @@ struct BenchCommand: ParsableCommand {
             minSecondsPerRun: minSeconds)
 
         var stages: [StageFigure] = []
-        for input in inputs {
+        let onlyStages = stage.map { name in Stage.allCases.filter { $0.rawValue == name } } ?? Stage.allCases
+        for input in inputs where form == nil || form == input.label {
             progress("stages on \(input.label)")
-            stages += StageBenchmark.run(input, timing: timing, ingestedAt: now)
+            stages += StageBenchmark.run(input, stages: onlyStages, timing: timing, ingestedAt: now)
         }
 
         var python: PythonFigures?

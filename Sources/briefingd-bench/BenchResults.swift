@@ -93,8 +93,15 @@ struct MemoryFigure: Codable, Sendable {
     /// The kernel's own high-water mark (VmHWM) at the end, which no 10 ms sampling can miss.
     var highWaterMarkMiB: Double
     var idleAfterBurstMiB: Double
+    /// The same readings counting only anonymous memory (RssAnon): without shared-library pages.
+    var anonymousIdleAfterStartMiB: Double
+    var anonymousPeakDuringBurstMiB: Double
+    var anonymousIdleAfterBurstMiB: Double
 
     enum CodingKeys: String, CodingKey {
+        case anonymousIdleAfterStartMiB = "anon_idle_after_start_mib"
+        case anonymousPeakDuringBurstMiB = "anon_peak_during_burst_mib"
+        case anonymousIdleAfterBurstMiB = "anon_idle_after_burst_mib"
         case idleAfterStartMiB = "idle_after_start_mib"
         case idleBeforeBurstMiB = "idle_before_burst_mib"
         case peakDuringBurstMiB = "peak_during_burst_mib"

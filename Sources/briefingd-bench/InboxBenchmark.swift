@@ -18,7 +18,7 @@ struct InboxBenchmark {
         let sampler = MemorySampler(pid: daemon.pid)
         defer { sampler.stop() }
         MonotonicClock.sleep(milliseconds: 500)
-        let afterStart = ProcessMemory.read(pid: daemon.pid)?.rssKiB ?? 0
+        let afterStart = ProcessMemory.read(pid: daemon.pid)
 
         figures.latency = try dropLatency()
 
@@ -41,6 +41,7 @@ struct InboxBenchmark {
         // Archiving follows the manifest line; let it finish so the duplicate burst starts clean.
         try wait(until: { written.poll() >= baseline + burstSize }, failed: failed, what: "archive")
         burst.peakRSSMiB = mebibytes(kibibytes: sampler.peakKiB)
+        var peakAnonymousKiB = sampler.peakAnonymousKiB
         figures.burst = burst
 
         let duplicateNames = (0..<burstSize).map { "again-\($0).txt" }
@@ -55,6 +56,7 @@ struct InboxBenchmark {
             duplicateNames, done: { duplicates.poll() - seenDuplicates }, failed: failed,
             what: "`duplicate` events (archived)")
         duplicateBurst.peakRSSMiB = mebibytes(kibibytes: sampler.peakKiB)
+        peakAnonymousKiB = max(peakAnonymousKiB, sampler.peakAnonymousKiB)
         figures.duplicateBurst = duplicateBurst
         if manifest.poll() != baseline + burstSize {
             figures.problem =
@@ -64,11 +66,14 @@ struct InboxBenchmark {
         MonotonicClock.sleep(milliseconds: 1000)
         let end = ProcessMemory.read(pid: daemon.pid)
         figures.memory = MemoryFigure(
-            idleAfterStartMiB: mebibytes(kibibytes: afterStart),
+            idleAfterStartMiB: mebibytes(kibibytes: afterStart?.rssKiB ?? 0),
             idleBeforeBurstMiB: mebibytes(kibibytes: beforeBurst),
             peakDuringBurstMiB: max(burst.peakRSSMiB, duplicateBurst.peakRSSMiB),
             highWaterMarkMiB: mebibytes(kibibytes: end?.highWaterMarkKiB ?? 0),
-            idleAfterBurstMiB: mebibytes(kibibytes: end?.rssKiB ?? 0))
+            idleAfterBurstMiB: mebibytes(kibibytes: end?.rssKiB ?? 0),
+            anonymousIdleAfterStartMiB: mebibytes(kibibytes: afterStart?.anonymousKiB ?? 0),
+            anonymousPeakDuringBurstMiB: mebibytes(kibibytes: peakAnonymousKiB),
+            anonymousIdleAfterBurstMiB: mebibytes(kibibytes: end?.anonymousKiB ?? 0))
         figures.errorLogLines = daemon.errorLineCount()
         return figures
     }

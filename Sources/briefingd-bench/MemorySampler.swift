@@ -7,17 +7,22 @@ import Synchronization
 struct ProcessMemory: Sendable {
     var rssKiB: Int
     var highWaterMarkKiB: Int
+    /// The anonymous part of VmRSS (heap, stacks): the process's own memory, without the pages of
+    /// shared libraries that VmRSS also counts.
+    var anonymousKiB: Int
 
     static func read(pid: Int32) -> ProcessMemory? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
             return nil
         }
-        var memory = ProcessMemory(rssKiB: 0, highWaterMarkKiB: 0)
+        var memory = ProcessMemory(rssKiB: 0, highWaterMarkKiB: 0, anonymousKiB: 0)
         for line in status.split(separator: "\n") {
             if line.hasPrefix("VmRSS:") {
                 memory.rssKiB = kibibytes(line)
             } else if line.hasPrefix("VmHWM:") {
                 memory.highWaterMarkKiB = kibibytes(line)
+            } else if line.hasPrefix("RssAnon:") {
+                memory.anonymousKiB = kibibytes(line)
             }
         }
         return memory
@@ -36,6 +41,7 @@ func mebibytes(kibibytes: Int) -> Double { Double(kibibytes) / 1024 }
 final class MemorySampler: Sendable {
     private struct State {
         var peakKiB = 0
+        var peakAnonymousKiB = 0
         var stopped = false
     }
     private let pid: Int32
@@ -47,7 +53,10 @@ final class MemorySampler: Sendable {
             while true {
                 let sample = ProcessMemory.read(pid: pid)
                 let stop = state.withLock { s in
-                    if let sample { s.peakKiB = max(s.peakKiB, sample.rssKiB) }
+                    if let sample {
+                        s.peakKiB = max(s.peakKiB, sample.rssKiB)
+                        s.peakAnonymousKiB = max(s.peakAnonymousKiB, sample.anonymousKiB)
+                    }
                     return s.stopped
                 }
                 if stop || sample == nil { return }
@@ -60,11 +69,15 @@ final class MemorySampler: Sendable {
 
     /// Starts a new peak from the current reading.
     func reset() {
-        let now = ProcessMemory.read(pid: pid)?.rssKiB ?? 0
-        state.withLock { $0.peakKiB = now }
+        let now = ProcessMemory.read(pid: pid)
+        state.withLock {
+            $0.peakKiB = now?.rssKiB ?? 0
+            $0.peakAnonymousKiB = now?.anonymousKiB ?? 0
+        }
     }
 
     var peakKiB: Int { state.withLock { $0.peakKiB } }
+    var peakAnonymousKiB: Int { state.withLock { $0.peakAnonymousKiB } }
 
     func stop() { state.withLock { $0.stopped = true } }
 }
