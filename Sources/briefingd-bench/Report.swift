@@ -103,6 +103,10 @@ enum Report {
                     "before burst \(figure(mem.idleBeforeBurstMiB)), peak during bursts \(figure(mem.peakDuringBurstMiB)) "
                 out +=
                     "(VmHWM \(figure(mem.highWaterMarkMiB))), idle after \(figure(mem.idleAfterBurstMiB))\n"
+                out += "  anonymous (MiB)    idle after start \(figure(mem.anonymousIdleAfterStartMiB)), "
+                out += "peak during bursts \(figure(mem.anonymousPeakDuringBurstMiB)), "
+                out +=
+                    "idle after \(figure(mem.anonymousIdleAfterBurstMiB)) (RSS less shared-library pages)\n"
             }
             if d.errorLogLines > 0 { out += "  daemon log: \(d.errorLogLines) error lines\n" }
             if let problem = d.problem { out += "  PROBLEM: \(problem)\n" }
