@@ -61,9 +61,13 @@ struct BurstFigure: Codable, Sendable {
     var completion: String
     var peakRSSMiB: Double
     var failed: Int
+    /// The daemon's CPU time (user + system, all threads) per file: the figure the machine's load
+    /// does not change, unlike `seconds`.
+    var cpuMillisecondsPerDocument: Double?
 
     enum CodingKeys: String, CodingKey {
         case files, seconds, completion, failed
+        case cpuMillisecondsPerDocument = "cpu_ms_per_doc"
         case documentsPerSecond = "docs_per_s"
         case dropSeconds = "drop_seconds"
         case peakRSSMiB = "peak_rss_mib"
@@ -112,6 +116,8 @@ struct MemoryFigure: Codable, Sendable {
 
 struct DaemonFigures: Codable, Sendable {
     var settle: String
+    /// /proc/loadavg when the daemon phase began: above 2 on this machine, others were competing.
+    var loadAverage: String?
     var burst: BurstFigure?
     var duplicateBurst: BurstFigure?
     var latency: LatencyFigure?
@@ -121,6 +127,7 @@ struct DaemonFigures: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case settle, burst, latency, memory, problem
+        case loadAverage = "load_average"
         case duplicateBurst = "duplicate_burst"
         case errorLogLines = "error_log_lines"
     }

@@ -37,6 +37,19 @@ struct ProcessMemory: Sendable {
 
 func mebibytes(kibibytes: Int) -> Double { Double(kibibytes) / 1024 }
 
+/// User plus system CPU seconds a process has used so far (/proc/PID/stat fields 14 and 15).
+func processCPUSeconds(pid: Int32) -> Double? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return nil }
+    // Fields after the command name, which may contain spaces: state is field 3, utime 14, stime 15.
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+        return nil
+    }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
 /// Samples a process's VmRSS every 10 ms on its own thread and keeps the largest value since the last reset.
 final class MemorySampler: Sendable {
     private struct State {

@@ -26,8 +26,10 @@ enum Report {
         out += "fixture: \(m.fixture) (\(m.fixtureBytes) bytes)\n\n"
 
         let forms = report.stages.reduce(into: [String]()) { if !$0.contains($1.form) { $0.append($1.form) } }
-        out += "Single-core throughput: MB/s of input (documents/s); median of \(m.runs) runs of ≥ "
-        out += "\(number(m.minSecondsPerRun, digits: 1)) s; MB = 10^6 bytes\n"
+        out +=
+            "Single-core throughput: MB/s of input (documents/s) per second of the measuring thread's CPU time;\n"
+        out +=
+            "median of \(m.runs) runs of ≥ \(number(m.minSecondsPerRun, digits: 1)) CPU s; MB = 10^6 bytes\n"
         let width = 22
         out += pad("stage", 18)
         for form in forms {
