@@ -96,8 +96,17 @@ enum MojibakeRepair {
 
     private static func accept(original: String, bytes: [UInt8]) -> Repaired? {
         let scan = UTF8Scan.scan(bytes)
-        guard scan.multibyte >= 3, scan.invalid * 10 <= scan.multibyte else { return nil }
-        let repaired = String(decoding: bytes, as: UTF8.self)
+        // GBK damage is lossy (a lead byte before ASCII or a 0x80 byte was dropped by the first
+        // decoder), so up to a quarter of the sequences may stay broken; they become U+FFFD.
+        guard scan.multibyte >= 3, scan.invalid * 4 <= scan.multibyte else { return nil }
+        // One byte lost by the first decoder breaks one character into several invalid pieces:
+        // report it as one U+FFFD.
+        var view = String.UnicodeScalarView()
+        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars
+        where !(scalar == "\u{FFFD}" && view.last == "\u{FFFD}") {
+            view.append(scalar)
+        }
+        let repaired = String(view)
         let before = CJKFrequency.shared.score(original)
         let after = CJKFrequency.shared.score(repaired)
         guard after >= before + 0.5 else { return nil }

@@ -61,3 +61,25 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+enum TestDecoding {
+    /// Strictly decodes `bytes` as GB18030, or nil.
+    static func gb18030(_ bytes: [UInt8]) -> String? {
+        let cd = iconv_open("UTF-8", "GB18030")
+        precondition(cd != iconv_t(bitPattern: -1))
+        defer { iconv_close(cd) }
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 8)
+        var inLeft = input.count
+        var outLeft = output.count
+        let result = input.withUnsafeMutableBytes { inRaw in
+            output.withUnsafeMutableBytes { outRaw in
+                var inPtr = inRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var outPtr = outRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+            }
+        }
+        guard result != -1, inLeft == 0 else { return nil }
+        return String(decoding: output.prefix(output.count - outLeft), as: UTF8.self)
+    }
+}
