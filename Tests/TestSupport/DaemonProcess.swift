@@ -97,7 +97,10 @@ public final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Snapshot files (relative paths under `snapshots/`), manifest excluded.
-    public func snapshotFiles() -> [String] { filesUnder(snapshots).filter { $0.hasSuffix(".json") } }
+    /// Temporary files (names starting with `.`) are not snapshots, as for any reader of the folder.
+    public func snapshotFiles() -> [String] {
+        filesUnder(snapshots).filter { $0.hasSuffix(".json") && !($0 as NSString).lastPathComponent.hasPrefix(".") }
+    }
 
     /// Parsed lines of `manifest.jsonl`.
     public func manifest() -> [[String: Any]] {

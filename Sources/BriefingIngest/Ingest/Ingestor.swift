@@ -112,7 +112,7 @@ public final class Ingestor: Sendable {
         let options = PipelineOptions(maxReplacementRatio: config.maxReplacementRatio)
         let snapshotWork = work
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
-            results.set(i, Self.process(snapshotWork[i], options: options, maxBytes: config.inbox.maxBytes))
+            results.set(i, Self.process(snapshotWork[i], options: options, maxBytes: config.inbox.maxBytes, logger: logger))
         }
         for i in work.indices { (work[i].result, work[i].identity) = results.get(i) }
 
@@ -310,7 +310,7 @@ public final class Ingestor: Sendable {
         }
     }
 
-    private static func process(_ work: Work, options: PipelineOptions, maxBytes: Int) -> (
+    private static func process(_ work: Work, options: PipelineOptions, maxBytes: Int, logger: Logger) -> (
         Result<Snapshot, IngestFailure>, FileSystem.Identity?
     ) {
         let bytes: [UInt8]
@@ -332,8 +332,9 @@ public final class Ingestor: Sendable {
             source = Source(kind: .url, name: doc.sourceName, url: doc.url, http: doc.http)
         }
         do {
-            let snapshot = try BriefingPipeline.process(
+            let (snapshot, notes) = try BriefingPipeline.processWithNotes(
                 bytes, hints: hints, source: source, ingestedAt: work.ingestedAt, options: options)
+            for note in notes { logger.notice("decode_note", metadata: ["input": "\(work.item.displayName)", "note": "\(note)"]) }
             return (.success(snapshot), identity)
         } catch {
             return (.failure(.input(code: error.code, detail: error.description)), identity)

@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// glibc iconv behind a small Swift surface: legacy bytes → UTF-8 bytes, with every undecodable
+// byte turned into U+FFFD and counted (iconv itself stops at the first one).
+
+/// Result of converting bytes to UTF-8.
+struct ConvertedText {
+    /// Valid UTF-8.
+    var utf8: [UInt8]
+    /// How many U+FFFD were written for bytes the source encoding could not decode.
+    var replacements: Int
+    /// True when the input ended inside a multi-byte sequence.
+    var truncated: Bool
+}
+
+enum Iconv {
+
+    /// Converts `bytes` from `encoding` (an iconv name such as "GB18030") to UTF-8.
+    /// - Parameter strict: stop at the first undecodable byte and return nil (used to test candidates).
+    /// - Returns: nil when iconv does not know the encoding, or in strict mode when the bytes do not fit.
+    static func toUTF8<C: Collection<UInt8>>(_ bytes: C, from encoding: String, strict: Bool = false)
+        -> ConvertedText?
+    {
+        let cd = iconv_open("UTF-8", encoding)
+        if cd == iconv_t(bitPattern: -1) { return nil }
+        defer { iconv_close(cd) }
+        let input = Array(bytes)
+        if input.isEmpty { return ConvertedText(utf8: [], replacements: 0, truncated: false) }
+        // CJK legacy encodings grow by at most 2 bytes per 2 → 3; UTF-16 by 3 per 2. 2× + slack is enough
+        // for the common case; E2BIG is handled anyway.
+        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        var written = 0
+        var replacements = 0
+        var truncated = false
+        var consumed = 0
+        let ok: Bool = input.withUnsafeBufferPointer { inBuf -> Bool in
+            while consumed < inBuf.count {
+                var inLeft = inBuf.count - consumed
+                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
+                    mutating: UnsafeRawPointer(inBuf.baseAddress! + consumed).assumingMemoryBound(
+                        to: CChar.self))
+                let before = inLeft
+                var outLeft = output.count - written
+                let result: Int = output.withUnsafeMutableBufferPointer { outBuf in
+                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(
+                        outBuf.baseAddress! + written
+                    ).assumingMemoryBound(to: CChar.self)
+                    return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                }
+                consumed += before - inLeft
+                written = output.count - outLeft
+                if result != -1 { break }
+                let err = errno
+                if err == E2BIG {
+                    output.append(contentsOf: repeatElement(0, count: max(output.count, 64)))
+                    continue
+                }
+                if strict { return false }
+                if err == EINVAL {  // incomplete sequence at the end of the input
+                    truncated = true
+                    consumed = inBuf.count
+                } else {  // EILSEQ: skip one byte and carry on
+                    consumed += 1
+                }
+                replacements += 1
+                if output.count - written < 3 { output.append(contentsOf: repeatElement(0, count: 64)) }
+                output[written] = 0xEF
+                output[written + 1] = 0xBF
+                output[written + 2] = 0xBD
+                written += 3
+                iconv(cd, nil, nil, nil, nil)  // reset shift state after an error
+            }
+            return true
+        }
+        guard ok else { return nil }
+        output.removeSubrange(written...)
+        return ConvertedText(utf8: output, replacements: replacements, truncated: truncated)
+    }
+
+    /// Converts UTF-8 text to `encoding`; nil if some character has no mapping there.
+    static func fromUTF8(_ text: some StringProtocol, to encoding: String) -> [UInt8]? {
+        let cd = iconv_open(encoding, "UTF-8")
+        if cd == iconv_t(bitPattern: -1) { return nil }
+        defer { iconv_close(cd) }
+        var input = Array(text.utf8)
+        if input.isEmpty { return [] }
+        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        var inLeft = input.count
+        var outLeft = output.count
+        let result = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!)
+                    .assumingMemoryBound(to: CChar.self)
+                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!)
+                    .assumingMemoryBound(to: CChar.self)
+                return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+            }
+        }
+        guard result != -1, inLeft == 0 else { return nil }
+        output.removeSubrange((output.count - outLeft)...)
+        return output
+    }
+}
