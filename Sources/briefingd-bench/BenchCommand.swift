@@ -144,7 +144,8 @@ struct BenchCommand: ParsableCommand {
                 daemon: harness, fixture: fixture, burstSize: burst, latencyDrops: latencyDrops)
             return try bench.run()
         } catch {
-            return DaemonFigures(settle: "20ms", errorLogLines: 0, problem: error.description)
+            return DaemonFigures(
+                settle: "20ms", loadAverage: nil, errorLogLines: 0, problem: error.description)
         }
     }
 

@@ -13,7 +13,8 @@ struct InboxBenchmark {
     }
 
     func run() throws(BenchError) -> DaemonFigures {
-        var figures = DaemonFigures(settle: daemon.settle, errorLogLines: 0)
+        var figures = DaemonFigures(
+            settle: daemon.settle, loadAverage: Environment.loadAverage(), errorLogLines: 0)
         try daemon.start()
         let sampler = MemorySampler(pid: daemon.pid)
         defer { sampler.stop() }
@@ -83,6 +84,7 @@ struct InboxBenchmark {
         _ names: [String], done: () -> Int, failed: AppendedLineCounter, what: String
     ) throws(BenchError) -> BurstFigure {
         let failedBefore = failed.poll()
+        let cpuBefore = processCPUSeconds(pid: daemon.pid)
         let start = MonotonicClock.nanoseconds()
         for name in names { try FileIO.rename(daemon.inbox + "/." + name, daemon.inbox + "/" + name) }
         let dropSeconds = MonotonicClock.seconds(since: start)
@@ -90,10 +92,12 @@ struct InboxBenchmark {
             until: { done() + (failed.poll() - failedBefore) >= names.count }, failed: failed, what: what)
         let seconds = MonotonicClock.seconds(since: start)
         let failures = failed.poll() - failedBefore
+        let cpu = processCPUSeconds(pid: daemon.pid).flatMap { after in cpuBefore.map { after - $0 } }
         return BurstFigure(
             files: names.count, seconds: seconds,
             documentsPerSecond: Double(names.count - failures) / seconds,
-            dropSeconds: dropSeconds, completion: what, peakRSSMiB: 0, failed: failures)
+            dropSeconds: dropSeconds, completion: what, peakRSSMiB: 0, failed: failures,
+            cpuMillisecondsPerDocument: cpu.map { $0 * 1000 / Double(names.count) })
     }
 
     /// Polls every 2 ms; gives up when nothing moves for 60 s or the daemon dies.

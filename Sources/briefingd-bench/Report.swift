@@ -17,6 +17,11 @@ enum Report {
         return length >= width ? text : text + String(repeating: " ", count: width - length)
     }
 
+    /// The daemon's CPU cost per file, and the rate it would reach if it had every core to itself.
+    static func cpuNote(_ milliseconds: Double, cores: Int) -> String {
+        ", \(figure(milliseconds)) CPU ms/doc (≈ \(figure(Double(cores) * 1000 / milliseconds)) docs/s on \(cores) idle cores)"
+    }
+
     static func print(_ report: BenchReport) {
         var out = ""
         let m = report.meta
@@ -84,15 +89,18 @@ enum Report {
 
         out += "\n"
         if let d = report.daemon {
-            out += "Daemon (release build, settle \(d.settle), log level info, temp dirs under /tmp)\n"
+            out += "Daemon (release build, settle \(d.settle), log level info, temp dirs under /tmp; "
+            out += "load average \(d.loadAverage ?? "?"))\n"
             if let b = d.burst {
                 out += "  inbox burst        \(b.files) distinct files: \(number(b.seconds, digits: 2)) s → "
                 out += "\(figure(b.documentsPerSecond)) docs/s until all snapshots durable (\(b.completion))"
+                out += b.cpuMillisecondsPerDocument.map { cpuNote($0, cores: m.cores) } ?? ""
                 out += b.failed > 0 ? ", \(b.failed) FAILED\n" : "\n"
             }
             if let b = d.duplicateBurst {
                 out += "  duplicate burst    \(b.files) seen files: \(number(b.seconds, digits: 2)) s → "
-                out += "\(figure(b.documentsPerSecond)) docs/s until all archived (\(b.completion))\n"
+                out += "\(figure(b.documentsPerSecond)) docs/s until all archived (\(b.completion))"
+                out += (b.cpuMillisecondsPerDocument.map { cpuNote($0, cores: m.cores) } ?? "") + "\n"
             }
             if let l = d.latency {
                 out +=
