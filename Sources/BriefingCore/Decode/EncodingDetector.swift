@@ -20,8 +20,9 @@ struct TextDecoding {
 }
 
 enum EncodingDetector {
-    /// Candidates are compared on this many leading bytes; the winner then decodes everything.
-    static let sampleSize = 64 * 1024
+    /// Candidates are compared on this many leading bytes (some 4,000 characters of Chinese); the
+    /// winner then decodes everything.
+    static let sampleSize = 8 * 1024
 
     static func decode(_ bytes: [UInt8], declared: String?) throws(InputError) -> TextDecoding {
         let declaredName = declared.flatMap(CharsetNames.canonical)
@@ -43,7 +44,7 @@ enum EncodingDetector {
         }
 
         // UTF-8: valid (or nearly so, for a damaged file) and with some multi-byte characters.
-        let utf8 = UTF8Scan.scan(bytes)
+        let utf8 = UTF8Scan.scan(bytes, giveUp: true)
         if utf8.invalid == 0 {
             if utf8.multibyte == 0, let declaredName, declaredName != "UTF-8", declaredName != "UTF-16",
                 Iconv.toUTF8(sample, from: CharsetNames.iconvName(declaredName), strict: true) != nil
@@ -63,7 +64,7 @@ enum EncodingDetector {
                 text: String(decoding: bytes, as: UTF8.self), encoding: "UTF-8", confidence: confidence,
                 bom: false, replacements: 0, notes: notes)
         }
-        if utf8.multibyte >= 20 * utf8.invalid {
+        if !utf8.gaveUp && utf8.multibyte >= 20 * utf8.invalid {
             // Damaged UTF-8 (a few bad bytes among many good sequences), not another encoding.
             let text = String(decoding: bytes, as: UTF8.self)
             return TextDecoding(
@@ -169,16 +170,14 @@ enum EncodingDetector {
         let atEnd = sample.count == bytes.count
         var candidates: [Candidate] = []
         for name in names {
+            // Big5-HKSCS decodes everything Big5 does; it is needed only when Big5 fails.
+            if name == "Big5-HKSCS" && candidates.contains(where: { $0.encoding == "Big5" }) { continue }
             guard let converted = strictDecode(sample, name: name, allowCutTail: !atEnd) else { continue }
             let text = String(decoding: converted, as: UTF8.self)
             var score = CJKFrequency.shared.score(text)
             if name == guessed { score += 0.3 }
             if name.hasPrefix("UTF-16") { score -= 0.2 }  // only when it plainly reads better
             candidates.append(Candidate(encoding: name, score: score))
-        }
-        // Big5-HKSCS decodes everything Big5 does; report the extension only when it is needed.
-        if candidates.contains(where: { $0.encoding == "Big5" }) {
-            candidates.removeAll { $0.encoding == "Big5-HKSCS" }
         }
         candidates.sort { $0.score > $1.score }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -17,6 +19,40 @@ struct ConvertedText {
     var truncated: Bool
 }
 
+/// Open conversion descriptors kept for reuse. Opening one makes glibc look up and dlopen a gconv
+/// module, and closing the last one dlcloses it again: per input that cost more than converting.
+/// A descriptor is used by one thread at a time: taken out of the pool, used, reset, put back.
+private final class IconvPool: @unchecked Sendable {
+    static let shared = IconvPool()
+    private let lock = NSLock()
+    private var free: [String: [iconv_t]] = [:]
+    private static let maxPerPair = 4
+
+    func withDescriptor<R>(from: String, to: String, _ body: (iconv_t) -> R) -> R? {
+        let key = from + "\u{0}" + to
+        lock.lock()
+        var cd = free[key]?.popLast()
+        lock.unlock()
+        if cd == nil {
+            let opened = iconv_open(to, from)
+            if opened == iconv_t(bitPattern: -1) { return nil }
+            cd = opened
+        }
+        guard let cd else { return nil }
+        let result = body(cd)
+        iconv(cd, nil, nil, nil, nil)  // back to the initial state for the next user
+        lock.lock()
+        if free[key, default: []].count < Self.maxPerPair {
+            free[key, default: []].append(cd)
+            lock.unlock()
+        } else {
+            lock.unlock()
+            iconv_close(cd)
+        }
+        return result
+    }
+}
+
 enum Iconv {
 
     /// Converts `bytes` from `encoding` (an iconv name such as "GB18030") to UTF-8.
@@ -25,11 +61,14 @@ enum Iconv {
     static func toUTF8<C: Collection<UInt8>>(_ bytes: C, from encoding: String, strict: Bool = false)
         -> ConvertedText?
     {
-        let cd = iconv_open("UTF-8", encoding)
-        if cd == iconv_t(bitPattern: -1) { return nil }
-        defer { iconv_close(cd) }
         let input = Array(bytes)
         if input.isEmpty { return ConvertedText(utf8: [], replacements: 0, truncated: false) }
+        return IconvPool.shared.withDescriptor(from: encoding, to: "UTF-8") { cd in
+            convert(input, cd: cd, strict: strict)
+        } ?? nil
+    }
+
+    private static func convert(_ input: [UInt8], cd: iconv_t, strict: Bool) -> ConvertedText? {
         // CJK legacy encodings grow by at most 2 bytes per 2 → 3; UTF-16 by 3 per 2. 2× + slack is enough
         // for the common case; E2BIG is handled anyway.
         var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
@@ -83,11 +122,14 @@ enum Iconv {
 
     /// Converts UTF-8 text to `encoding`; nil if some character has no mapping there.
     static func fromUTF8(_ text: some StringProtocol, to encoding: String) -> [UInt8]? {
-        let cd = iconv_open(encoding, "UTF-8")
-        if cd == iconv_t(bitPattern: -1) { return nil }
-        defer { iconv_close(cd) }
         var input = Array(text.utf8)
         if input.isEmpty { return [] }
+        return IconvPool.shared.withDescriptor(from: "UTF-8", to: encoding) { cd -> [UInt8]? in
+            encode(&input, cd: cd)
+        } ?? nil
+    }
+
+    private static func encode(_ input: inout [UInt8], cd: iconv_t) -> [UInt8]? {
         var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
         var inLeft = input.count
         var outLeft = output.count

@@ -14,13 +14,15 @@ enum MojibakeRepair {
         var examples: [String]
     }
 
-    static func repair(_ text: String) -> Repaired? {
+    /// - Parameters:
+    ///   - text: the text; `scalars` are its scalars (already at hand in the normalizer).
+    static func repair(_ text: String, scalars: [Unicode.Scalar]) -> Repaired? {
         var latinPairs = 0
         var han = 0
         var rareHan = 0
         var previous: UInt32 = 0
         let frequency = CJKFrequency.shared
-        for s in text.unicodeScalars {
+        for s in scalars {
             let v = s.value
             if v >= 0x4E00 && v <= 0x9FFF {
                 han += 1
