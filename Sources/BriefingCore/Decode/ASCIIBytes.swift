@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 // Byte-level ASCII searches over the head of an input. Format and charset sniffing run on every
 // input; Foundation's string search (which folds Unicode case through NSString) costs more than
 // decoding the whole file, so these look at bytes.
@@ -12,7 +18,15 @@ enum ASCIIBytes {
         let first = needle.utf8Start[0]
         var i = start
         let last = haystack.count - n
+        let firstIsLetter = first >= 0x61 && first <= 0x7A
         while i <= last {
+            if !firstIsLetter {
+                // Jump to the next occurrence of the first byte (memchr is vectorised).
+                guard let base = haystack.baseAddress,
+                    let hit = memchr(base + i, Int32(first), last - i + 1)
+                else { return nil }
+                i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            }
             if lower(haystack[i]) == first {
                 var k = 1
                 while k < n && lower(haystack[i + k]) == needle.utf8Start[k] { k += 1 }

@@ -20,9 +20,9 @@ struct TextDecoding {
 }
 
 enum EncodingDetector {
-    /// Candidates are compared on this many leading bytes (some 4,000 characters of Chinese); the
+    /// Candidates are compared on this many leading bytes (some 2,000 characters of Chinese); the
     /// winner then decodes everything.
-    static let sampleSize = 8 * 1024
+    static let sampleSize = 4 * 1024
 
     static func decode(_ bytes: [UInt8], declared: String?) throws(InputError) -> TextDecoding {
         let declaredName = declared.flatMap(CharsetNames.canonical)
@@ -158,28 +158,41 @@ enum EncodingDetector {
         throws(InputError) -> TextDecoding
     {
         var notes: [String] = []
-        let guessed = uchardetGuess(sample).flatMap(CharsetNames.canonical)
         var names = ["GB18030", "Big5", "Big5-HKSCS"]
         if utf16CJKShare(sample, highByteFirst: false) >= 0.8 { names.append("UTF-16LE") }
         if utf16CJKShare(sample, highByteFirst: true) >= 0.8 { names.append("UTF-16BE") }
-        for extra in [guessed, declared].compactMap({ $0 })
-        where !names.contains(extra) && extra != "UTF-8" && extra != "UTF-16" {
-            names.append(extra)
+        if let declared, !names.contains(declared), declared != "UTF-8", declared != "UTF-16" {
+            names.append(declared)
         }
         // A sample cut mid-character must not count against a candidate: drop a partial tail.
         let atEnd = sample.count == bytes.count
         var candidates: [Candidate] = []
-        for name in names {
+        func consider(_ name: String) {
             // Big5-HKSCS decodes everything Big5 does; it is needed only when Big5 fails.
-            if name == "Big5-HKSCS" && candidates.contains(where: { $0.encoding == "Big5" }) { continue }
-            guard let converted = strictDecode(sample, name: name, allowCutTail: !atEnd) else { continue }
-            let text = String(decoding: converted, as: UTF8.self)
-            var score = CJKFrequency.shared.score(text)
-            if name == guessed { score += 0.3 }
+            if name == "Big5-HKSCS" && candidates.contains(where: { $0.encoding == "Big5" }) { return }
+            guard let converted = strictDecode(sample, name: name, allowCutTail: !atEnd) else { return }
+            var score = CJKFrequency.shared.score(String(decoding: converted, as: UTF8.self))
             if name.hasPrefix("UTF-16") { score -= 0.2 }  // only when it plainly reads better
             candidates.append(Candidate(encoding: name, score: score))
         }
+        for name in names { consider(name) }
         candidates.sort { $0.score > $1.score }
+
+        // uchardet is the tie-breaker (and the only voice for non-Chinese legacy text): consulted
+        // when no candidate reads clearly as Chinese or two read alike. It costs more than all the
+        // rest of the detection, so clear cases skip it.
+        var guessed: String?
+        let margin = candidates.count >= 2 ? candidates[0].score - candidates[1].score : 2
+        if candidates.isEmpty || candidates[0].score < 1 || margin < 0.5 {
+            guessed = uchardetGuess(sample).flatMap(CharsetNames.canonical)
+            if let guessed, guessed != "UTF-8", guessed != "UTF-16" {
+                if !candidates.contains(where: { $0.encoding == guessed }) { consider(guessed) }
+                for i in candidates.indices where candidates[i].encoding == guessed {
+                    candidates[i].score += 0.3
+                }
+                candidates.sort { $0.score > $1.score }
+            }
+        }
 
         guard var best = candidates.first else {
             return try decodeLeastDamaged(bytes, sample: sample, declared: declared, guessed: guessed)

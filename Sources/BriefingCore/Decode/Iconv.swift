@@ -63,61 +63,84 @@ enum Iconv {
     {
         let input = Array(bytes)
         if input.isEmpty { return ConvertedText(utf8: [], replacements: 0, truncated: false) }
-        return IconvPool.shared.withDescriptor(from: encoding, to: "UTF-8") { cd in
+        // glibc converts to UTF-32 about three times faster than to UTF-8 (one gconv step instead of
+        // two), and encoding UTF-8 from scalars by hand is cheap.
+        return IconvPool.shared.withDescriptor(from: encoding, to: "UTF-32LE") { cd in
             convert(input, cd: cd, strict: strict)
         } ?? nil
     }
 
     private static func convert(_ input: [UInt8], cd: iconv_t, strict: Bool) -> ConvertedText? {
-        // CJK legacy encodings grow by at most 2 bytes per 2 → 3; UTF-16 by 3 per 2. 2× + slack is enough
-        // for the common case; E2BIG is handled anyway.
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
-        var written = 0
+        // One scalar per input byte at most (the byte-order mark, if iconv writes one, is dropped).
+        var scalars = [UInt32](repeating: 0, count: input.count + 4)
+        var written = 0  // scalars
         var replacements = 0
         var truncated = false
         var consumed = 0
         let ok: Bool = input.withUnsafeBufferPointer { inBuf -> Bool in
-            while consumed < inBuf.count {
-                var inLeft = inBuf.count - consumed
-                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
-                    mutating: UnsafeRawPointer(inBuf.baseAddress! + consumed).assumingMemoryBound(
-                        to: CChar.self))
-                let before = inLeft
-                var outLeft = output.count - written
-                let result: Int = output.withUnsafeMutableBufferPointer { outBuf in
+            scalars.withUnsafeMutableBufferPointer { outBuf -> Bool in
+                while consumed < inBuf.count {
+                    var inLeft = inBuf.count - consumed
+                    var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
+                        mutating: UnsafeRawPointer(inBuf.baseAddress! + consumed).assumingMemoryBound(
+                            to: CChar.self))
+                    let before = inLeft
+                    var outLeft = (outBuf.count - written) * 4
                     var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(
                         outBuf.baseAddress! + written
                     ).assumingMemoryBound(to: CChar.self)
-                    return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                    let result = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                    consumed += before - inLeft
+                    written = outBuf.count - outLeft / 4
+                    if result != -1 { break }
+                    if strict { return false }
+                    if errno == EINVAL {  // incomplete sequence at the end of the input
+                        truncated = true
+                        consumed = inBuf.count
+                    } else {  // EILSEQ: skip one byte and carry on
+                        consumed += 1
+                    }
+                    replacements += 1
+                    outBuf[written] = 0xFFFD
+                    written += 1
+                    iconv(cd, nil, nil, nil, nil)  // reset shift state after an error
                 }
-                consumed += before - inLeft
-                written = output.count - outLeft
-                if result != -1 { break }
-                let err = errno
-                if err == E2BIG {
-                    output.append(contentsOf: repeatElement(0, count: max(output.count, 64)))
-                    continue
-                }
-                if strict { return false }
-                if err == EINVAL {  // incomplete sequence at the end of the input
-                    truncated = true
-                    consumed = inBuf.count
-                } else {  // EILSEQ: skip one byte and carry on
-                    consumed += 1
-                }
-                replacements += 1
-                if output.count - written < 3 { output.append(contentsOf: repeatElement(0, count: 64)) }
-                output[written] = 0xEF
-                output[written + 1] = 0xBF
-                output[written + 2] = 0xBD
-                written += 3
-                iconv(cd, nil, nil, nil, nil)  // reset shift state after an error
+                return true
             }
-            return true
         }
         guard ok else { return nil }
-        output.removeSubrange(written...)
-        return ConvertedText(utf8: output, replacements: replacements, truncated: truncated)
+        return ConvertedText(
+            utf8: utf8(scalars[..<written]), replacements: replacements, truncated: truncated)
+    }
+
+    /// UTF-8 for scalar values that iconv produced (all valid; a stray BOM is kept as text and the
+    /// normalizer removes it).
+    private static func utf8(_ scalars: ArraySlice<UInt32>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: scalars.count * 4) { buffer, count in
+            var o = 0
+            for v in scalars {
+                if v < 0x80 {
+                    buffer[o] = UInt8(v)
+                    o += 1
+                } else if v < 0x800 {
+                    buffer[o] = UInt8(0xC0 | (v >> 6))
+                    buffer[o + 1] = UInt8(0x80 | (v & 0x3F))
+                    o += 2
+                } else if v < 0x10000 {
+                    buffer[o] = UInt8(0xE0 | (v >> 12))
+                    buffer[o + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                    buffer[o + 2] = UInt8(0x80 | (v & 0x3F))
+                    o += 3
+                } else {
+                    buffer[o] = UInt8(0xF0 | (v >> 18))
+                    buffer[o + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+                    buffer[o + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                    buffer[o + 3] = UInt8(0x80 | (v & 0x3F))
+                    o += 4
+                }
+            }
+            count = o
+        }
     }
 
     /// Converts UTF-8 text to `encoding`; nil if some character has no mapping there.

@@ -32,13 +32,17 @@ public enum TextNormalizer {
     /// in; `format` is accepted for rules that may depend on it but none does today.
     public static func normalize(_ text: String, format: InputInfo.Format = .text) -> NormalizedText {
         var tally = ActionTally()
-        var input = UnicodeScalars.array(text)
-        if let repaired = MojibakeRepair.repair(text, scalars: input) {
-            input = UnicodeScalars.array(repaired.text)
+        var characterTally = ActionTally()
+        var evidence = MojibakeRepair.Evidence()
+        var scalars = characterPass(UnicodeScalars.array(text), tally: &characterTally, evidence: &evidence)
+        if evidence.suspicious, let repaired = MojibakeRepair.repair(text) {
             tally.add(.mojibakeRepaired, count: repaired.count)
             for e in repaired.examples { tally.add(.mojibakeRepaired, count: 0, example: e) }
+            characterTally = ActionTally()
+            scalars = characterPass(
+                UnicodeScalars.array(repaired.text), tally: &characterTally, evidence: &evidence)
         }
-        var scalars = characterPass(input, tally: &tally)
+        tally.merge(characterTally)
         scalars = nfcIfNeeded(scalars, tally: &tally)
         let lines = linePass(scalars, tally: &tally)
         var paragraphs = ParagraphJoiner.join(lines, tally: &tally)
@@ -72,8 +76,9 @@ public enum TextNormalizer {
         return s.properties.canonicalCombiningClass != .notReordered
     }
 
-    private static func characterPass(_ input: [Unicode.Scalar], tally: inout ActionTally) -> [Unicode.Scalar]
-    {
+    private static func characterPass(
+        _ input: [Unicode.Scalar], tally: inout ActionTally, evidence: inout MojibakeRepair.Evidence
+    ) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(input.count)
         var needsNFC = false
@@ -84,7 +89,13 @@ public enum TextNormalizer {
             let v = c.value
             i += 1
             // Fast path: printable ASCII and ordinary CJK.
-            if (v >= 0x20 && v < 0x7F) || (v >= 0x4E00 && v <= 0x9FFF) || v == 0x0A {
+            if (v >= 0x20 && v < 0x7F) || v == 0x0A {
+                evidence.noteASCII()
+                out.append(c)
+                continue
+            }
+            evidence.note(v)
+            if v >= 0x4E00 && v <= 0x9FFF {
                 out.append(c)
                 continue
             }
