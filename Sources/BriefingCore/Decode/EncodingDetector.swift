@@ -43,6 +43,17 @@ enum EncodingDetector {
                 reason: "\(nulCount) NUL bytes in the first \(sample.count) bytes: binary data")
         }
 
+        // Control bytes other than tab, line breaks, form feed and escape: binary, whatever else fits.
+        let controls = sample.reduce(0) { n, b in
+            n
+                + (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C && b != 0x1B || b == 0x7F
+                    ? 1 : 0)
+        }
+        if controls * 100 > sample.count {
+            throw .undecodable(
+                reason: "\(controls) control bytes in the first \(sample.count) bytes: binary data")
+        }
+
         // UTF-8: valid (or nearly so, for a damaged file) and with some multi-byte characters.
         let utf8 = UTF8Scan.scan(bytes, giveUp: true)
         if utf8.invalid == 0 {
@@ -81,6 +92,19 @@ enum EncodingDetector {
     {
         let body = bytes[bom.bytes.count...]
         if body.isEmpty { throw .bomOnly(encoding: bom.encoding) }
+        var notes: [String] = []
+        if let declared, declared != bom.encoding, !(declared == "UTF-16" && bom.encoding.hasPrefix("UTF-16"))
+        {
+            notes.append("declared charset \(declared) overridden by the \(bom.encoding) byte-order mark")
+        }
+        var decoded = try decodeWithBOM(body, bom: bom)
+        decoded.notes = notes
+        return decoded
+    }
+
+    private static func decodeWithBOM(_ body: ArraySlice<UInt8>, bom: ByteOrderMark) throws(InputError)
+        -> TextDecoding
+    {
         switch bom {
         case .utf32LE, .utf32BE:
             throw .unsupportedEncoding(bom.encoding)
@@ -171,7 +195,14 @@ enum EncodingDetector {
             // Big5-HKSCS decodes everything Big5 does; it is needed only when Big5 fails.
             if name == "Big5-HKSCS" && candidates.contains(where: { $0.encoding == "Big5" }) { return }
             guard let converted = strictDecode(sample, name: name, allowCutTail: !atEnd) else { return }
-            var score = CJKFrequency.shared.score(String(decoding: converted, as: UTF8.self))
+            let text = String(decoding: converted, as: UTF8.self)
+            if text.unicodeScalars.count == sample.count {
+                // A single-byte charset decodes any bytes; take it only for text with word spacing
+                // (random or binary bytes have none).
+                let spaces = sample.reduce(0) { $0 + ($1 == 0x20 || $1 == 0x0A ? 1 : 0) }
+                if spaces * 20 < sample.count { return }
+            }
+            var score = CJKFrequency.shared.score(text)
             if name.hasPrefix("UTF-16") { score -= 0.2 }  // only when it plainly reads better
             candidates.append(Candidate(encoding: name, score: score))
         }
@@ -233,18 +264,22 @@ enum EncodingDetector {
     private static func decodeLeastDamaged(
         _ bytes: [UInt8], sample: ArraySlice<UInt8>, declared: String?, guessed: String?
     ) throws(InputError) -> TextDecoding {
-        var best: (name: String, replacements: Int)?
+        var best: (name: String, replacements: Int, score: Double)?
         for name in ["GB18030", "Big5-HKSCS", declared, guessed].compactMap({ $0 })
         where name != "UTF-16" {
             guard let converted = Iconv.toUTF8(sample, from: CharsetNames.iconvName(name)) else { continue }
             if best == nil || converted.replacements < best!.replacements {
-                best = (name, converted.replacements)
+                let score = CJKFrequency.shared.score(String(decoding: converted.utf8, as: UTF8.self))
+                best = (name, converted.replacements, score)
             }
         }
         let utf8Invalid = UTF8Scan.scan(sample).invalid
-        guard let chosen = best, Double(chosen.replacements) <= 0.05 * Double(sample.count) else {
+        // Few bad bytes *and* text that reads like Chinese: a damaged file, not random bytes (which
+        // GB18030 decodes to rare characters with only a few errors).
+        guard let chosen = best, Double(chosen.replacements) <= 0.05 * Double(sample.count), chosen.score >= 1
+        else {
             throw .undecodable(
-                reason: "every encoding tried leaves over 5% of the bytes undecodable "
+                reason: "no supported encoding fits: each leaves many bytes undecodable or reads as noise "
                     + "(UTF-8: \(utf8Invalid) invalid sequences in \(sample.count) bytes)")
         }
         let converted = Iconv.toUTF8(bytes, from: CharsetNames.iconvName(chosen.name))!

@@ -209,7 +209,6 @@ public enum TextNormalizer {
                 i = j
                 continue
             }
-            let c = line[i]
             var runEnd = i
             while runEnd < last && ScalarClass.isSpace(line[runEnd]) { runEnd += 1 }
             let before = line[i - 1]
