@@ -104,3 +104,14 @@ func htmlPageGivesTheArticleOnly(encoding: String) throws {
     #expect(!text.contains("友情链接"))
     #expect(!text.contains("呼和浩特"))
 }
+
+@Test func decoderActionsAreMergedIntoTheNormalizersActions() throws {
+    let bytes = try DocumentBuilders.docx(Fixtures.briefing, seed: 2)
+    let decoded = try InputDecoder.decode(bytes)
+    let result = TextNormalizer.normalize(decoded)
+    let kinds = result.actions.map(\.kind)
+    #expect(kinds.contains("field_code"))
+    #expect(kinds.contains("duplicated_speaker_label"))
+    #expect(Set(kinds).count == kinds.count)  // one entry per kind
+    #expect(result.text == TextNormalizer.normalize(decoded.text, format: .docx).text)
+}

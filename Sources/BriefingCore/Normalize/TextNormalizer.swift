@@ -28,6 +28,26 @@ public struct NormalizedText: Sendable, Equatable {
 
 /// Removes conversion leftovers and folds the text into one canonical form.
 public enum TextNormalizer {
+    /// Normalizes a decoded input. Its `actions` (what the format decoder dropped: docx field codes
+    /// and deleted text, HTML boilerplate) are merged into the result with the normalizer's own, so
+    /// the snapshot's `normalization.actions` tells the whole story.
+    public static func normalize(_ decoded: DecodedInput) -> NormalizedText {
+        var result = normalize(decoded.text, format: decoded.format)
+        guard !decoded.actions.isEmpty else { return result }
+        var tally = ActionTally()
+        var unknown: [NormalizationAction] = []
+        for action in decoded.actions + result.actions {
+            guard let kind = ActionKind(rawValue: action.kind) else {
+                unknown.append(action)
+                continue
+            }
+            tally.add(kind, count: action.count)
+            for example in action.examples { tally.add(kind, count: 0, example: example) }
+        }
+        result.actions = unknown + tally.actions
+        return result
+    }
+
     /// Normalizes `text`. The same words give the same result whatever format or encoding they came
     /// in; `format` is accepted for rules that may depend on it but none does today.
     public static func normalize(_ text: String, format: InputInfo.Format = .text) -> NormalizedText {
