@@ -17,7 +17,12 @@ enum Figures {
         var ex = 0
         let n = t.count
         var lastEnd = 0
+        let table = CharClass.table
         while i < n {
+            if CharClass.flags(table, t[i]) & (CharClass.digit | CharClass.numeral) == 0 {
+                i += 1
+                continue
+            }
             while ex < excluded.count, excluded[ex].upperBound <= i { ex += 1 }
             if ex < excluded.count, excluded[ex].contains(i) {
                 i = excluded[ex].upperBound
@@ -204,35 +209,21 @@ enum Figures {
 
     // MARK: Subject
 
-    private static func word(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
-    static let leadingFillers = [
-        "全区共", "全區共", "全区", "全區", "全市", "全省", "全国", "共计", "共計", "累计", "累計", "共", "其中",
-        "最高可", "先后", "先後", "已经", "已", "并", "並", "均", "分别", "同时", "当前", "目前", "此外", "另外", "还", "還", "、", "和",
-        "及",
-        "即",
-    ]
-    .map(word)
-    static let trailingFillers = [
-        "达到", "達到", "达", "達", "为", "為", "共计", "共計", "共", "总计", "合计", "约", "約", "是", "有", "等",
-        "近", "超过", "超過", "可",
-    ].map(word)
-    static let placeVerbs = ["设立", "設立", "设置", "設置", "建成", "建立", "安装", "安裝", "组建", "組建", "开通", "開通"].map(word)
-    static let afterStops = [
-        "开展", "開展", "自发", "自發", "加入", "参与", "參與", "进行", "進行", "实现", "實現", "共同", "联合", "聯合",
-        "签署", "簽署", "受到", "的", "和", "与", "與", "及", "在", "等", "同比", "比", "较", "較", "以", "为", "為", "集中", "达到",
-        "達到",
-    ]
-    .map(word)
     static let maxSubject = 24
+
+    @inline(__always) static func isStop(_ t: ScalarText, at i: Int) -> Bool {
+        Lexicons.subjectWords.match(t, at: i)?.tags.contains("stop") ?? false
+    }
 
     /// The phrase the figure counts: before it in its clause (`破获刑事案件399起`), or right after it
     /// when a noun follows the measure word (`10个部门`).
     static func subject(_ t: ScalarText, of r: Range<Int>, after floor: Int) -> String? {
+        let words = Lexicons.subjectWords
         let next = t.at(r.upperBound)
-        if Scalars.isHan(next), !afterStops.contains(where: { t.matches($0, at: r.upperBound) }) {
+        if Scalars.isHan(next), !isStop(t, at: r.upperBound) {
             var e = r.upperBound
             while e < t.count, e - r.upperBound < maxSubject, Scalars.isHan(t[e]),
-                !afterStops.contains(where: { t.matches($0, at: e) })
+                !isStop(t, at: e)
             {
                 e += 1
             }
@@ -244,12 +235,12 @@ enum Figures {
         var changed = true
         while changed {
             changed = false
-            if let w = leadingFillers.first(where: { t.matches($0, at: s) && s + $0.count <= e }) {
-                s += w.count
+            if let w = words.match(t, at: s, limit: e), w.tags.contains("lead") {
+                s += w.word.count
                 changed = true
             }
-            if let w = trailingFillers.first(where: { t.matches($0, endingAt: e) && e - $0.count >= s }) {
-                e -= w.count
+            if let w = words.match(t, endingAt: e, floor: s), w.tags.contains("trail") {
+                e -= w.word.count
                 changed = true
             }
         }
@@ -257,7 +248,7 @@ enum Figures {
         if t.at(s) == "在" || t.at(s) == "于" {
             var k = e
             while k > s {
-                if placeVerbs.contains(where: { t.matches($0, endingAt: k) }) {
+                if let w = words.match(t, endingAt: k, floor: s), w.tags.contains("place") {
                     s = k
                     break
                 }

@@ -46,7 +46,12 @@ enum Periods {
         var i = 0
         var ex = 0
         let n = t.count
+        let table = CharClass.table
         while i < n {
+            if CharClass.flags(table, t[i]) & CharClass.periodStart == 0 {
+                i += 1
+                continue
+            }
             while ex < excluded.count, excluded[ex].upperBound <= i { ex += 1 }
             if ex < excluded.count, excluded[ex].contains(i) {
                 i = excluded[ex].upperBound

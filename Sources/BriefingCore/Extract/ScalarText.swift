@@ -3,10 +3,31 @@
 
 /// The text being extracted, with cheap scalar-level helpers.
 struct ScalarText {
+    /// The scalars, decoded once; indices into this array are the snapshot's spans.
     let s: [Unicode.Scalar]
+    /// The UTF-8 bytes of the text, and where each scalar starts in them (plus the end), so that
+    /// cutting out an item's text is a byte copy instead of re-encoding scalars.
+    private let bytes: [UInt8]
+    private let offsets: [Int32]
     var count: Int { s.count }
 
-    init(_ text: String) { s = Array(text.unicodeScalars) }
+    init(_ text: String) {
+        s = Array(text.unicodeScalars)
+        bytes = Array(text.utf8)
+        // Where each scalar starts: every byte that is not a UTF-8 continuation byte.
+        var offsets = [Int32](repeating: 0, count: s.count + 1)
+        bytes.withUnsafeBufferPointer { b in
+            offsets.withUnsafeMutableBufferPointer { off in
+                var k = 0
+                for i in 0..<b.count where b[i] & 0xC0 != 0x80 {
+                    off[k] = Int32(truncatingIfNeeded: i)
+                    k += 1
+                }
+                off[k] = Int32(truncatingIfNeeded: b.count)
+            }
+        }
+        self.offsets = offsets
+    }
 
     @inline(__always) subscript(i: Int) -> Unicode.Scalar { s[i] }
 
@@ -14,9 +35,7 @@ struct ScalarText {
     @inline(__always) func at(_ i: Int) -> Unicode.Scalar { i >= 0 && i < s.count ? s[i] : "\u{0}" }
 
     func string(_ r: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: s[r])
-        return String(view)
+        String(decoding: bytes[Int(offsets[r.lowerBound])..<Int(offsets[r.upperBound])], as: UTF8.self)
     }
 
     /// Whether `word` is written at `i`.

@@ -106,11 +106,11 @@ enum SpeakerLabels {
         if let info = officialLabel(t, r, reported: false) { return info }
         if Lexicons.outletSuffixes.match(t, endingAt: r.upperBound, floor: r.lowerBound) != nil,
             r.count <= 16,
-            allHan(t, r, allowing: "、 ")
+            allHan(t, r, allowing: ["、", " "])
         {
             return LabelInfo(kind: .reporter, label: label, outlet: label)
         }
-        if r.count <= 4, allHan(t, r, allowing: "·"),
+        if r.count <= 4, allHan(t, r, allowing: ["·"]),
             Lexicons.surnames.match(t, at: r.lowerBound, limit: r.upperBound) != nil
         {
             return LabelInfo(kind: .person, label: label, name: label)
@@ -131,7 +131,7 @@ enum SpeakerLabels {
                 outletEnd -= 1
             }
             let nameRange = t.trimmed(k + 2..<r.upperBound)
-            guard nameRange.isEmpty || (nameRange.count <= 4 && allHan(t, nameRange, allowing: "·")) else {
+            guard nameRange.isEmpty || (nameRange.count <= 4 && allHan(t, nameRange, allowing: ["·"])) else {
                 return nil
             }
             return LabelInfo(
@@ -145,7 +145,7 @@ enum SpeakerLabels {
         guard space > r.lowerBound else { return nil }
         let outlet = t.trimmed(r.lowerBound..<space)
         let name = t.trimmed(space + 1..<r.upperBound)
-        guard !outlet.isEmpty, name.count >= 2, name.count <= 4, allHan(t, name, allowing: "·"),
+        guard !outlet.isEmpty, name.count >= 2, name.count <= 4, allHan(t, name, allowing: ["·"]),
             Lexicons.outletSuffixes.match(t, endingAt: outlet.upperBound, floor: outlet.lowerBound) != nil
         else { return nil }
         return LabelInfo(kind: .reporter, label: t.string(r), outlet: t.string(outlet), name: t.string(name))
@@ -196,7 +196,7 @@ enum SpeakerLabels {
 
     /// Two to six Han characters (or a name with `·`) that do not end in a verb of speech.
     static func plausibleName(_ t: ScalarText, _ r: Range<Int>) -> Bool {
-        guard r.count >= 2, r.count <= 7, allHan(t, r, allowing: "·•") else { return false }
+        guard r.count >= 2, r.count <= 7, allHan(t, r, allowing: ["·", "•"]) else { return false }
         if Lexicons.speechVerbs.match(t, endingAt: r.upperBound, floor: r.lowerBound) != nil { return false }
         if r.count <= 3 { return Lexicons.surnames.match(t, at: r.lowerBound, limit: r.upperBound) != nil }
         return true
@@ -211,8 +211,8 @@ enum SpeakerLabels {
         }
     }
 
-    static func allHan(_ t: ScalarText, _ r: Range<Int>, allowing extra: String) -> Bool {
-        for i in r where !Scalars.isHan(t[i]) && !extra.unicodeScalars.contains(t[i]) { return false }
+    static func allHan(_ t: ScalarText, _ r: Range<Int>, allowing extra: Set<Unicode.Scalar>) -> Bool {
+        for i in r where !Scalars.isHan(t[i]) && !extra.contains(t[i]) { return false }
         return true
     }
 
