@@ -13,6 +13,10 @@ struct ScalarLexicon: Sendable {
     /// Entries by last scalar, longest first.
     private let byLast: [Unicode.Scalar: [Entry]]
     private let exact: [String: Entry]
+    /// Bit sets over the Basic Multilingual Plane of first and last scalars: most lookups find
+    /// nothing, and a bit test answers them without hashing.
+    private let firstBits: [UInt64]
+    private let lastBits: [UInt64]
 
     /// Parses `list`: one entry per line, the word then optional tags separated by spaces;
     /// empty lines and lines starting with `#` are skipped.
@@ -28,6 +32,17 @@ struct ScalarLexicon: Sendable {
             last[entry.word[entry.word.count - 1], default: []].append(entry)
             exact[String(head)] = entry
         }
+        var firstBits = [UInt64](repeating: 0, count: 1024)
+        var lastBits = [UInt64](repeating: 0, count: 1024)
+        for c in first.keys where c.value < 0x10000 {
+            firstBits[Int(c.value >> 6)] |= 1 << UInt64(c.value & 63)
+        }
+        for c in last.keys where c.value < 0x10000 {
+            lastBits[Int(c.value >> 6)] |= 1 << UInt64(c.value & 63)
+        }
+        // Scalars beyond the plane always go to the dictionary.
+        self.firstBits = firstBits
+        self.lastBits = lastBits
         byFirst = first.mapValues { $0.sorted { $0.word.count > $1.word.count } }
         byLast = last.mapValues { $0.sorted { $0.word.count > $1.word.count } }
         self.exact = exact
@@ -35,7 +50,7 @@ struct ScalarLexicon: Sendable {
 
     /// The longest entry written at `i` (not reaching past `limit`).
     @inline(__always) func match(_ t: ScalarText, at i: Int, limit: Int? = nil) -> Entry? {
-        guard i >= 0, i < t.count, let list = byFirst[t[i]] else { return nil }
+        guard i >= 0, i < t.count, Self.test(firstBits, t[i]), let list = byFirst[t[i]] else { return nil }
         let end = limit ?? t.count
         for e in list where i + e.word.count <= end && t.matches(e.word, at: i) { return e }
         return nil
@@ -43,7 +58,9 @@ struct ScalarLexicon: Sendable {
 
     /// The longest entry ending right before `end` (not starting before `floor`).
     @inline(__always) func match(_ t: ScalarText, endingAt end: Int, floor: Int = 0) -> Entry? {
-        guard end > 0, end <= t.count, let list = byLast[t[end - 1]] else { return nil }
+        guard end > 0, end <= t.count, Self.test(lastBits, t[end - 1]), let list = byLast[t[end - 1]] else {
+            return nil
+        }
         for e in list where end - e.word.count >= floor && t.matches(e.word, endingAt: end) { return e }
         return nil
     }
@@ -52,6 +69,11 @@ struct ScalarLexicon: Sendable {
     func matches(_ t: ScalarText, endingAt end: Int, floor: Int = 0) -> [Entry] {
         guard end > 0, end <= t.count, let list = byLast[t[end - 1]] else { return [] }
         return list.filter { end - $0.word.count >= floor && t.matches($0.word, endingAt: end) }
+    }
+
+    @inline(__always) private static func test(_ bits: [UInt64], _ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        return v >= 0x10000 || bits[Int(v >> 6)] & (1 << UInt64(v & 63)) != 0
     }
 
     func entry(_ word: String) -> Entry? { exact[word] }

@@ -12,20 +12,46 @@ struct ScalarText {
     var count: Int { s.count }
 
     init(_ text: String) {
-        s = Array(text.unicodeScalars)
-        bytes = Array(text.utf8)
-        // Where each scalar starts: every byte that is not a UTF-8 continuation byte.
-        var offsets = [Int32](repeating: 0, count: s.count + 1)
-        bytes.withUnsafeBufferPointer { b in
-            offsets.withUnsafeMutableBufferPointer { off in
-                var k = 0
-                for i in 0..<b.count where b[i] & 0xC0 != 0x80 {
-                    off[k] = Int32(truncatingIfNeeded: i)
-                    k += 1
+        let bytes = Array(text.utf8)
+        let n = bytes.count
+        var offsets: [Int32] = []
+        // One pass decodes the scalars and records where each starts; a Swift String is valid
+        // UTF-8, so the lead byte tells the length and no validation is needed.
+        s = [Unicode.Scalar](unsafeUninitializedCapacity: n) { sc, scalarCount in
+            offsets = [Int32](unsafeUninitializedCapacity: n + 1) { off, offsetCount in
+                bytes.withUnsafeBufferPointer { b in
+                    var i = 0
+                    var k = 0
+                    while i < n {
+                        let lead = UInt32(b[i])
+                        off[k] = Int32(truncatingIfNeeded: i)
+                        var v: UInt32
+                        if lead < 0x80 {
+                            v = lead
+                            i += 1
+                        } else if lead < 0xE0 {
+                            v = (lead & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
+                            i += 2
+                        } else if lead < 0xF0 {
+                            v = (lead & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
+                            i += 3
+                        } else {
+                            v =
+                                (lead & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F)
+                                << 6
+                                | UInt32(b[i + 3] & 0x3F)
+                            i += 4
+                        }
+                        sc[k] = unsafeBitCast(v, to: Unicode.Scalar.self)
+                        k += 1
+                    }
+                    off[k] = Int32(truncatingIfNeeded: n)
+                    scalarCount = k
+                    offsetCount = k + 1
                 }
-                off[k] = Int32(truncatingIfNeeded: b.count)
             }
         }
+        self.bytes = bytes
         self.offsets = offsets
     }
 
@@ -35,7 +61,11 @@ struct ScalarText {
     @inline(__always) func at(_ i: Int) -> Unicode.Scalar { i >= 0 && i < s.count ? s[i] : "\u{0}" }
 
     func string(_ r: Range<Int>) -> String {
-        String(decoding: bytes[Int(offsets[r.lowerBound])..<Int(offsets[r.upperBound])], as: UTF8.self)
+        let a = Int(offsets[r.lowerBound])
+        let b = Int(offsets[r.upperBound])
+        return bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[a..<b]), as: UTF8.self)
+        }
     }
 
     /// Whether `word` is written at `i`.
