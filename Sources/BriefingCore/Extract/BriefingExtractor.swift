@@ -42,14 +42,18 @@ public enum BriefingExtractor {
         }
 
         let rawPeriods = Periods.scan(t, excluded: named.excluded)
-        let briefingDate = statedDate(
-            rawPeriods, frontMatter: layout.frontMatter, ingestion: context.ingestionDate)
+        // The date the text states before the first turn, else the first time stamp of a live text.
+        let briefingDate =
+            statedDate(rawPeriods, frontMatter: layout.frontMatter, ingestion: context.ingestionDate)
+            ?? layout.firstTimestamp.flatMap { Periods.isoDate(t, at: $0.lowerBound, allowTime: true) }.map {
+                Periods.date($0.0, first: true, reference: context.ingestionDate.year)
+            }
         b.date = briefingDate?.iso
         let year = Periods.referenceYear(
             rawPeriods, briefingDate: briefingDate, ingestion: context.ingestionDate)
         b.referenceYear = year
         let periods = Periods.resolve(
-            rawPeriods, referenceYear: year, briefingDate: briefingDate, ingestion: context.ingestionDate)
+            t, rawPeriods, referenceYear: year, briefingDate: briefingDate, ingestion: context.ingestionDate)
         b.periods = periods.map {
             Period(
                 turn: turnOf[$0.range.lowerBound], text: t.string($0.range), start: $0.start?.iso,
@@ -72,7 +76,12 @@ public enum BriefingExtractor {
                 }
                 j -= 1
             }
-            if let target { figures[k].subject = figures[target].subject }
+            if let target {
+                figures[k].subject = figures[target].subject
+            } else {
+                // `规模以上工业增加值同比增长6.8%`: what changed is named before the change.
+                figures[k].subject = Figures.subject(t, of: change.range, after: 0)
+            }
             let f = figures[k]
             let isPercent = f.unit == "%"
             b.changes.append(

@@ -23,7 +23,11 @@ enum Figures {
                 i += 1
                 continue
             }
-            while ex < excluded.count, excluded[ex].upperBound <= i { ex += 1 }
+            while ex < excluded.count, excluded[ex].upperBound <= i {
+                // A subject never reaches back over a quote or a period (`今年前4个月中欧班列开行`).
+                lastEnd = max(lastEnd, excluded[ex].upperBound)
+                ex += 1
+            }
             if ex < excluded.count, excluded[ex].contains(i) {
                 i = excluded[ex].upperBound
                 continue
@@ -73,6 +77,13 @@ enum Figures {
             return (nil, skipCode(t, from: numEnd))
         }
         if next == "." && Scalars.isDigit(t.at(numEnd + 1)) { return (nil, skipCode(t, from: numEnd)) }
+        // List markers: `（1）`, and `1.` `1、` `1）` opening a paragraph.
+        if (prev == "（" || prev == "(") && (next == "）" || next == ")") { return (nil, numEnd + 1) }
+        if prev == "\n" || prev == "\u{0}" || Scalars.isSpace(prev),
+            next == "." || next == "．" || next == "、" || next == "）" || next == ")"
+        {
+            return (nil, numEnd + 1)
+        }
         // Years and dates left over by the period scanner.
         if next == "年", numEnd - i == 4 { return (nil, numEnd + 1) }
         if next == "月"

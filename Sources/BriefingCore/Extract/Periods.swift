@@ -173,7 +173,19 @@ enum Periods {
             let y = (0..<4).reduce(0) { $0 * 10 + Scalars.digit(t[i + $1])! }
             if (1900...2100).contains(y) { return (.explicit(y), i + 5) }
         }
+        // `二○二四年`, `二〇二三年`: four Chinese digits written one by one.
+        if t.at(i + 4) == "年", let y = chineseYear(t, at: i) { return (.explicit(y), i + 5) }
         return nil
+    }
+
+    static func chineseYear(_ t: ScalarText, at i: Int) -> Int? {
+        var y = 0
+        for k in i..<i + 4 {
+            let c = t.at(k)
+            guard let d = c == "○" || c == "O" ? 0 : ChineseNumerals.digitValue(c) else { return nil }
+            y = y * 10 + d
+        }
+        return (1900...2100).contains(y) ? y : nil
     }
 
     /// A month and day after an optional year, inheriting what is left out from `base`:
@@ -219,7 +231,7 @@ enum Periods {
     }
 
     /// `2019-03-04` (also with `/` or `.`), not followed by a time of day.
-    static func isoDate(_ t: ScalarText, at i: Int) -> (DatePoint, Int)? {
+    static func isoDate(_ t: ScalarText, at i: Int, allowTime: Bool = false) -> (DatePoint, Int)? {
         guard let (y, yEnd) = smallNumber(t, at: i, maxDigits: 4), yEnd == i + 4, (1900...2100).contains(y)
         else {
             return nil
@@ -233,7 +245,9 @@ enum Periods {
         // A time stamp (`2019-03-04 10:15:30`) marks a live-text block, not a period.
         var k = dEnd
         while t.at(k) == " " || t.at(k) == "T" { k += 1 }
-        if k > dEnd, Scalars.isDigit(t.at(k)), t.at(k + 1) == ":" || t.at(k + 2) == ":" { return nil }
+        if !allowTime, k > dEnd, Scalars.isDigit(t.at(k)), t.at(k + 1) == ":" || t.at(k + 2) == ":" {
+            return nil
+        }
         return (DatePoint(year: .explicit(y), month: m, day: d), dEnd)
     }
 
@@ -292,21 +306,27 @@ enum Periods {
 
     /// Resolves every raw period to ISO dates.
     static func resolve(
-        _ raw: [RawPeriod], referenceYear: Int, briefingDate: CivilDate?, ingestion: CivilDate
+        _ t: ScalarText, _ raw: [RawPeriod], referenceYear: Int, briefingDate: CivilDate?,
+        ingestion: CivilDate
     ) -> [(range: Range<Int>, start: CivilDate?, end: CivilDate?)] {
         // `截至目前` ends on the day of the briefing; without one, on the day of ingestion when the
         // text is of that year, else nobody can tell.
         let today = briefingDate ?? (referenceYear == ingestion.year ? ingestion : nil)
+        // A date without a year is not far in the future of the briefing: `12月5日` said in January
+        // is last year's (a date a few weeks ahead is a plan, and stays).
+        let now = briefingDate ?? ingestion
+        let horizon = CivilDate(daysSinceEpoch: now.daysSinceEpoch + 60)
         var out: [(range: Range<Int>, start: CivilDate?, end: CivilDate?)] = []
-        var lastBounded: (CivilDate, CivilDate)? = nil
+        var last: (position: Int, start: CivilDate, end: CivilDate?)? = nil
         for p in raw {
             var start: CivilDate? = nil
             var end: CivilDate? = nil
             switch p.shape {
             case .range(let a, let b):
                 var shift = 0
-                let s0 = date(a, first: true, reference: referenceYear)
-                if a.year == .implicit, s0 > ingestion { shift = -1 }  // a date without year is not in the future
+                if a.year == .implicit, date(a, first: true, reference: referenceYear) > horizon {
+                    shift = -1
+                }
                 start = date(a, first: true, reference: referenceYear + shift)
                 end = date(b, first: false, reference: referenceYear + shift)
             case .since(let a):
@@ -318,16 +338,17 @@ enum Periods {
             case .vague:
                 break
             case .sameLastYear:
-                if let (s, e) = lastBounded {
-                    start = s.yearEarlier
-                    end = e.yearEarlier
+                // The period named before it in the same paragraph, a year earlier; else last year.
+                if let last, !(last.position..<p.range.lowerBound).contains(where: { t[$0] == "\n" }) {
+                    start = last.start.yearEarlier
+                    end = (last.end ?? today)?.yearEarlier
                 } else {
                     start = CivilDate(year: referenceYear - 1, month: 1, day: 1)
                     end = CivilDate(year: referenceYear - 1, month: 12, day: 31)
                 }
             }
             if let e = end, e > ingestion { end = ingestion }
-            if p.shape != .sameLastYear, let s = start, let e = end { lastBounded = (s, e) }
+            if p.shape != .sameLastYear, let s = start { last = (p.range.upperBound, s, end) }
             out.append((p.range, start, end))
         }
         return out
@@ -348,6 +369,17 @@ enum Periods {
 }
 
 extension CivilDate {
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil), the inverse of `init(daysSinceEpoch:)`.
+    var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
     /// The same day a year earlier (29 February becomes the 28th).
     var yearEarlier: CivilDate {
         CivilDate(year: year - 1, month: month, day: min(day, CivilDate.daysIn(month: month, year: year - 1)))

@@ -41,7 +41,9 @@ enum SpeakerLabels {
                 break
             }
             switch c {
-            case "，", "。", "？", "！", "；", "“", "”", "《", "》", "「", "」", ",", "?", "!", ";", "\"", "…":
+            case "，", ",":
+                return reportedSpeech(t, from: start, end: end)
+            case "。", "？", "！", "；", "“", "”", "《", "》", "「", "」", "?", "!", ";", "\"", "…":
                 return nil
             default: j += 1
             }
@@ -214,6 +216,13 @@ enum SpeakerLabels {
     static func allHan(_ t: ScalarText, _ r: Range<Int>, allowing extra: Set<Unicode.Scalar>) -> Bool {
         for i in r where !Scalars.isHan(t[i]) && !extra.contains(t[i]) { return false }
         return true
+    }
+
+    /// `责任编辑：王五`, `来源：…`: editorial matter, which belongs to no turn.
+    static func isMatter(_ t: ScalarText, paragraph p: Range<Int>) -> Bool {
+        let start = skipMarkup(t, from: p.lowerBound, end: p.upperBound)
+        guard let w = Lexicons.nonLabels.match(t, at: start, limit: p.upperBound) else { return false }
+        return Scalars.isColon(t.at(start + w.word.count))
     }
 
     /// Skips Markdown decoration before a label: `### `, `**`, `> `, `- `.

@@ -8,6 +8,8 @@ struct TurnLayout {
     var exchanges: [Exchange] = []
     /// Non-empty paragraphs before the first turn (title, date line, lead).
     var frontMatter: [Range<Int>] = []
+    /// The first time-stamp line of a live text: when the briefing was held.
+    var firstTimestamp: Range<Int>? = nil
 }
 
 enum TurnBuilder {
@@ -27,6 +29,13 @@ enum TurnBuilder {
 
         func speaker(for info: LabelInfo) -> Int {
             if let k = byLabel[info.label] { return k }
+            // `发言人张华说` after `省公安厅副厅长张华：` is the same official.
+            if info.kind == .official, info.organization == nil, let name = info.name,
+                let k = infos.firstIndex(where: { $0.kind == .official && $0.name == name })
+            {
+                byLabel[info.label] = k
+                return k
+            }
             // `张华：` or `李：` after `外交部发言人张华：` is the same person.
             if info.kind == .person, let name = info.name {
                 let same = infos.indices.filter {
@@ -37,6 +46,14 @@ enum TurnBuilder {
                     return same[0]
                 }
             }
+            var info = info
+            if info.kind == .person, let name = info.name,
+                let title = titleInFrontMatter(t, name: name, layout.frontMatter)
+            {
+                // `外交部发言人汪文斌主持例行记者会` above `汪文斌：` says who 汪文斌 is.
+                info.kind = .official
+                info.title = title
+            }
             infos.append(info)
             byLabel[info.label] = infos.count - 1
             return infos.count - 1
@@ -44,7 +61,15 @@ enum TurnBuilder {
 
         for line in t.lines() {
             let p = t.trimmed(line)
-            if p.isEmpty || SpeakerLabels.isTimestampLine(t, p) { continue }
+            if p.isEmpty { continue }
+            if SpeakerLabels.isTimestampLine(t, p) {
+                if layout.firstTimestamp == nil { layout.firstTimestamp = p }
+                continue
+            }
+            if SpeakerLabels.isMatter(t, paragraph: p) {
+                if drafts.isEmpty { layout.frontMatter.append(p) }
+                continue
+            }
             if let found = SpeakerLabels.find(t, paragraph: p) {
                 let k = speaker(for: found.info)
                 let content: Int? = found.contentStart < p.upperBound ? found.contentStart : nil
@@ -134,6 +159,23 @@ enum TurnBuilder {
         return Speaker(
             id: id, role: role, label: info.label, outlet: info.outlet, organization: info.organization,
             title: info.title, name: info.name)
+    }
+
+    /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
+    static func titleInFrontMatter(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> String? {
+        let word = Array(name.unicodeScalars)
+        for p in frontMatter {
+            var i = p.lowerBound
+            while i + word.count <= p.upperBound {
+                if t.matches(word, at: i),
+                    let title = Lexicons.officialTitles.match(t, endingAt: i, floor: p.lowerBound)
+                {
+                    return String(String.UnicodeScalarView(title.word))
+                }
+                i += 1
+            }
+        }
+        return nil
     }
 
     /// `一）请问……？`: a numbered question without a speaker label.

@@ -61,6 +61,9 @@ extension LexiconText {
         超过 trail
         超過 trail
         可 trail
+        只 trail
+        僅 trail
+        仅 trail
         设立 place
         設立 place
         设置 place
