@@ -142,10 +142,12 @@ import Testing
         #expect(
             figures == [
                 "超過1.5萬人=15000.0人/over", "約3,000萬元=30000000.0元/about", "8,500人=8500.0人/exact",
-                "百分之七十六=76.0%/exact", "約十五萬個=150000.0個/about",
+                "百分之七十六=76.0%/exact", "約十五萬個=150000.0個/about", "三成=30.0%/exact",
             ])
-        #expect(b.changes.map(\.text) == ["增加百分之七十六"])
+        // `三成` is tenths: thirty per cent, year on year (按年), of the 150,000 flats.
+        #expect(b.changes.map(\.text) == ["增加百分之七十六", "按年增加三成"])
         #expect(b.changes[0].percent == 76 && b.changes[0].figure == 2)
+        #expect(b.changes[1].percent == 30 && b.changes[1].figure == 4 && b.changes[1].basis == .yearOnYear)
         // 去年同期 with no period before it in its paragraph is the whole of last year.
         #expect(
             b.periods.map { "\($0.text) \($0.start ?? "") \($0.end ?? "")" }.last

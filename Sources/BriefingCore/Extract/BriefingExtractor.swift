@@ -99,11 +99,15 @@ public enum BriefingExtractor {
                 approx: $0.approx, subject: $0.subject, span: span($0.range))
         }
 
-        for turn in layout.turns {
-            for p in Points.scan(t, in: turn.span[0]..<turn.span[1]) {
+        // Points within each turn; a text without turns (a statement) is one block.
+        let blocks: [(Int?, Range<Int>)] =
+            layout.turns.isEmpty
+            ? [(nil, 0..<t.count)] : layout.turns.map { ($0.index, $0.span[0]..<$0.span[1]) }
+        for (turn, range) in blocks {
+            for p in Points.scan(t, in: range) {
                 b.points.append(
                     Point(
-                        turn: turn.index, marker: t.string(p.marker), level: p.level, text: t.string(p.text),
+                        turn: turn, marker: t.string(p.marker), level: p.level, text: t.string(p.text),
                         span: span(p.text)))
             }
         }

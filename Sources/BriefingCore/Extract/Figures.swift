@@ -174,6 +174,11 @@ enum Figures {
         if Scalars.isPercent(t.at(j)) {
             unit = "%"
             j += 1
+        } else if t.at(j) == "成", tenthsFollow(t.at(j + 1)) {
+            // `三成`, `7成以上`: tenths, stated as a percentage (but not `三成为`).
+            value = value.scaled(by: 1)
+            unit = "%"
+            j += 1
         } else if let u = Lexicons.measureWords.match(t, at: j) {
             unit = String(String.UnicodeScalarView(u.word))
             j += u.word.count
@@ -183,7 +188,13 @@ enum Figures {
             j += q.word.count
         }
         if chinese && unit == nil && first == start { return nil }
+        // A bare number running into a word (`不足3成为`) is not a stated quantity.
+        if unit == nil && Scalars.isHan(t.at(j)) { return nil }
         return RawFigure(range: first..<j, value: value, unit: unit, approx: approx)
+    }
+
+    @inline(__always) private static func tenthsFollow(_ c: Unicode.Scalar) -> Bool {
+        !Scalars.isHan(c) || c == "以" || c == "左" || c == "多" || c == "的" || c == "上" || c == "餘" || c == "余"
     }
 
     private static func approxValue(_ e: ScalarLexicon.Entry) -> Figure.Approx {
