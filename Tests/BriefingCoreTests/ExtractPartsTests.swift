@@ -188,3 +188,29 @@ import Testing
         }
     }
 }
+
+@Suite struct ExtractTurnRulesTests {
+    let context = ExtractionContext(ingestionDate: CivilDate(year: 2024, month: 9, day: 20))
+
+    @Test func hostDirectingAQuestionKeepsTheExchangeOpen() {
+        let b = BriefingExtractor.extract(
+            "人民网记者：请问有何进展？\n主持人：请张局长回答。\n市公安局局长张强：进展顺利。\n市公安局副局长李刚：我补充一点。", context: context)
+        #expect(b.turns.map(\.kind) == [.question, .remark, .answer, .answer])
+        #expect(b.exchanges == [Exchange(question: 0, answers: [2, 3])])
+    }
+
+    @Test func functionWordsBeforeAColonAreNotNames() {
+        let b = BriefingExtractor.extract("关于：本次会议\n于是：大家同意\n高度：很高", context: context)
+        #expect(b.speakers.isEmpty)
+    }
+
+    @Test func abbreviatedNameIsTheSameSpeaker() {
+        let b = BriefingExtractor.extract(
+            "记者：请问？\n外交部发言人毛宁：答复一。\n记者：再问？\n毛宁：答复二。\n记者：三问？\n毛：答复三。\n毛：还有一点。",
+            context: context)
+        #expect(b.speakers.count == 2)
+        // The last two blocks by the same speaker are one turn.
+        #expect(b.turns.map(\.speaker) == ["s1", "s2", "s1", "s2", "s1", "s2"])
+        #expect(b.turns[5].text == "答复三。\n毛：还有一点。")
+    }
+}

@@ -113,12 +113,19 @@ enum SpeakerLabels {
             return LabelInfo(kind: .reporter, label: label, outlet: label)
         }
         if r.count <= 4, allHan(t, r, allowing: ["·"]),
-            Lexicons.surnames.match(t, at: r.lowerBound, limit: r.upperBound) != nil
+            Lexicons.surnames.match(t, at: r.lowerBound, limit: r.upperBound) != nil,
+            !r.contains(where: { notInNames.contains(t[$0]) })
         {
             return LabelInfo(kind: .person, label: label, name: label)
         }
         return nil
     }
+
+    /// Characters of function words that start like surnames (`关于`, `于是`, `高度`, `方面`) but
+    /// hardly occur in given names.
+    static let notInNames: Set<Unicode.Scalar> = Set(
+        "于的是在了和与及或等面度部件果效时時样樣何么麼些个個这這那之其所为為以从從对對把被将將由向此中要务務点點条條项項也就都还還而且但如果因此外总總结結体體说說讲講看"
+            .unicodeScalars)
 
     /// `新华网记者`, `香港商报、商报网记者`, `新华社记者王明`, `中央社 林小明`.
     static func reporter(_ t: ScalarText, _ r: Range<Int>) -> LabelInfo? {

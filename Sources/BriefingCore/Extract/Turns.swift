@@ -138,7 +138,8 @@ enum TurnBuilder {
             case .answer:
                 layout.exchanges[layout.exchanges.count - 1].answers.append(index)
             case .remark:
-                openExchange = false
+                // A host's `请张局长回答` between a question and its answer leaves the exchange open.
+                break
             }
             layout.turns.append(
                 Turn(
