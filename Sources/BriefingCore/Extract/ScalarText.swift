@@ -7,7 +7,7 @@ struct ScalarText {
     let s: [Unicode.Scalar]
     /// The UTF-8 bytes of the text, and where each scalar starts in them (plus the end), so that
     /// cutting out an item's text is a byte copy instead of re-encoding scalars.
-    private let bytes: [UInt8]
+    private let text: String
     private let offsets: [Int32]
     var count: Int { s.count }
 
@@ -51,8 +51,8 @@ struct ScalarText {
                 }
             }
         }
-        self.bytes = bytes
         self.offsets = offsets
+        self.text = text
     }
 
     @inline(__always) subscript(i: Int) -> Unicode.Scalar { s[i] }
@@ -61,11 +61,12 @@ struct ScalarText {
     @inline(__always) func at(_ i: Int) -> Unicode.Scalar { i >= 0 && i < s.count ? s[i] : "\u{0}" }
 
     func string(_ r: Range<Int>) -> String {
-        let a = Int(offsets[r.lowerBound])
-        let b = Int(offsets[r.upperBound])
-        return bytes.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[a..<b]), as: UTF8.self)
-        }
+        // Slicing the original String copies bytes already known to be valid UTF-8: no validation,
+        // unlike building a String from the byte array.
+        let utf8 = text.utf8
+        let a = utf8.index(utf8.startIndex, offsetBy: Int(offsets[r.lowerBound]))
+        let b = utf8.index(utf8.startIndex, offsetBy: Int(offsets[r.upperBound]))
+        return String(Substring(text.utf8[a..<b]))
     }
 
     /// Whether `word` is written at `i`.
