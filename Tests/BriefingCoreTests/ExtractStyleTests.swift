@@ -186,3 +186,38 @@ import Testing
         expectSpansHold(b, in: text)
     }
 }
+
+@Suite struct ExtractMinistryStyleTests {
+    @Test func ministryBriefingChairedByASpokeswoman() throws {
+        let (b, text) = extractBriefing(try transcript("ministry-briefing"))
+        #expect(b.title == "国新办举行2023年国民经济运行情况新闻发布会")
+        #expect(b.date == "2024-01-17")
+        #expect(b.referenceYear == 2024)
+        #expect(b.speakers.map(\.label) == ["寿小丽", "国家统计局局长康义", "中央广播电视总台央视记者", "彭博社记者"])
+        // The front matter says she presides while another official answers: she is the host.
+        #expect(b.speakers.map(\.role) == [.host, .official, .reporter, .reporter])
+        #expect(b.speakers[0].title == "新闻发言人")
+        #expect(b.speakers[2].outlet == "中央广播电视总台央视")
+        #expect(
+            b.turns.map { "\($0.speaker):\($0.kind.rawValue)" } == [
+                "s1:remark", "s2:remark", "s1:remark", "s3:question", "s2:answer", "s4:question", "s1:remark",
+                "s2:answer", "s1:remark",
+            ])
+        #expect(b.exchanges == [Exchange(question: 3, answers: [4]), Exchange(question: 5, answers: [7])])
+        #expect(b.turns[1].text.hasPrefix("各位记者朋友，大家上午好！"))
+        let figures = b.figures.map { "\($0.text)=\($0.value)\($0.unit ?? "")" }
+        #expect(
+            figures == [
+                "1260582亿元=126058200000000.0元", "5.2%=5.2%", "4.5%=4.5%", "6.3%=6.3%", "0.3%=0.3%",
+                "0.3%=0.3%",
+                "0.2个百分点=0.2个百分点",
+            ])
+        #expect(b.changes.map(\.text) == ["比上年增长5.2%", "同比增长4.5%", "增长6.3%", "同比下降0.3%", "同比下降0.3%"])
+        #expect(b.changes.map(\.figure) == [0, nil, nil, nil, nil])
+        #expect(b.periods.map(\.text) == ["2023年", "2024年1月17日", "2023年", "2023年", "2023年", "12月份", "12月份"])
+        #expect(b.periods[0].start == "2023-01-01" && b.periods[0].end == "2023-12-31")
+        // 12月份 said in January 2024 is December 2023.
+        #expect(b.periods[5].start == "2023-12-01" && b.periods[5].end == "2023-12-31")
+        expectSpansHold(b, in: text)
+    }
+}

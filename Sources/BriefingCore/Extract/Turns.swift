@@ -26,6 +26,7 @@ enum TurnBuilder {
         var infos: [LabelInfo] = []
         var byLabel: [String: Int] = [:]
         var drafts: [Draft] = []
+        var presiding: Set<Int> = []
 
         func speaker(for info: LabelInfo) -> Int {
             if let k = byLabel[info.label] { return k }
@@ -53,6 +54,9 @@ enum TurnBuilder {
                 // `外交部发言人汪文斌主持例行记者会` above `汪文斌：` says who 汪文斌 is.
                 info.kind = .official
                 info.title = title
+            }
+            if let name = info.name, presides(t, name: name, layout.frontMatter) {
+                presiding.insert(infos.count)
             }
             infos.append(info)
             byLabel[info.label] = infos.count - 1
@@ -102,6 +106,14 @@ enum TurnBuilder {
             } else {
                 layout.frontMatter.append(p)
             }
+        }
+
+        // `新闻发言人寿小丽主持` above a session where other officials answer: she chairs it, as host.
+        // (A spokesman who presides and answers alone, as at the foreign ministry, stays official.)
+        if !presiding.isEmpty,
+            infos.indices.contains(where: { !presiding.contains($0) && infos[$0].kind == .official })
+        {
+            for k in presiding { infos[k].kind = .host }
         }
 
         // Speakers in order of first appearance among the turns that say something.
@@ -160,6 +172,19 @@ enum TurnBuilder {
         return Speaker(
             id: id, role: role, label: info.label, outlet: info.outlet, organization: info.organization,
             title: info.title, name: info.name)
+    }
+
+    /// Whether the front matter says `name` chairs the briefing (`寿小丽主持`).
+    static func presides(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> Bool {
+        let word = Array((name + "主持").unicodeScalars)
+        for p in frontMatter {
+            var i = p.lowerBound
+            while i + word.count <= p.upperBound {
+                if t.matches(word, at: i) { return true }
+                i += 1
+            }
+        }
+        return false
     }
 
     /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
