@@ -214,3 +214,36 @@ import Testing
         #expect(b.turns[5].text == "答复三。\n毛：还有一点。")
     }
 }
+
+@Suite struct ExtractLabelShapesTests {
+    let context = ExtractionContext(ingestionDate: CivilDate(year: 2024, month: 9, day: 20))
+
+    func speaker(_ label: String) -> Speaker? {
+        BriefingExtractor.extract("\(label)：好的，谢谢。", context: context).speakers.first
+    }
+
+    @Test func bracketedNameOrLanguage() {
+        let host = speaker("主持人（寿小丽）")
+        #expect(host?.role == .host && host?.name == "寿小丽" && host?.label == "主持人（寿小丽）")
+        let reporter = speaker("記者（英文）")
+        #expect(reporter?.role == .reporter && reporter?.name == nil)
+    }
+
+    @Test func spaceBetweenTitleAndName() {
+        let s = speaker("国务院新闻办新闻局副局长、新闻发言人 寿小丽")
+        #expect(s?.organization == "国务院新闻办新闻局")
+        #expect(s?.title == "副局长、新闻发言人")
+        #expect(s?.name == "寿小丽")
+    }
+
+    @Test func nameBeforeTitle() {
+        let s = speaker("林佳龍部長")
+        #expect(s?.role == .official && s?.name == "林佳龍" && s?.title == "部長" && s?.organization == nil)
+    }
+
+    @Test func titleOnly() {
+        #expect(speaker("外交部发言人")?.organization == "外交部")
+        #expect(speaker("外交部发言人")?.title == "发言人")
+        #expect(speaker("財政司司長")?.title == "財政司司長")
+    }
+}

@@ -95,6 +95,17 @@ enum SpeakerLabels {
 
     /// What the label text in `r` says, or nil when it is not a label.
     static func classify(_ t: ScalarText, _ r: Range<Int>) -> LabelInfo? {
+        // `主持人（寿小丽）`, `記者（英文）`: the part before the brackets says the role; a name
+        // inside them names the speaker.
+        if r.count > 2, t[r.upperBound - 1] == "）" || t[r.upperBound - 1] == ")",
+            let open = r.lastIndex(where: { t[$0] == "（" || t[$0] == "(" }), open > r.lowerBound
+        {
+            guard var info = classify(t, r.lowerBound..<open) else { return nil }
+            let inner = t.trimmed(open + 1..<r.upperBound - 1)
+            if info.name == nil, plausibleName(t, inner) { info.name = t.string(inner) }
+            info.label = t.string(r)
+            return info
+        }
         let label = t.string(r)
         if Lexicons.nonLabels.contains(label) { return nil }
         if let generic = Lexicons.genericLabels.entry(label) {
@@ -165,7 +176,10 @@ enum SpeakerLabels {
         var p = r.upperBound
         let lowest = max(r.lowerBound, r.upperBound - 7)
         while p >= lowest {
-            let nameRange = p..<r.upperBound
+            // `新闻发言人 寿小丽`: a space may stand between title and name.
+            var nameStart = p
+            while nameStart < r.upperBound, Scalars.isSpace(t[nameStart]) { nameStart += 1 }
+            let nameRange = nameStart..<r.upperBound
             if nameRange.isEmpty || plausibleName(t, nameRange) {
                 if let title = Lexicons.officialTitles.match(t, endingAt: p, floor: r.lowerBound) {
                     var titleStart = p - title.word.count
