@@ -247,3 +247,12 @@ import Testing
         #expect(speaker("財政司司長")?.title == "財政司司長")
     }
 }
+
+extension ExtractLabelShapesTests {
+    @Test func roleSpaceName() {
+        let s = speaker("主持人 寿小丽")
+        #expect(s?.role == .host && s?.name == "寿小丽")
+        let r = speaker("记者（新华社）")
+        #expect(r?.role == .reporter && r?.outlet == "新华社")
+    }
+}

@@ -102,7 +102,26 @@ enum SpeakerLabels {
         {
             guard var info = classify(t, r.lowerBound..<open) else { return nil }
             let inner = t.trimmed(open + 1..<r.upperBound - 1)
-            if info.name == nil, plausibleName(t, inner) { info.name = t.string(inner) }
+            if info.name == nil, plausibleName(t, inner) {
+                info.name = t.string(inner)
+            } else if info.kind == .question, info.outlet == nil, !inner.isEmpty,
+                Lexicons.outletSuffixes.match(t, endingAt: inner.upperBound, floor: inner.lowerBound) != nil
+            {
+                // `记者（新华社）`
+                info.kind = .reporter
+                info.outlet = t.string(inner)
+            }
+            info.label = t.string(r)
+            return info
+        }
+        // `主持人 寿小丽`, `发言人 张华`: a role, a space, a name.
+        if let space = r.lastIndex(where: { Scalars.isSpace(t[$0]) }), space > r.lowerBound,
+            plausibleName(t, space + 1..<r.upperBound),
+            case let role = t.trimmed(r.lowerBound..<space),
+            Lexicons.genericLabels.entry(t.string(role)) != nil,
+            var info = classify(t, role)
+        {
+            info.name = t.string(space + 1..<r.upperBound)
             info.label = t.string(r)
             return info
         }
