@@ -37,7 +37,7 @@ enum Figures {
                 let (figure, next) = arabic(t, at: i)
                 var resume = max(next, i + 1)
                 if var f = figure {
-                    f.subject = subject(t, of: f.range, after: lastEnd)
+                    f.subject = subject(t, of: f.range, after: lastEnd, unit: f.unit)
                     out.append(f)
                     lastEnd = f.range.upperBound
                     resume = max(resume, lastEnd)
@@ -46,7 +46,7 @@ enum Figures {
             } else if ChineseNumerals.isNumeral(c) {
                 let (figure, next) = chinese(t, at: i)
                 if var f = figure {
-                    f.subject = subject(t, of: f.range, after: lastEnd)
+                    f.subject = subject(t, of: f.range, after: lastEnd, unit: f.unit)
                     out.append(f)
                     lastEnd = f.range.upperBound
                 }
@@ -232,6 +232,10 @@ enum Figures {
     // MARK: Subject
 
     static let maxSubject = 24
+    /// Units whose figure is named before it: rates and durations (`连续3年稳步增长`).
+    static let namedBefore: Set<String> = [
+        "%", "年", "个月", "個月", "天", "小时", "小時", "分钟", "分鐘", "秒", "周", "週", "岁", "歲", "倍", "分", "个百分点", "個百分點",
+    ]
 
     @inline(__always) static func isStop(_ t: ScalarText, at i: Int) -> Bool {
         Lexicons.subjectWords.match(t, at: i)?.tags.contains("stop") ?? false
@@ -239,10 +243,11 @@ enum Figures {
 
     /// The phrase the figure counts: before it in its clause (`破获刑事案件399起`), or right after it
     /// when a noun follows the measure word (`10个部门`).
-    static func subject(_ t: ScalarText, of r: Range<Int>, after floor: Int) -> String? {
+    static func subject(_ t: ScalarText, of r: Range<Int>, after floor: Int, unit: String? = nil) -> String? {
         let words = Lexicons.subjectWords
         let next = t.at(r.upperBound)
-        if Scalars.isHan(next), !isStop(t, at: r.upperBound) {
+        // A rate (`破案率达到100%`) is named before it; a count may name its noun after (`10个部门`).
+        if !(unit.map(namedBefore.contains) ?? false), Scalars.isHan(next), !isStop(t, at: r.upperBound) {
             var e = r.upperBound
             while e < t.count, e - r.upperBound < maxSubject, Scalars.isHan(t[e]),
                 !isStop(t, at: e)

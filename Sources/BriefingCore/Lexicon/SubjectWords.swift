@@ -42,6 +42,8 @@ extension LexiconText {
         和 lead stop
         及 lead stop
         即 lead
+        确保 lead
+        確保 lead
         达到 trail stop
         達到 trail stop
         达 trail
@@ -55,13 +57,15 @@ extension LexiconText {
         约 trail
         約 trail
         是 trail
-        有 trail
+        有 trail lead
         等 trail stop
         近 trail
         超过 trail
         超過 trail
         可 trail
         只 trail
+        连续 trail
+        連續 trail
         僅 trail
         仅 trail
         设立 place
