@@ -256,3 +256,12 @@ extension ExtractLabelShapesTests {
         #expect(r?.role == .reporter && r?.outlet == "新华社")
     }
 }
+
+extension ExtractLabelShapesTests {
+    @Test func bracketedLabelsAndBullets() {
+        let b = BriefingExtractor.extract(
+            "【主持人】各位好。\n◆新华社记者：请问？\n■ 国家统计局局长康义：谢谢。\n[记者] 再问？", context: context)
+        #expect(b.speakers.map(\.role) == [.host, .reporter, .official, .reporter])
+        #expect(b.turns.map(\.text) == ["各位好。", "请问？", "谢谢。", "再问？"])
+    }
+}

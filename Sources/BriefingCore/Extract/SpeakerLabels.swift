@@ -31,6 +31,16 @@ enum SpeakerLabels {
         i = skipMarkup(t, from: i, end: end)
         let start = i
         guard start < end, t[start] != "（", t[start] != "(" else { return nil }
+        // `【主持人】`, `[记者]`: a label in brackets, with or without a colon after it.
+        if t[start] == "【" || t[start] == "[" {
+            let close: Unicode.Scalar = t[start] == "【" ? "】" : "]"
+            var j = start + 1
+            while j < min(end, start + maxLabelLength), t[j] != close { j += 1 }
+            guard j < end, t[j] == close, let info = classify(t, t.trimmed(start + 1..<j)) else { return nil }
+            var content = j + 1
+            while content < end, Scalars.isColon(t[content]) || Scalars.isSpace(t[content]) { content += 1 }
+            return FoundLabel(info: info, contentStart: content)
+        }
         let limit = min(end, start + maxLabelLength)
         var j = start
         while j < limit {
@@ -268,7 +278,14 @@ enum SpeakerLabels {
     /// Skips Markdown decoration before a label: `### `, `**`, `> `, `- `.
     static func skipMarkup(_ t: ScalarText, from i: Int, end: Int) -> Int {
         var i = i
-        while i < end, t[i] == "#" || t[i] == "*" || t[i] == ">" || Scalars.isSpace(t[i]) { i += 1 }
+        while i < end {
+            switch t[i] {
+            case "#", "*", ">", "◆", "●", "■", "▲", "◇", "○", "□", "★", "☆", "▶", "►", "•": i += 1
+            default:
+                guard Scalars.isSpace(t[i]) else { return i }
+                i += 1
+            }
+        }
         return i
     }
 
