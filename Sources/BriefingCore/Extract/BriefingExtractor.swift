@@ -46,7 +46,9 @@ public enum BriefingExtractor {
         let briefingDate =
             statedDate(rawPeriods, frontMatter: layout.frontMatter, ingestion: context.ingestionDate)
             ?? layout.firstTimestamp.flatMap { Periods.isoDate(t, at: $0.lowerBound, allowTime: true) }.map {
-                Periods.date($0.0, first: true, reference: context.ingestionDate.year)
+                Periods.date(
+                    $0.0, first: true, reference: context.ingestionDate.year,
+                    thisYear: context.ingestionDate.year)
             }
         b.date = briefingDate?.iso
         let year = Periods.referenceYear(

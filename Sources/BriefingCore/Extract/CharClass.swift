@@ -17,7 +17,7 @@ enum CharClass {
         for v in 0x30...0x39 { t[v] |= digit | periodStart }
         for v in 0xFF10...0xFF19 { t[v] |= digit | periodStart }
         set("〇零一二两兩三四五六七八九十拾百佰千仟万萬亿億", numeral)
-        set("今本去上前明近截一二两兩三四五六七八九十", periodStart)
+        set("今本去上下前明近截第一二两兩三四五六七八九十", periodStart)
         set("“「『《", namedStart)
         set("。；：！？;:，\n", pointBoundary)
         return t
