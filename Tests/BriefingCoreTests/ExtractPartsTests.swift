@@ -277,3 +277,13 @@ extension ExtractPartsTests {
                 ])
     }
 }
+
+extension ExtractPartsTests {
+    @Test func unchangedFigures() {
+        let b = extract("全年粮食产量6.9亿吨，与上年基本持平；价格同比持平。")
+        #expect(b.changes.map(\.text) == ["与上年基本持平", "同比持平"])
+        #expect(
+            b.changes.allSatisfy { $0.direction == .flat && $0.basis == .yearOnYear && $0.percent == nil })
+        #expect(b.changes.map(\.figure) == [0, nil])
+    }
+}

@@ -94,6 +94,21 @@ public enum BriefingExtractor {
                     amount: isPercent ? nil : f.value.double,
                     unit: isPercent ? nil : f.unit, figure: target, span: span(change.range)))
         }
+        for flat in Changes.flats(t) {
+            // The figure that did not change: the last one before it in its sentence.
+            let before = figures.indices.last {
+                figures[$0].range.upperBound <= flat.range.lowerBound && !inChange.contains($0)
+            }
+            let target = before.flatMap {
+                crossesSentence(t, figures[$0].range.upperBound..<flat.range.lowerBound) ? nil : $0
+            }
+            b.changes.append(
+                Change(
+                    turn: turnOf[flat.range.lowerBound], text: t.string(flat.range), direction: .flat,
+                    basis: flat.basis,
+                    figure: target, span: span(flat.range)))
+        }
+        b.changes.sort { $0.span[0] < $1.span[0] }
         b.figures = figures.map {
             Figure(
                 turn: turnOf[$0.range.lowerBound], text: t.string($0.range), value: $0.value.double,
