@@ -208,6 +208,9 @@ public enum TextNormalizer {
         return lines
     }
 
+    /// Last characters of news outlets' names (社, 报/報, 台, 网/網, 刊, 闻/聞).
+    static let outletFinals: Set<Unicode.Scalar> = ["社", "报", "報", "台", "网", "網", "刊", "闻", "聞"]
+
     /// Copies `line` without leading/trailing whitespace and without spaces between CJK characters;
     /// other space characters become plain spaces. Returns whether the line was indented.
     private static func appendSpacingCleaned(
@@ -219,6 +222,19 @@ public enum TextNormalizer {
         while last > first && (ScalarClass.isSpace(line[last - 1]) || line[last - 1] == "\t") { last -= 1 }
         if first > line.startIndex && first < line.endIndex { tally.add(.indentSpaces) }
         if last < line.endIndex && last > first { tally.add(.trailingSpaces) }
+        // In a speaker label, a space after an outlet (`中央社 林小明：`) separates it from the
+        // reporter's name: keep it. Elsewhere in a label (`何 志明：`) it is stray.
+        var labelEnd = first
+        var k = first
+        while k < last && k - first <= 24 {
+            let c = line[k]
+            if c == "：" || c == ":" {
+                labelEnd = k
+                break
+            }
+            if c == "，" || c == "。" || c == "？" || c == "！" || c == "；" { break }
+            k += 1
+        }
         var i = first
         while i < last {
             // Copy the run up to the next space in one go.
@@ -233,7 +249,11 @@ public enum TextNormalizer {
             while runEnd < last && ScalarClass.isSpace(line[runEnd]) { runEnd += 1 }
             let before = line[i - 1]
             let after = line[runEnd]
-            if ScalarClass.isCJK(before) && ScalarClass.isCJK(after) {
+            // …followed by a 2-4 character name up to the colon (not `新华网 记者：`).
+            let outletBreak =
+                runEnd < labelEnd && (2...4).contains(labelEnd - runEnd) && Self.outletFinals.contains(before)
+                && !line[runEnd..<labelEnd].contains(where: { $0 == "记" || $0 == "記" || ScalarClass.isSpace($0) })
+            if ScalarClass.isCJK(before) && ScalarClass.isCJK(after) && !outletBreak {
                 tally.add(
                     .cjkSpaceRemoved,
                     lazyExample: { String(String.UnicodeScalarView(line[(i - 1)...runEnd])) })
