@@ -92,3 +92,16 @@ func randomBytesAreRefused(seed: UInt64) {
         #expect(!e.code.contains(" "))
     }
 }
+
+@Test(arguments: [UInt64(5), 6])
+func randomBytesWithoutNULsAreRefused(seed: UInt64) {
+    var random = SeededRandom(seed: seed)
+    let printable = (0..<4096).map { _ in UInt8.random(in: 1...255, using: &random) }
+    let high = (0..<4096).map { _ in UInt8.random(in: 0x80...0xFF, using: &random) }
+    for bytes in [printable, high] {
+        guard case .undecodable = error(bytes) else {
+            Issue.record("random bytes were decoded")
+            continue
+        }
+    }
+}

@@ -85,3 +85,33 @@ func htmlPageGivesTheArticleOnly(encoding: String) throws {
     #expect(decoded.encoding == "UTF-8")
     #expect(decoded.confidence == 1)
 }
+
+@Test func htmlWithoutArticleTakesTheDensestBlock() throws {
+    let paragraphs = (1...6).map { "<p>第\($0)段：全区公安机关深入开展专项行动，取得明显成效。</p>" }.joined()
+    let html = """
+        <html><head><title>发布会实录</title></head><body>
+        <div id="menu"><a href="/">首页</a><a href="/a">新闻</a><a href="/b">公告</a></div>
+        <div class="left"><ul><li><a href="/x">友情链接一</a></li><li><a href="/y">友情链接二</a></li></ul></div>
+        <div class="TRS_Editor">\(paragraphs)</div>
+        <div class="foot">地址：呼和浩特市 电话：0471-0000000 主办单位：内蒙古自治区公安厅</div>
+        </body></html>
+        """
+    let decoded = try InputDecoder.decode(Array(html.utf8))
+    let text = TextNormalizer.normalize(decoded.text).text
+    #expect(decoded.titleHint == "发布会实录")
+    #expect(text.hasPrefix("第1段："))
+    #expect(text.hasSuffix("第6段：全区公安机关深入开展专项行动，取得明显成效。"))
+    #expect(!text.contains("友情链接"))
+    #expect(!text.contains("呼和浩特"))
+}
+
+@Test func decoderActionsAreMergedIntoTheNormalizersActions() throws {
+    let bytes = try DocumentBuilders.docx(Fixtures.briefing, seed: 2)
+    let decoded = try InputDecoder.decode(bytes)
+    let result = TextNormalizer.normalize(decoded)
+    let kinds = result.actions.map(\.kind)
+    #expect(kinds.contains("field_code"))
+    #expect(kinds.contains("duplicated_speaker_label"))
+    #expect(Set(kinds).count == kinds.count)  // one entry per kind
+    #expect(result.text == TextNormalizer.normalize(decoded.text, format: .docx).text)
+}

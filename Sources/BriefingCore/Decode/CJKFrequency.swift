@@ -52,7 +52,7 @@ struct CJKFrequency: Sendable {
     /// Plausibility of `text` as Chinese prose, roughly -2…3; higher is more plausible.
     /// Frequent characters weigh most; kana, Greek, Cyrillic, box drawing, private-use and rare
     /// characters (what mis-decoded bytes turn into) count against.
-    func score(_ text: some StringProtocol, limit: Int = 4096) -> Double {
+    func score(_ text: some StringProtocol, limit: Int = 1000) -> Double {
         var total = 0
         var good = 0.0
         for scalar in text.unicodeScalars {

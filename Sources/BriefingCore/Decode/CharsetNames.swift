@@ -55,28 +55,40 @@ enum CharsetNames {
     /// The charset an HTML `<meta charset>` / `http-equiv` or an XML declaration names, looked for in
     /// the first 4 KB only (the HTML spec's pre-scan window is 1 KB; publishers are sloppier).
     static func sniffDeclared(in bytes: [UInt8]) -> String? {
-        let window = bytes.prefix(4096)
-        // Lower-case ASCII copy; other bytes become "?" so no decoding is needed.
-        let head = String(
-            decoding: window.map { b in b < 0x80 ? (b >= 65 && b <= 90 ? b + 32 : b) : 0x3F },
-            as: UTF8.self)
-        var searchFrom = head.startIndex
-        while let meta = head.range(of: "<meta", range: searchFrom..<head.endIndex) {
-            let end = head[meta.upperBound...].firstIndex(of: ">") ?? head.endIndex
-            let tag = head[meta.upperBound..<end]
-            if let cs = tag.range(of: "charset=") {
-                let value = tag[cs.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }
-                    .prefix { $0 != "\"" && $0 != "'" && $0 != ";" && $0 != " " && $0 != "/" && $0 != ">" }
-                if !value.isEmpty { return String(value) }
+        ASCIIBytes.withHead(bytes, limit: 4096) { head -> String? in
+            var from = 0
+            while let meta = ASCIIBytes.find("<meta", in: head, from: from) {
+                var end = meta
+                while end < head.count && head[end] != 0x3E { end += 1 }  // '>'
+                let tag = UnsafeBufferPointer(rebasing: head[meta..<end])
+                if let cs = ASCIIBytes.find("charset=", in: tag) {
+                    if let value = attributeValue(tag, from: cs + 8) { return value }
+                }
+                from = end
             }
-            searchFrom = end
+            if ASCIIBytes.find("<?xml", in: head) == 0, let decl = ASCIIBytes.find("encoding=", in: head) {
+                return attributeValue(head, from: decl + 9)
+            }
+            return nil
         }
-        if head.hasPrefix("<?xml"), let decl = head.range(of: "encoding=") {
-            let value = head[decl.upperBound...].drop { $0 == "\"" || $0 == "'" }
-                .prefix { $0 != "\"" && $0 != "'" && $0 != "?" && $0 != " " }
-            if !value.isEmpty { return String(value) }
+    }
+
+    /// A charset value starting at `i`, optionally quoted, up to a quote, space, `;`, `/` or `>`.
+    private static func attributeValue(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> String? {
+        var i = start
+        while i < bytes.count && (bytes[i] == 0x22 || bytes[i] == 0x27 || bytes[i] == 0x20) { i += 1 }
+        var end = i
+        while end < bytes.count {
+            let b = bytes[end]
+            if b == 0x22 || b == 0x27 || b == 0x20 || b == 0x3B || b == 0x2F || b == 0x3E || b == 0x3F
+                || b >= 0x80
+            {
+                break
+            }
+            end += 1
         }
-        return nil
+        guard end > i else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self)
     }
 }
 

@@ -25,7 +25,13 @@ enum DocxArchive {
         }
         var xml = Data()
         do {
-            _ = try archive.extract(entry) { xml.append($0) }
+            _ = try archive.extract(entry) { chunk in
+                // The header's size can lie; stop a ZIP bomb while it inflates.
+                guard UInt64(xml.count + chunk.count) <= maxDocumentBytes else {
+                    throw CocoaError(.fileReadTooLarge)
+                }
+                xml.append(chunk)
+            }
         } catch {
             throw .invalidDocx(reason: "word/document.xml cannot be unpacked (\(error))")
         }

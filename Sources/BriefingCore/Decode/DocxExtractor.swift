@@ -13,7 +13,7 @@ enum DocxExtractor {
         LibXML.initialize()
         let options =
             XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_COMPACT.rawValue | XML_PARSE_HUGE.rawValue
+            | XML_PARSE_COMPACT.rawValue  // no XML_PARSE_HUGE: keep libxml2's depth and size limits
         let doc = xml.withUnsafeBytes { raw in
             xmlReadMemory(
                 raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), "document.xml", nil,

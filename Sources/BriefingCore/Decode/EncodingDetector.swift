@@ -20,8 +20,9 @@ struct TextDecoding {
 }
 
 enum EncodingDetector {
-    /// Candidates are compared on this many leading bytes; the winner then decodes everything.
-    static let sampleSize = 64 * 1024
+    /// Candidates are compared on this many leading bytes (some 2,000 characters of Chinese); the
+    /// winner then decodes everything.
+    static let sampleSize = 4 * 1024
 
     static func decode(_ bytes: [UInt8], declared: String?) throws(InputError) -> TextDecoding {
         let declaredName = declared.flatMap(CharsetNames.canonical)
@@ -42,8 +43,19 @@ enum EncodingDetector {
                 reason: "\(nulCount) NUL bytes in the first \(sample.count) bytes: binary data")
         }
 
+        // Control bytes other than tab, line breaks, form feed and escape: binary, whatever else fits.
+        let controls = sample.reduce(0) { n, b in
+            n
+                + (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C && b != 0x1B || b == 0x7F
+                    ? 1 : 0)
+        }
+        if controls * 100 > sample.count {
+            throw .undecodable(
+                reason: "\(controls) control bytes in the first \(sample.count) bytes: binary data")
+        }
+
         // UTF-8: valid (or nearly so, for a damaged file) and with some multi-byte characters.
-        let utf8 = UTF8Scan.scan(bytes)
+        let utf8 = UTF8Scan.scan(bytes, giveUp: true)
         if utf8.invalid == 0 {
             if utf8.multibyte == 0, let declaredName, declaredName != "UTF-8", declaredName != "UTF-16",
                 Iconv.toUTF8(sample, from: CharsetNames.iconvName(declaredName), strict: true) != nil
@@ -63,7 +75,7 @@ enum EncodingDetector {
                 text: String(decoding: bytes, as: UTF8.self), encoding: "UTF-8", confidence: confidence,
                 bom: false, replacements: 0, notes: notes)
         }
-        if utf8.multibyte >= 20 * utf8.invalid {
+        if !utf8.gaveUp && utf8.multibyte >= 20 * utf8.invalid {
             // Damaged UTF-8 (a few bad bytes among many good sequences), not another encoding.
             let text = String(decoding: bytes, as: UTF8.self)
             return TextDecoding(
@@ -80,6 +92,19 @@ enum EncodingDetector {
     {
         let body = bytes[bom.bytes.count...]
         if body.isEmpty { throw .bomOnly(encoding: bom.encoding) }
+        var notes: [String] = []
+        if let declared, declared != bom.encoding, !(declared == "UTF-16" && bom.encoding.hasPrefix("UTF-16"))
+        {
+            notes.append("declared charset \(declared) overridden by the \(bom.encoding) byte-order mark")
+        }
+        var decoded = try decodeWithBOM(body, bom: bom)
+        decoded.notes = notes
+        return decoded
+    }
+
+    private static func decodeWithBOM(_ body: ArraySlice<UInt8>, bom: ByteOrderMark) throws(InputError)
+        -> TextDecoding
+    {
         switch bom {
         case .utf32LE, .utf32BE:
             throw .unsupportedEncoding(bom.encoding)
@@ -157,30 +182,48 @@ enum EncodingDetector {
         throws(InputError) -> TextDecoding
     {
         var notes: [String] = []
-        let guessed = uchardetGuess(sample).flatMap(CharsetNames.canonical)
         var names = ["GB18030", "Big5", "Big5-HKSCS"]
         if utf16CJKShare(sample, highByteFirst: false) >= 0.8 { names.append("UTF-16LE") }
         if utf16CJKShare(sample, highByteFirst: true) >= 0.8 { names.append("UTF-16BE") }
-        for extra in [guessed, declared].compactMap({ $0 })
-        where !names.contains(extra) && extra != "UTF-8" && extra != "UTF-16" {
-            names.append(extra)
+        if let declared, !names.contains(declared), declared != "UTF-8", declared != "UTF-16" {
+            names.append(declared)
         }
         // A sample cut mid-character must not count against a candidate: drop a partial tail.
         let atEnd = sample.count == bytes.count
         var candidates: [Candidate] = []
-        for name in names {
-            guard let converted = strictDecode(sample, name: name, allowCutTail: !atEnd) else { continue }
+        func consider(_ name: String) {
+            // Big5-HKSCS decodes everything Big5 does; it is needed only when Big5 fails.
+            if name == "Big5-HKSCS" && candidates.contains(where: { $0.encoding == "Big5" }) { return }
+            guard let converted = strictDecode(sample, name: name, allowCutTail: !atEnd) else { return }
             let text = String(decoding: converted, as: UTF8.self)
+            if text.unicodeScalars.count == sample.count {
+                // A single-byte charset decodes any bytes; take it only for text with word spacing
+                // (random or binary bytes have none).
+                let spaces = sample.reduce(0) { $0 + ($1 == 0x20 || $1 == 0x0A ? 1 : 0) }
+                if spaces * 20 < sample.count { return }
+            }
             var score = CJKFrequency.shared.score(text)
-            if name == guessed { score += 0.3 }
             if name.hasPrefix("UTF-16") { score -= 0.2 }  // only when it plainly reads better
             candidates.append(Candidate(encoding: name, score: score))
         }
-        // Big5-HKSCS decodes everything Big5 does; report the extension only when it is needed.
-        if candidates.contains(where: { $0.encoding == "Big5" }) {
-            candidates.removeAll { $0.encoding == "Big5-HKSCS" }
-        }
+        for name in names { consider(name) }
         candidates.sort { $0.score > $1.score }
+
+        // uchardet is the tie-breaker (and the only voice for non-Chinese legacy text): consulted
+        // when no candidate reads clearly as Chinese or two read alike. It costs more than all the
+        // rest of the detection, so clear cases skip it.
+        var guessed: String?
+        let margin = candidates.count >= 2 ? candidates[0].score - candidates[1].score : 2
+        if candidates.isEmpty || candidates[0].score < 1 || margin < 0.5 {
+            guessed = uchardetGuess(sample).flatMap(CharsetNames.canonical)
+            if let guessed, guessed != "UTF-8", guessed != "UTF-16" {
+                if !candidates.contains(where: { $0.encoding == guessed }) { consider(guessed) }
+                for i in candidates.indices where candidates[i].encoding == guessed {
+                    candidates[i].score += 0.3
+                }
+                candidates.sort { $0.score > $1.score }
+            }
+        }
 
         guard var best = candidates.first else {
             return try decodeLeastDamaged(bytes, sample: sample, declared: declared, guessed: guessed)
@@ -221,18 +264,22 @@ enum EncodingDetector {
     private static func decodeLeastDamaged(
         _ bytes: [UInt8], sample: ArraySlice<UInt8>, declared: String?, guessed: String?
     ) throws(InputError) -> TextDecoding {
-        var best: (name: String, replacements: Int)?
+        var best: (name: String, replacements: Int, score: Double)?
         for name in ["GB18030", "Big5-HKSCS", declared, guessed].compactMap({ $0 })
         where name != "UTF-16" {
             guard let converted = Iconv.toUTF8(sample, from: CharsetNames.iconvName(name)) else { continue }
             if best == nil || converted.replacements < best!.replacements {
-                best = (name, converted.replacements)
+                let score = CJKFrequency.shared.score(String(decoding: converted.utf8, as: UTF8.self))
+                best = (name, converted.replacements, score)
             }
         }
         let utf8Invalid = UTF8Scan.scan(sample).invalid
-        guard let chosen = best, Double(chosen.replacements) <= 0.05 * Double(sample.count) else {
+        // Few bad bytes *and* text that reads like Chinese: a damaged file, not random bytes (which
+        // GB18030 decodes to rare characters with only a few errors).
+        guard let chosen = best, Double(chosen.replacements) <= 0.05 * Double(sample.count), chosen.score >= 1
+        else {
             throw .undecodable(
-                reason: "every encoding tried leaves over 5% of the bytes undecodable "
+                reason: "no supported encoding fits: each leaves many bytes undecodable or reads as noise "
                     + "(UTF-8: \(utf8Invalid) invalid sequences in \(sample.count) bytes)")
         }
         let converted = Iconv.toUTF8(bytes, from: CharsetNames.iconvName(chosen.name))!

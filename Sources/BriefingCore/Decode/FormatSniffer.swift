@@ -19,14 +19,17 @@ enum FormatSniffer {
             guard let dot = name.lastIndex(of: ".") else { return "" }
             return name[name.index(after: dot)...].lowercased()
         }
-        let head = String(text.unicodeScalars.prefix(4096)).lowercased()
-        if head.contains("<!doctype html") || head.contains("<html") || head.contains("<body")
-            || head.contains("<head>")
+        let utf8 = text.utf8
+        if ASCIIBytes.contains("<!doctype html", in: utf8) || ASCIIBytes.contains("<html", in: utf8)
+            || ASCIIBytes.contains("<body", in: utf8) || ASCIIBytes.contains("<head>", in: utf8)
         {
             return .html
         }
         let htmlByName = ext == "html" || ext == "htm" || ext == "xhtml"
-        if htmlByName && (head.contains("<p") || head.contains("<div") || head.contains("<br")) {
+        if htmlByName
+            && (ASCIIBytes.contains("<p", in: utf8) || ASCIIBytes.contains("<div", in: utf8)
+                || ASCIIBytes.contains("<br", in: utf8))
+        {
             return .html
         }
 

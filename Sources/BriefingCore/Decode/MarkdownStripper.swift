@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 // Markdown → the words: front matter, `#` heading markers, emphasis, bullets, images, link syntax,
 // reference definitions and HTML leftovers (`<figure>`, `<span>` …) go; text stays. A label written
 // as a heading (`### 名字：`) stays as the label line `名字：`. Line structure is kept for the
@@ -14,23 +20,35 @@ enum MarkdownStripper {
     /// Markdown constructs in the text (front matter, ATX headings, links/images), for format sniffing.
     static func evidence(_ text: String) -> Evidence {
         var evidence = Evidence()
-        evidence.frontMatter = frontMatterEnd(Array(text.unicodeScalars.prefix(8192))) != nil
-        var atLineStart = true
-        var scalars = text.unicodeScalars.makeIterator()
-        var previous: Unicode.Scalar = "\n"
-        var hashes = 0
-        while let s = scalars.next() {
-            if atLineStart && s == "#" {
-                hashes += 1
-            } else {
-                if hashes >= 1 && hashes <= 6 && s == " " { evidence.headings += 1 }
-                hashes = 0
-                atLineStart = false
+        let utf8 = text.utf8
+        // Front matter: "---" line first, a closing "---" line within 8 KB.
+        if utf8.starts(with: "---\n".utf8) || utf8.starts(with: "---\r\n".utf8) {
+            evidence.frontMatter = ASCIIBytes.withHead(utf8, limit: 8192) { head in
+                ASCIIBytes.find("\n---", in: head, from: 3) != nil
             }
-            if s == "\n" { atLineStart = true }
-            if s == "(" && previous == "]" { evidence.links += 1 }
-            previous = s
-            if evidence.headings + evidence.links >= 2 && evidence.headings > 0 { break }
+        }
+        // ATX headings ("# " … "###### " at a line start) and link/image syntax "](", in the first
+        // 64 KB, jumping with memchr (this runs on every input); stop once the answer is clear.
+        ASCIIBytes.withHead(utf8, limit: 64 * 1024) { bytes in
+            guard let base = bytes.baseAddress else { return }
+            let end = base + bytes.count
+            var line = base
+            while line < end {
+                if line.pointee == 0x23 {  // '#'
+                    var k = line
+                    while k < end && k.pointee == 0x23 { k += 1 }
+                    if k - line <= 6 && k < end && k.pointee == 0x20 { evidence.headings += 1 }
+                }
+                guard let newline = memchr(line, 0x0A, end - line) else { break }
+                line = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            var p = base
+            while p < end, let bracket = memchr(p, 0x5D, end - p) {  // ']'
+                let b = UnsafePointer(bracket.assumingMemoryBound(to: UInt8.self))
+                if b + 1 < end && b[1] == 0x28 { evidence.links += 1 }  // "]("
+                if evidence.links >= 2 { break }
+                p = b + 1
+            }
         }
         return evidence
     }

@@ -6,12 +6,19 @@ struct UTF8Scan {
     /// Maximal invalid subparts, each of which `String(decoding:as:)` turns into one U+FFFD.
     var invalid = 0
 
-    static func scan(_ bytes: some Collection<UInt8>) -> UTF8Scan {
-        if let result = bytes.withContiguousStorageIfAvailable({ scan(buffer: $0) }) { return result }
-        return Array(bytes).withUnsafeBufferPointer { scan(buffer: $0) }
+    /// True when the scan stopped early because the bytes plainly are not UTF-8.
+    var gaveUp = false
+
+    /// - Parameter giveUp: stop once the bytes plainly are not UTF-8 (many invalid sequences, not
+    ///   outnumbered 20:1 by valid ones), so legacy input does not pay for a full scan.
+    static func scan(_ bytes: some Collection<UInt8>, giveUp: Bool = false) -> UTF8Scan {
+        if let result = bytes.withContiguousStorageIfAvailable({ scan(buffer: $0, giveUp: giveUp) }) {
+            return result
+        }
+        return Array(bytes).withUnsafeBufferPointer { scan(buffer: $0, giveUp: giveUp) }
     }
 
-    private static func scan(buffer: UnsafeBufferPointer<UInt8>) -> UTF8Scan {
+    private static func scan(buffer: UnsafeBufferPointer<UInt8>, giveUp: Bool) -> UTF8Scan {
         var result = UTF8Scan()
         let n = buffer.count
         var i = 0
@@ -35,6 +42,10 @@ struct UTF8Scan {
             case 0xF4: length = 4; high = 0x8F
             default:
                 result.invalid += 1
+                if giveUp && result.invalid >= 16 && result.invalid * 20 > result.multibyte {
+                    result.gaveUp = true
+                    return result
+                }
                 i += 1
                 continue
             }
@@ -49,6 +60,10 @@ struct UTF8Scan {
                 result.multibyte += 1
             } else {
                 result.invalid += 1
+                if giveUp && result.invalid >= 16 && result.invalid * 20 > result.multibyte {
+                    result.gaveUp = true
+                    return result
+                }
             }
             i += k
         }

@@ -42,14 +42,20 @@ public enum BriefingExtractor {
         }
 
         let rawPeriods = Periods.scan(t, excluded: named.excluded)
-        let briefingDate = statedDate(
-            rawPeriods, frontMatter: layout.frontMatter, ingestion: context.ingestionDate)
+        // The date the text states before the first turn, else the first time stamp of a live text.
+        let briefingDate =
+            statedDate(rawPeriods, frontMatter: layout.frontMatter, ingestion: context.ingestionDate)
+            ?? layout.firstTimestamp.flatMap { Periods.isoDate(t, at: $0.lowerBound, allowTime: true) }.map {
+                Periods.date(
+                    $0.0, first: true, reference: context.ingestionDate.year,
+                    thisYear: context.ingestionDate.year)
+            }
         b.date = briefingDate?.iso
         let year = Periods.referenceYear(
             rawPeriods, briefingDate: briefingDate, ingestion: context.ingestionDate)
         b.referenceYear = year
         let periods = Periods.resolve(
-            rawPeriods, referenceYear: year, briefingDate: briefingDate, ingestion: context.ingestionDate)
+            t, rawPeriods, referenceYear: year, briefingDate: briefingDate, ingestion: context.ingestionDate)
         b.periods = periods.map {
             Period(
                 turn: turnOf[$0.range.lowerBound], text: t.string($0.range), start: $0.start?.iso,
@@ -72,7 +78,12 @@ public enum BriefingExtractor {
                 }
                 j -= 1
             }
-            if let target { figures[k].subject = figures[target].subject }
+            if let target {
+                figures[k].subject = figures[target].subject
+            } else {
+                // `规模以上工业增加值同比增长6.8%`: what changed is named before the change.
+                figures[k].subject = Figures.subject(t, of: change.range, after: 0)
+            }
             let f = figures[k]
             let isPercent = f.unit == "%"
             b.changes.append(
@@ -83,6 +94,21 @@ public enum BriefingExtractor {
                     amount: isPercent ? nil : f.value.double,
                     unit: isPercent ? nil : f.unit, figure: target, span: span(change.range)))
         }
+        for flat in Changes.flats(t) {
+            // The figure that did not change: the last one before it in its sentence.
+            let before = figures.indices.last {
+                figures[$0].range.upperBound <= flat.range.lowerBound && !inChange.contains($0)
+            }
+            let target = before.flatMap {
+                crossesSentence(t, figures[$0].range.upperBound..<flat.range.lowerBound) ? nil : $0
+            }
+            b.changes.append(
+                Change(
+                    turn: turnOf[flat.range.lowerBound], text: t.string(flat.range), direction: .flat,
+                    basis: flat.basis,
+                    figure: target, span: span(flat.range)))
+        }
+        b.changes.sort { $0.span[0] < $1.span[0] }
         b.figures = figures.map {
             Figure(
                 turn: turnOf[$0.range.lowerBound], text: t.string($0.range), value: $0.value.double,
@@ -90,11 +116,15 @@ public enum BriefingExtractor {
                 approx: $0.approx, subject: $0.subject, span: span($0.range))
         }
 
-        for turn in layout.turns {
-            for p in Points.scan(t, in: turn.span[0]..<turn.span[1]) {
+        // Points within each turn; a text without turns (a statement) is one block.
+        let blocks: [(Int?, Range<Int>)] =
+            layout.turns.isEmpty
+            ? [(nil, 0..<t.count)] : layout.turns.map { ($0.index, $0.span[0]..<$0.span[1]) }
+        for (turn, range) in blocks {
+            for p in Points.scan(t, in: range) {
                 b.points.append(
                     Point(
-                        turn: turn.index, marker: t.string(p.marker), level: p.level, text: t.string(p.text),
+                        turn: turn, marker: t.string(p.marker), level: p.level, text: t.string(p.text),
                         span: span(p.text)))
             }
         }

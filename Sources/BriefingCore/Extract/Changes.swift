@@ -8,9 +8,11 @@ enum Changes {
     /// Basis words, longest first.
     static let bases: [([Unicode.Scalar], Change.Basis)] = [
         ("与上年同期相比", Change.Basis.yearOnYear), ("與上年同期相比", .yearOnYear), ("与去年同期相比", .yearOnYear),
+        ("与上年同期", .yearOnYear), ("與上年同期", .yearOnYear), ("与去年同期", .yearOnYear), ("與去年同期", .yearOnYear),
         ("比上年同期", .yearOnYear), ("较上年同期", .yearOnYear), ("較上年同期", .yearOnYear), ("比去年同期", .yearOnYear),
         ("较去年同期", .yearOnYear), ("較去年同期", .yearOnYear), ("比上年", .yearOnYear), ("较上年", .yearOnYear),
         ("比去年", .yearOnYear), ("较去年", .yearOnYear), ("較去年", .yearOnYear), ("按年", .yearOnYear),
+        ("与上年", .yearOnYear), ("与去年", .yearOnYear), ("與去年", .yearOnYear),
         ("同比", .yearOnYear), ("环比", .periodOnPeriod), ("環比", .periodOnPeriod), ("比上月", .periodOnPeriod),
         ("较上月", .periodOnPeriod), ("比上季度", .periodOnPeriod), ("按月", .periodOnPeriod),
     ].map { (word($0.0), $0.1) }
@@ -44,6 +46,28 @@ enum Changes {
                         range: s..<f.range.upperBound, direction: dir.1,
                         basis: basis ?? impliedBasis(t, around: s)), k
                 ))
+        }
+        return out
+    }
+
+    private static let flatWord: [Unicode.Scalar] = ["持", "平"]
+    private static let roughly: [Unicode.Scalar] = ["基", "本"]
+
+    /// `同比持平`, `与上年基本持平`: no change, stated without a number.
+    static func flats(_ t: ScalarText) -> [RawChange] {
+        var out: [RawChange] = []
+        var i = 1
+        while i + 1 < t.count {
+            if t[i] == "持", t[i + 1] == "平" {
+                var s = i
+                if t.matches(roughly, endingAt: s) { s -= roughly.count }
+                if let b = bases.first(where: { t.matches($0.0, endingAt: s) }) {
+                    out.append(RawChange(range: s - b.0.count..<i + 2, direction: .flat, basis: b.1))
+                }
+                i += 2
+            } else {
+                i += 1
+            }
         }
         return out
     }

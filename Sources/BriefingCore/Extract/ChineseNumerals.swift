@@ -34,30 +34,32 @@ enum ChineseNumerals {
         digitValue(c) != nil || powerValue(c) != nil
     }
 
-    /// Parses the numeral characters in `r`; nil when they do not form a number (`二二`).
+    /// Parses the numeral characters in `r`; nil when they do not form a number (`二二`) or the
+    /// number is too large to be a statement (`亿亿亿亿亿`).
     static func value(_ t: ScalarText, _ r: Range<Int>) -> Int? {
         var total = 0  // completed 亿 and 万 sections
         var section = 0  // below 万
         var digit: Int? = nil
         var digitsInRow = 0
-        var sequence = 0  // `二〇二三`: digits written one by one
         for i in r {
             let c = t[i]
             if let d = digitValue(c) {
+                if digitsInRow > 0 { return nil }
                 digit = d
                 digitsInRow += 1
-                sequence = sequence * 10 + d
             } else if let p = powerValue(c) {
-                if digitsInRow > 1 { return nil }
                 digitsInRow = 0
                 if p == 100_000_000 {
                     // `三万亿`: 亿 multiplies everything before it.
                     total += section + (digit ?? 0)
-                    total = max(total, 1) * p
+                    let (product, overflow) = max(total, 1).multipliedReportingOverflow(by: p)
+                    guard !overflow, product < 1 << 53 else { return nil }
+                    total = product
                     section = 0
                 } else if p == 10000 {
                     section += digit ?? 0
                     total += max(section, 1) * p
+                    guard total < 1 << 53 else { return nil }
                     section = 0
                 } else {
                     section += (digit ?? 1) * p
@@ -67,7 +69,6 @@ enum ChineseNumerals {
                 return nil
             }
         }
-        if digitsInRow > 1 { return r.count == digitsInRow ? sequence : nil }
         return total + section + (digit ?? 0)
     }
 }

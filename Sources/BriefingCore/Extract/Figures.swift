@@ -17,8 +17,17 @@ enum Figures {
         var ex = 0
         let n = t.count
         var lastEnd = 0
+        let table = CharClass.table
         while i < n {
-            while ex < excluded.count, excluded[ex].upperBound <= i { ex += 1 }
+            if CharClass.flags(table, t[i]) & (CharClass.digit | CharClass.numeral) == 0 {
+                i += 1
+                continue
+            }
+            while ex < excluded.count, excluded[ex].upperBound <= i {
+                // A subject never reaches back over a quote or a period (`今年前4个月中欧班列开行`).
+                lastEnd = max(lastEnd, excluded[ex].upperBound)
+                ex += 1
+            }
             if ex < excluded.count, excluded[ex].contains(i) {
                 i = excluded[ex].upperBound
                 continue
@@ -28,7 +37,7 @@ enum Figures {
                 let (figure, next) = arabic(t, at: i)
                 var resume = max(next, i + 1)
                 if var f = figure {
-                    f.subject = subject(t, of: f.range, after: lastEnd)
+                    f.subject = subject(t, of: f.range, after: lastEnd, unit: f.unit)
                     out.append(f)
                     lastEnd = f.range.upperBound
                     resume = max(resume, lastEnd)
@@ -37,7 +46,7 @@ enum Figures {
             } else if ChineseNumerals.isNumeral(c) {
                 let (figure, next) = chinese(t, at: i)
                 if var f = figure {
-                    f.subject = subject(t, of: f.range, after: lastEnd)
+                    f.subject = subject(t, of: f.range, after: lastEnd, unit: f.unit)
                     out.append(f)
                     lastEnd = f.range.upperBound
                 }
@@ -68,6 +77,13 @@ enum Figures {
             return (nil, skipCode(t, from: numEnd))
         }
         if next == "." && Scalars.isDigit(t.at(numEnd + 1)) { return (nil, skipCode(t, from: numEnd)) }
+        // List markers: `（1）`, and `1.` `1、` `1）` opening a paragraph.
+        if (prev == "（" || prev == "(") && (next == "）" || next == ")") { return (nil, numEnd + 1) }
+        if prev == "\n" || prev == "\u{0}" || Scalars.isSpace(prev),
+            next == "." || next == "．" || next == "、" || next == "）" || next == ")"
+        {
+            return (nil, numEnd + 1)
+        }
         // Years and dates left over by the period scanner.
         if next == "年", numEnd - i == 4 { return (nil, numEnd + 1) }
         if next == "月"
@@ -158,6 +174,11 @@ enum Figures {
         if Scalars.isPercent(t.at(j)) {
             unit = "%"
             j += 1
+        } else if t.at(j) == "成", tenthsFollow(t.at(j + 1)) {
+            // `三成`, `7成以上`: tenths, stated as a percentage (but not `三成为`).
+            value = value.scaled(by: 1)
+            unit = "%"
+            j += 1
         } else if let u = Lexicons.measureWords.match(t, at: j) {
             unit = String(String.UnicodeScalarView(u.word))
             j += u.word.count
@@ -167,7 +188,13 @@ enum Figures {
             j += q.word.count
         }
         if chinese && unit == nil && first == start { return nil }
+        // A bare number running into a word (`不足3成为`) is not a stated quantity.
+        if unit == nil && Scalars.isHan(t.at(j)) { return nil }
         return RawFigure(range: first..<j, value: value, unit: unit, approx: approx)
+    }
+
+    @inline(__always) private static func tenthsFollow(_ c: Unicode.Scalar) -> Bool {
+        !Scalars.isHan(c) || c == "以" || c == "左" || c == "多" || c == "的" || c == "上" || c == "餘" || c == "余"
     }
 
     private static func approxValue(_ e: ScalarLexicon.Entry) -> Figure.Approx {
@@ -204,34 +231,26 @@ enum Figures {
 
     // MARK: Subject
 
-    private static func word(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
-    static let leadingFillers = [
-        "全区共", "全區共", "全区", "全區", "全市", "全省", "全国", "共计", "共計", "累计", "累計", "共", "其中",
-        "先后", "先後", "已经", "已", "并", "並", "均", "分别", "同时", "当前", "目前", "此外", "另外", "还", "還", "、", "和", "及",
-        "即",
-    ]
-    .map(word)
-    static let trailingFillers = [
-        "达到", "達到", "达", "達", "为", "為", "共计", "共計", "共", "总计", "合计", "约", "約", "是", "有", "等",
-        "近", "超过", "超過", "可",
-    ].map(word)
-    static let placeVerbs = ["设立", "設立", "设置", "設置", "建成", "建立", "安装", "安裝", "组建", "組建", "开通", "開通"].map(word)
-    static let afterStops = [
-        "开展", "開展", "自发", "自發", "加入", "参与", "參與", "进行", "進行", "实现", "實現", "共同", "联合", "聯合",
-        "签署", "簽署", "受到", "的", "和", "与", "與", "及", "在", "等", "同比", "比", "较", "較", "以", "为", "為", "集中", "达到",
-        "達到",
-    ]
-    .map(word)
     static let maxSubject = 24
+    /// Units whose figure is named before it: rates and durations (`连续3年稳步增长`).
+    static let namedBefore: Set<String> = [
+        "%", "年", "个月", "個月", "天", "小时", "小時", "分钟", "分鐘", "秒", "周", "週", "岁", "歲", "倍", "分", "个百分点", "個百分點",
+    ]
+
+    @inline(__always) static func isStop(_ t: ScalarText, at i: Int) -> Bool {
+        Lexicons.subjectWords.match(t, at: i)?.tags.contains("stop") ?? false
+    }
 
     /// The phrase the figure counts: before it in its clause (`破获刑事案件399起`), or right after it
     /// when a noun follows the measure word (`10个部门`).
-    static func subject(_ t: ScalarText, of r: Range<Int>, after floor: Int) -> String? {
+    static func subject(_ t: ScalarText, of r: Range<Int>, after floor: Int, unit: String? = nil) -> String? {
+        let words = Lexicons.subjectWords
         let next = t.at(r.upperBound)
-        if Scalars.isHan(next), !afterStops.contains(where: { t.matches($0, at: r.upperBound) }) {
+        // A rate (`破案率达到100%`) is named before it; a count may name its noun after (`10个部门`).
+        if !(unit.map(namedBefore.contains) ?? false), Scalars.isHan(next), !isStop(t, at: r.upperBound) {
             var e = r.upperBound
             while e < t.count, e - r.upperBound < maxSubject, Scalars.isHan(t[e]),
-                !afterStops.contains(where: { t.matches($0, at: e) })
+                !isStop(t, at: e)
             {
                 e += 1
             }
@@ -243,12 +262,12 @@ enum Figures {
         var changed = true
         while changed {
             changed = false
-            if let w = leadingFillers.first(where: { t.matches($0, at: s) && s + $0.count <= e }) {
-                s += w.count
+            if let w = words.match(t, at: s, limit: e), w.tags.contains("lead") {
+                s += w.word.count
                 changed = true
             }
-            if let w = trailingFillers.first(where: { t.matches($0, endingAt: e) && e - $0.count >= s }) {
-                e -= w.count
+            if let w = words.match(t, endingAt: e, floor: s), w.tags.contains("trail") {
+                e -= w.word.count
                 changed = true
             }
         }
@@ -256,7 +275,7 @@ enum Figures {
         if t.at(s) == "在" || t.at(s) == "于" {
             var k = e
             while k > s {
-                if placeVerbs.contains(where: { t.matches($0, endingAt: k) }) {
+                if let w = words.match(t, endingAt: k, floor: s), w.tags.contains("place") {
                     s = k
                     break
                 }

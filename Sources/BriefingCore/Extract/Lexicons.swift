@@ -10,4 +10,5 @@ enum Lexicons {
     static let measureWords = ScalarLexicon(LexiconText.measureWords)
     static let qualifiers = ScalarLexicon(LexiconText.qualifiers)
     static let fixedWords = ScalarLexicon(LexiconText.fixedWords)
+    static let subjectWords = ScalarLexicon(LexiconText.subjectWords)
 }

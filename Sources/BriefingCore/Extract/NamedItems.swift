@@ -15,8 +15,13 @@ enum NamedItems {
         var out = NamedScan()
         var i = 0
         let n = t.count
+        let table = CharClass.table
         while i < n {
             let c = t[i]
+            if CharClass.flags(table, c) & (CharClass.namedStart | CharClass.digit) == 0 {
+                i += 1
+                continue
+            }
             switch c {
             case "“", "「", "『":
                 let close: Unicode.Scalar = c == "“" ? "”" : (c == "「" ? "」" : "』")

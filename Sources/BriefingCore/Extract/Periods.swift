@@ -46,7 +46,12 @@ enum Periods {
         var i = 0
         var ex = 0
         let n = t.count
+        let table = CharClass.table
         while i < n {
+            if CharClass.flags(table, t[i]) & CharClass.periodStart == 0 {
+                i += 1
+                continue
+            }
             while ex < excluded.count, excluded[ex].upperBound <= i { ex += 1 }
             if ex < excluded.count, excluded[ex].contains(i) {
                 i = excluded[ex].upperBound
@@ -105,29 +110,9 @@ enum Periods {
         {
             return (.yearsBack(count), numEnd + w.count)
         }
-        if let (year, yEnd) = yearWord(t, at: i) {
-            // `今年前8个月`, `今年上半年`, `今年1—8月份`.
-            if t.at(yEnd) == "前", let (m, end) = smallNumber(t, at: yEnd + 1), (1...12).contains(m),
-                t.at(end) == "个" || t.at(end) == "個", t.at(end + 1) == "月"
-            {
-                return (
-                    .range(DatePoint(year: year, month: 1), DatePoint(year: year, month: m, monthEnd: true)),
-                    end + 2
-                )
-            }
-            if t.at(yEnd) == "上" || t.at(yEnd) == "下", t.at(yEnd + 1) == "半", t.at(yEnd + 2) == "年" {
-                let months = t.at(yEnd) == "上" ? (1, 6) : (7, 12)
-                return (
-                    .range(
-                        DatePoint(year: year, month: months.0),
-                        DatePoint(year: year, month: months.1, monthEnd: true)),
-                    yEnd + 3
-                )
-            }
-            if let found = bareMonthRange(t, at: yEnd, year: year) { return found }
-        } else if let found = bareMonthRange(t, at: i, year: .implicit) {
-            return found
-        }
+        let (year, yEnd) = yearWord(t, at: i) ?? (.implicit, i)
+        if let found = partOfYear(t, at: yEnd, year: year) { return found }
+        if let found = bareMonthRange(t, at: yEnd, year: year) { return found }
         guard let (first, firstEnd) = point(t, at: i) else { return nil }
         var j = firstEnd
         if t.at(j) == "份" { j += 1 }
@@ -146,6 +131,38 @@ enum Periods {
             return (.range(first, second), e)
         }
         return (.range(first, first), j)
+    }
+
+    /// `前8个月`, `上半年`, `一季度`, `第二季度`, `前三季度`, `年底`, each after an optional year word.
+    static func partOfYear(_ t: ScalarText, at j: Int, year: YearRef) -> (PeriodShape, Int)? {
+        func months(_ a: Int, _ b: Int, _ end: Int) -> (PeriodShape, Int) {
+            (.range(DatePoint(year: year, month: a), DatePoint(year: year, month: b, monthEnd: true)), end)
+        }
+        let c = t.at(j)
+        if c == "前", let (n, end) = smallNumber(t, at: j + 1) {
+            var k = end
+            if t.at(k) == "个" || t.at(k) == "個" { k += 1 }
+            if t.at(k) == "月", (1...12).contains(n) { return months(1, n, k + 1) }
+            if t.at(k) == "季", t.at(k + 1) == "度", (1...4).contains(n) { return months(1, 3 * n, k + 2) }
+            return nil
+        }
+        if (c == "上" || c == "下"), t.at(j + 1) == "半", t.at(j + 2) == "年" {
+            return c == "上" ? months(1, 6, j + 3) : months(7, 12, j + 3)
+        }
+        let q = c == "第" ? j + 1 : j
+        if let (n, end) = smallNumber(t, at: q, maxDigits: 1), t.at(end) == "季", t.at(end + 1) == "度",
+            (1...4).contains(n)
+        {
+            return months(3 * n - 2, 3 * n, end + 2)
+        }
+        if year != .implicit, c == "底" || c == "末" { return months(12, 12, j + 1) }
+        if year != .implicit, c == "初" {
+            return (
+                .range(DatePoint(year: year, month: 1, day: 1), DatePoint(year: year, month: 1, day: 1)),
+                j + 1
+            )
+        }
+        return nil
     }
 
     /// `2023年`, `今年`, `去年`: a year word and where it ends.
@@ -168,7 +185,19 @@ enum Periods {
             let y = (0..<4).reduce(0) { $0 * 10 + Scalars.digit(t[i + $1])! }
             if (1900...2100).contains(y) { return (.explicit(y), i + 5) }
         }
+        // `二○二四年`, `二〇二三年`: four Chinese digits written one by one.
+        if t.at(i + 4) == "年", let y = chineseYear(t, at: i) { return (.explicit(y), i + 5) }
         return nil
+    }
+
+    static func chineseYear(_ t: ScalarText, at i: Int) -> Int? {
+        var y = 0
+        for k in i..<i + 4 {
+            let c = t.at(k)
+            guard let d = c == "○" || c == "O" ? 0 : ChineseNumerals.digitValue(c) else { return nil }
+            y = y * 10 + d
+        }
+        return (1900...2100).contains(y) ? y : nil
     }
 
     /// A month and day after an optional year, inheriting what is left out from `base`:
@@ -214,7 +243,7 @@ enum Periods {
     }
 
     /// `2019-03-04` (also with `/` or `.`), not followed by a time of day.
-    static func isoDate(_ t: ScalarText, at i: Int) -> (DatePoint, Int)? {
+    static func isoDate(_ t: ScalarText, at i: Int, allowTime: Bool = false) -> (DatePoint, Int)? {
         guard let (y, yEnd) = smallNumber(t, at: i, maxDigits: 4), yEnd == i + 4, (1900...2100).contains(y)
         else {
             return nil
@@ -228,7 +257,9 @@ enum Periods {
         // A time stamp (`2019-03-04 10:15:30`) marks a live-text block, not a period.
         var k = dEnd
         while t.at(k) == " " || t.at(k) == "T" { k += 1 }
-        if k > dEnd, Scalars.isDigit(t.at(k)), t.at(k + 1) == ":" || t.at(k + 2) == ":" { return nil }
+        if !allowTime, k > dEnd, Scalars.isDigit(t.at(k)), t.at(k + 1) == ":" || t.at(k + 2) == ":" {
+            return nil
+        }
         return (DatePoint(year: .explicit(y), month: m, day: d), dEnd)
     }
 
@@ -266,14 +297,24 @@ enum Periods {
     /// The year that dates without one belong to: the briefing's own date, else the latest year
     /// the text states (not after ingestion), else the year of ingestion.
     static func referenceYear(_ raw: [RawPeriod], briefingDate: CivilDate?, ingestion: CivilDate) -> Int {
-        if let briefingDate { return briefingDate.year }
+        // The latest year the text states, not after the briefing (or ingestion). With a dated
+        // briefing only its own year or the one before count: a January briefing on
+        // `2023年国民经济运行情况` speaks of 2023's `一季度`, while a mention of 2019 history says
+        // nothing about the `1至8月` it reports.
+        let latest = briefingDate?.year ?? ingestion.year
+        let earliest = briefingDate.map { $0.year - 1 } ?? Int.min
         var best: Int? = nil
         for p in raw {
+            if let briefingDate, case .range(let a, let b) = p.shape, a == b, a.day != nil,
+                date(a, first: true, reference: 0, thisYear: 0) == briefingDate
+            {
+                continue  // the briefing's own date line
+            }
             for point in points(of: p.shape) {
-                if case .explicit(let y) = point.year, y <= ingestion.year { best = max(best ?? y, y) }
+                if case .explicit(let y) = point.year, y <= latest, y >= earliest { best = max(best ?? y, y) }
             }
         }
-        return best ?? ingestion.year
+        return best ?? latest
     }
 
     private static func points(of shape: PeriodShape) -> [DatePoint] {
@@ -287,52 +328,64 @@ enum Periods {
 
     /// Resolves every raw period to ISO dates.
     static func resolve(
-        _ raw: [RawPeriod], referenceYear: Int, briefingDate: CivilDate?, ingestion: CivilDate
+        _ t: ScalarText, _ raw: [RawPeriod], referenceYear: Int, briefingDate: CivilDate?,
+        ingestion: CivilDate
     ) -> [(range: Range<Int>, start: CivilDate?, end: CivilDate?)] {
         // `截至目前` ends on the day of the briefing; without one, on the day of ingestion when the
         // text is of that year, else nobody can tell.
         let today = briefingDate ?? (referenceYear == ingestion.year ? ingestion : nil)
+        // A date without a year is not far in the future of the briefing: `12月5日` said in January
+        // is last year's (a date a few weeks ahead is a plan, and stays).
+        let now = briefingDate ?? ingestion
+        let horizon = CivilDate(daysSinceEpoch: now.daysSinceEpoch + 60)
+        let thisYear = briefingDate?.year ?? referenceYear
         var out: [(range: Range<Int>, start: CivilDate?, end: CivilDate?)] = []
-        var lastBounded: (CivilDate, CivilDate)? = nil
+        var last: (position: Int, start: CivilDate, end: CivilDate?)? = nil
         for p in raw {
             var start: CivilDate? = nil
             var end: CivilDate? = nil
             switch p.shape {
             case .range(let a, let b):
                 var shift = 0
-                let s0 = date(a, first: true, reference: referenceYear)
-                if a.year == .implicit, s0 > ingestion { shift = -1 }  // a date without year is not in the future
-                start = date(a, first: true, reference: referenceYear + shift)
-                end = date(b, first: false, reference: referenceYear + shift)
+                if a.year == .implicit,
+                    date(a, first: true, reference: referenceYear, thisYear: thisYear) > horizon
+                {
+                    shift = -1
+                }
+                start = date(a, first: true, reference: referenceYear + shift, thisYear: thisYear)
+                end = date(b, first: false, reference: referenceYear + shift, thisYear: thisYear)
             case .since(let a):
-                start = date(a, first: true, reference: referenceYear)
+                start = date(a, first: true, reference: referenceYear, thisYear: thisYear)
             case .until(let a):
-                end = a.map { date($0, first: false, reference: referenceYear) } ?? today
+                end = a.map { date($0, first: false, reference: referenceYear, thisYear: thisYear) } ?? today
             case .yearsBack(let n):
-                start = CivilDate(year: referenceYear - n + 1, month: 1, day: 1)
+                start = CivilDate(year: thisYear - n + 1, month: 1, day: 1)
             case .vague:
                 break
             case .sameLastYear:
-                if let (s, e) = lastBounded {
-                    start = s.yearEarlier
-                    end = e.yearEarlier
+                // The period named before it in the same paragraph, a year earlier; else last year.
+                if let last, !(last.position..<p.range.lowerBound).contains(where: { t[$0] == "\n" }) {
+                    start = last.start.yearEarlier
+                    end = (last.end ?? today)?.yearEarlier
                 } else {
-                    start = CivilDate(year: referenceYear - 1, month: 1, day: 1)
-                    end = CivilDate(year: referenceYear - 1, month: 12, day: 31)
+                    start = CivilDate(year: thisYear - 1, month: 1, day: 1)
+                    end = CivilDate(year: thisYear - 1, month: 12, day: 31)
                 }
             }
             if let e = end, e > ingestion { end = ingestion }
-            if p.shape != .sameLastYear, let s = start, let e = end { lastBounded = (s, e) }
+            if p.shape != .sameLastYear, let s = start { last = (p.range.upperBound, s, end) }
             out.append((p.range, start, end))
         }
         return out
     }
 
-    static func date(_ p: DatePoint, first: Bool, reference: Int) -> CivilDate {
+    /// The first (or last) day `p` names: a year left out is `reference`; `今年`, `去年` count from
+    /// `thisYear`, the year of the briefing.
+    static func date(_ p: DatePoint, first: Bool, reference: Int, thisYear: Int) -> CivilDate {
         let year: Int =
             switch p.year {
             case .explicit(let y): y
-            case .relative(let d): reference + d
+            case .relative(let d): thisYear + d
             case .implicit: reference
             }
         let month = p.month ?? (first ? 1 : 12)
@@ -343,6 +396,17 @@ enum Periods {
 }
 
 extension CivilDate {
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil), the inverse of `init(daysSinceEpoch:)`.
+    var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
     /// The same day a year earlier (29 February becomes the 28th).
     var yearEarlier: CivilDate {
         CivilDate(year: year - 1, month: month, day: min(day, CivilDate.daysIn(month: month, year: year - 1)))

@@ -29,19 +29,16 @@ enum Points {
     /// Points of the text range `r` (one turn).
     static func scan(_ t: ScalarText, in r: Range<Int>) -> [RawPoint] {
         var markers: [Marker] = []
-        var paragraphStart = r.lowerBound
         var i = r.lowerBound
+        let table = CharClass.table
         while i < r.upperBound {
-            let c = t[i]
-            if c == "\n" {
-                paragraphStart = i + 1
+            // Markers follow a paragraph start or a boundary (`。一是`); skip the rest cheaply.
+            let atParagraphStart = i == r.lowerBound || t[i - 1] == "\n"
+            if !atParagraphStart, CharClass.flags(table, t[i - 1]) & CharClass.pointBoundary == 0 {
                 i += 1
                 continue
             }
-            let atParagraphStart = i == paragraphStart
-            let afterBoundary = atParagraphStart || isBoundary(t.at(i - 1))
-            if afterBoundary, let m = marker(t, at: i, paragraphStart: atParagraphStart, limit: r.upperBound)
-            {
+            if t[i] != "\n", let m = marker(t, at: i, paragraphStart: atParagraphStart, limit: r.upperBound) {
                 markers.append(m)
                 i = m.range.upperBound
                 continue
@@ -49,13 +46,6 @@ enum Points {
             i += 1
         }
         return assemble(t, markers, in: r)
-    }
-
-    private static func isBoundary(_ c: Unicode.Scalar) -> Bool {
-        switch c {
-        case "。", "；", "：", "！", "？", ";", ":", "，": true
-        default: false
-        }
     }
 
     private static func marker(_ t: ScalarText, at i: Int, paragraphStart: Bool, limit: Int) -> Marker? {

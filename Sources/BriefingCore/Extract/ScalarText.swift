@@ -3,10 +3,57 @@
 
 /// The text being extracted, with cheap scalar-level helpers.
 struct ScalarText {
+    /// The scalars, decoded once; indices into this array are the snapshot's spans.
     let s: [Unicode.Scalar]
+    /// The UTF-8 bytes of the text, and where each scalar starts in them (plus the end), so that
+    /// cutting out an item's text is a byte copy instead of re-encoding scalars.
+    private let text: String
+    private let offsets: [Int32]
     var count: Int { s.count }
 
-    init(_ text: String) { s = Array(text.unicodeScalars) }
+    init(_ text: String) {
+        let bytes = Array(text.utf8)
+        let n = bytes.count
+        var offsets: [Int32] = []
+        // One pass decodes the scalars and records where each starts; a Swift String is valid
+        // UTF-8, so the lead byte tells the length and no validation is needed.
+        s = [Unicode.Scalar](unsafeUninitializedCapacity: n) { sc, scalarCount in
+            offsets = [Int32](unsafeUninitializedCapacity: n + 1) { off, offsetCount in
+                bytes.withUnsafeBufferPointer { b in
+                    var i = 0
+                    var k = 0
+                    while i < n {
+                        let lead = UInt32(b[i])
+                        off[k] = Int32(truncatingIfNeeded: i)
+                        var v: UInt32
+                        if lead < 0x80 {
+                            v = lead
+                            i += 1
+                        } else if lead < 0xE0 {
+                            v = (lead & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
+                            i += 2
+                        } else if lead < 0xF0 {
+                            v = (lead & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
+                            i += 3
+                        } else {
+                            v =
+                                (lead & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F)
+                                << 6
+                                | UInt32(b[i + 3] & 0x3F)
+                            i += 4
+                        }
+                        sc[k] = unsafeBitCast(v, to: Unicode.Scalar.self)
+                        k += 1
+                    }
+                    off[k] = Int32(truncatingIfNeeded: n)
+                    scalarCount = k
+                    offsetCount = k + 1
+                }
+            }
+        }
+        self.offsets = offsets
+        self.text = text
+    }
 
     @inline(__always) subscript(i: Int) -> Unicode.Scalar { s[i] }
 
@@ -14,9 +61,12 @@ struct ScalarText {
     @inline(__always) func at(_ i: Int) -> Unicode.Scalar { i >= 0 && i < s.count ? s[i] : "\u{0}" }
 
     func string(_ r: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: s[r])
-        return String(view)
+        // Slicing the original String copies bytes already known to be valid UTF-8: no validation,
+        // unlike building a String from the byte array.
+        let utf8 = text.utf8
+        let a = utf8.index(utf8.startIndex, offsetBy: Int(offsets[r.lowerBound]))
+        let b = utf8.index(utf8.startIndex, offsetBy: Int(offsets[r.upperBound]))
+        return String(Substring(text.utf8[a..<b]))
     }
 
     /// Whether `word` is written at `i`.

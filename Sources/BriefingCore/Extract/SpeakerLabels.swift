@@ -31,6 +31,16 @@ enum SpeakerLabels {
         i = skipMarkup(t, from: i, end: end)
         let start = i
         guard start < end, t[start] != "（", t[start] != "(" else { return nil }
+        // `【主持人】`, `[记者]`: a label in brackets, with or without a colon after it.
+        if t[start] == "【" || t[start] == "[" {
+            let close: Unicode.Scalar = t[start] == "【" ? "】" : "]"
+            var j = start + 1
+            while j < min(end, start + maxLabelLength), t[j] != close { j += 1 }
+            guard j < end, t[j] == close, let info = classify(t, t.trimmed(start + 1..<j)) else { return nil }
+            var content = j + 1
+            while content < end, Scalars.isColon(t[content]) || Scalars.isSpace(t[content]) { content += 1 }
+            return FoundLabel(info: info, contentStart: content)
+        }
         let limit = min(end, start + maxLabelLength)
         var j = start
         while j < limit {
@@ -41,7 +51,9 @@ enum SpeakerLabels {
                 break
             }
             switch c {
-            case "，", "。", "？", "！", "；", "“", "”", "《", "》", "「", "」", ",", "?", "!", ";", "\"", "…":
+            case "，", ",":
+                return reportedSpeech(t, from: start, end: end)
+            case "。", "？", "！", "；", "“", "”", "《", "》", "「", "」", "?", "!", ";", "\"", "…":
                 return nil
             default: j += 1
             }
@@ -93,6 +105,36 @@ enum SpeakerLabels {
 
     /// What the label text in `r` says, or nil when it is not a label.
     static func classify(_ t: ScalarText, _ r: Range<Int>) -> LabelInfo? {
+        // `主持人（寿小丽）`, `記者（英文）`: the part before the brackets says the role; a name
+        // inside them names the speaker.
+        if r.count > 2, t[r.upperBound - 1] == "）" || t[r.upperBound - 1] == ")",
+            let open = r.lastIndex(where: { t[$0] == "（" || t[$0] == "(" }), open > r.lowerBound
+        {
+            guard var info = classify(t, r.lowerBound..<open) else { return nil }
+            let inner = t.trimmed(open + 1..<r.upperBound - 1)
+            if info.name == nil, plausibleName(t, inner) {
+                info.name = t.string(inner)
+            } else if info.kind == .question, info.outlet == nil, !inner.isEmpty,
+                Lexicons.outletSuffixes.match(t, endingAt: inner.upperBound, floor: inner.lowerBound) != nil
+            {
+                // `记者（新华社）`
+                info.kind = .reporter
+                info.outlet = t.string(inner)
+            }
+            info.label = t.string(r)
+            return info
+        }
+        // `主持人 寿小丽`, `发言人 张华`: a role, a space, a name.
+        if let space = r.lastIndex(where: { Scalars.isSpace(t[$0]) }), space > r.lowerBound,
+            plausibleName(t, space + 1..<r.upperBound),
+            case let role = t.trimmed(r.lowerBound..<space),
+            Lexicons.genericLabels.entry(t.string(role)) != nil,
+            var info = classify(t, role)
+        {
+            info.name = t.string(space + 1..<r.upperBound)
+            info.label = t.string(r)
+            return info
+        }
         let label = t.string(r)
         if Lexicons.nonLabels.contains(label) { return nil }
         if let generic = Lexicons.genericLabels.entry(label) {
@@ -106,17 +148,24 @@ enum SpeakerLabels {
         if let info = officialLabel(t, r, reported: false) { return info }
         if Lexicons.outletSuffixes.match(t, endingAt: r.upperBound, floor: r.lowerBound) != nil,
             r.count <= 16,
-            allHan(t, r, allowing: "、 ")
+            allHan(t, r, allowing: ["、", " "])
         {
             return LabelInfo(kind: .reporter, label: label, outlet: label)
         }
-        if r.count <= 4, allHan(t, r, allowing: "·"),
-            Lexicons.surnames.match(t, at: r.lowerBound, limit: r.upperBound) != nil
+        if r.count <= 4, allHan(t, r, allowing: ["·"]),
+            Lexicons.surnames.match(t, at: r.lowerBound, limit: r.upperBound) != nil,
+            !r.contains(where: { notInNames.contains(t[$0]) })
         {
             return LabelInfo(kind: .person, label: label, name: label)
         }
         return nil
     }
+
+    /// Characters of function words that start like surnames (`关于`, `于是`, `高度`, `方面`) but
+    /// hardly occur in given names.
+    static let notInNames: Set<Unicode.Scalar> = Set(
+        "于的是在了和与及或等面度部件果效时時样樣何么麼些个個这這那之其所为為以从從对對把被将將由向此中要务務点點条條项項也就都还還而且但如果因此外总總结結体體说說讲講看"
+            .unicodeScalars)
 
     /// `新华网记者`, `香港商报、商报网记者`, `新华社记者王明`, `中央社 林小明`.
     static func reporter(_ t: ScalarText, _ r: Range<Int>) -> LabelInfo? {
@@ -131,7 +180,7 @@ enum SpeakerLabels {
                 outletEnd -= 1
             }
             let nameRange = t.trimmed(k + 2..<r.upperBound)
-            guard nameRange.isEmpty || (nameRange.count <= 4 && allHan(t, nameRange, allowing: "·")) else {
+            guard nameRange.isEmpty || (nameRange.count <= 4 && allHan(t, nameRange, allowing: ["·"])) else {
                 return nil
             }
             return LabelInfo(
@@ -145,7 +194,7 @@ enum SpeakerLabels {
         guard space > r.lowerBound else { return nil }
         let outlet = t.trimmed(r.lowerBound..<space)
         let name = t.trimmed(space + 1..<r.upperBound)
-        guard !outlet.isEmpty, name.count >= 2, name.count <= 4, allHan(t, name, allowing: "·"),
+        guard !outlet.isEmpty, name.count >= 2, name.count <= 4, allHan(t, name, allowing: ["·"]),
             Lexicons.outletSuffixes.match(t, endingAt: outlet.upperBound, floor: outlet.lowerBound) != nil
         else { return nil }
         return LabelInfo(kind: .reporter, label: t.string(r), outlet: t.string(outlet), name: t.string(name))
@@ -156,7 +205,10 @@ enum SpeakerLabels {
         var p = r.upperBound
         let lowest = max(r.lowerBound, r.upperBound - 7)
         while p >= lowest {
-            let nameRange = p..<r.upperBound
+            // `新闻发言人 寿小丽`: a space may stand between title and name.
+            var nameStart = p
+            while nameStart < r.upperBound, Scalars.isSpace(t[nameStart]) { nameStart += 1 }
+            let nameRange = nameStart..<r.upperBound
             if nameRange.isEmpty || plausibleName(t, nameRange) {
                 if let title = Lexicons.officialTitles.match(t, endingAt: p, floor: r.lowerBound) {
                     var titleStart = p - title.word.count
@@ -196,7 +248,7 @@ enum SpeakerLabels {
 
     /// Two to six Han characters (or a name with `·`) that do not end in a verb of speech.
     static func plausibleName(_ t: ScalarText, _ r: Range<Int>) -> Bool {
-        guard r.count >= 2, r.count <= 7, allHan(t, r, allowing: "·•") else { return false }
+        guard r.count >= 2, r.count <= 7, allHan(t, r, allowing: ["·", "•"]) else { return false }
         if Lexicons.speechVerbs.match(t, endingAt: r.upperBound, floor: r.lowerBound) != nil { return false }
         if r.count <= 3 { return Lexicons.surnames.match(t, at: r.lowerBound, limit: r.upperBound) != nil }
         return true
@@ -211,15 +263,29 @@ enum SpeakerLabels {
         }
     }
 
-    static func allHan(_ t: ScalarText, _ r: Range<Int>, allowing extra: String) -> Bool {
-        for i in r where !Scalars.isHan(t[i]) && !extra.unicodeScalars.contains(t[i]) { return false }
+    static func allHan(_ t: ScalarText, _ r: Range<Int>, allowing extra: Set<Unicode.Scalar>) -> Bool {
+        for i in r where !Scalars.isHan(t[i]) && !extra.contains(t[i]) { return false }
         return true
+    }
+
+    /// `责任编辑：王五`, `来源：…`: editorial matter, which belongs to no turn.
+    static func isMatter(_ t: ScalarText, paragraph p: Range<Int>) -> Bool {
+        let start = skipMarkup(t, from: p.lowerBound, end: p.upperBound)
+        guard let w = Lexicons.nonLabels.match(t, at: start, limit: p.upperBound) else { return false }
+        return Scalars.isColon(t.at(start + w.word.count))
     }
 
     /// Skips Markdown decoration before a label: `### `, `**`, `> `, `- `.
     static func skipMarkup(_ t: ScalarText, from i: Int, end: Int) -> Int {
         var i = i
-        while i < end, t[i] == "#" || t[i] == "*" || t[i] == ">" || Scalars.isSpace(t[i]) { i += 1 }
+        while i < end {
+            switch t[i] {
+            case "#", "*", ">", "◆", "●", "■", "▲", "◇", "○", "□", "★", "☆", "▶", "►", "•": i += 1
+            default:
+                guard Scalars.isSpace(t[i]) else { return i }
+                i += 1
+            }
+        }
         return i
     }
 

@@ -8,6 +8,8 @@ struct TurnLayout {
     var exchanges: [Exchange] = []
     /// Non-empty paragraphs before the first turn (title, date line, lead).
     var frontMatter: [Range<Int>] = []
+    /// The first time-stamp line of a live text: when the briefing was held.
+    var firstTimestamp: Range<Int>? = nil
 }
 
 enum TurnBuilder {
@@ -24,9 +26,17 @@ enum TurnBuilder {
         var infos: [LabelInfo] = []
         var byLabel: [String: Int] = [:]
         var drafts: [Draft] = []
+        var presiding: Set<Int> = []
 
         func speaker(for info: LabelInfo) -> Int {
             if let k = byLabel[info.label] { return k }
+            // `发言人张华说` after `省公安厅副厅长张华：` is the same official.
+            if info.kind == .official, info.organization == nil, let name = info.name,
+                let k = infos.firstIndex(where: { $0.kind == .official && $0.name == name })
+            {
+                byLabel[info.label] = k
+                return k
+            }
             // `张华：` or `李：` after `外交部发言人张华：` is the same person.
             if info.kind == .person, let name = info.name {
                 let same = infos.indices.filter {
@@ -37,6 +47,17 @@ enum TurnBuilder {
                     return same[0]
                 }
             }
+            var info = info
+            if info.kind == .person, let name = info.name,
+                let title = titleInFrontMatter(t, name: name, layout.frontMatter)
+            {
+                // `外交部发言人汪文斌主持例行记者会` above `汪文斌：` says who 汪文斌 is.
+                info.kind = .official
+                info.title = title
+            }
+            if let name = info.name, presides(t, name: name, layout.frontMatter) {
+                presiding.insert(infos.count)
+            }
             infos.append(info)
             byLabel[info.label] = infos.count - 1
             return infos.count - 1
@@ -44,7 +65,15 @@ enum TurnBuilder {
 
         for line in t.lines() {
             let p = t.trimmed(line)
-            if p.isEmpty || SpeakerLabels.isTimestampLine(t, p) { continue }
+            if p.isEmpty { continue }
+            if SpeakerLabels.isTimestampLine(t, p) {
+                if layout.firstTimestamp == nil { layout.firstTimestamp = p }
+                continue
+            }
+            if SpeakerLabels.isMatter(t, paragraph: p) {
+                if drafts.isEmpty { layout.frontMatter.append(p) }
+                continue
+            }
             if let found = SpeakerLabels.find(t, paragraph: p) {
                 let k = speaker(for: found.info)
                 let content: Int? = found.contentStart < p.upperBound ? found.contentStart : nil
@@ -77,6 +106,14 @@ enum TurnBuilder {
             } else {
                 layout.frontMatter.append(p)
             }
+        }
+
+        // `新闻发言人寿小丽主持` above a session where other officials answer: she chairs it, as host.
+        // (A spokesman who presides and answers alone, as at the foreign ministry, stays official.)
+        if !presiding.isEmpty,
+            infos.indices.contains(where: { !presiding.contains($0) && infos[$0].kind == .official })
+        {
+            for k in presiding { infos[k].kind = .host }
         }
 
         // Speakers in order of first appearance among the turns that say something.
@@ -113,7 +150,8 @@ enum TurnBuilder {
             case .answer:
                 layout.exchanges[layout.exchanges.count - 1].answers.append(index)
             case .remark:
-                openExchange = false
+                // A host's `请张局长回答` between a question and its answer leaves the exchange open.
+                break
             }
             layout.turns.append(
                 Turn(
@@ -134,6 +172,36 @@ enum TurnBuilder {
         return Speaker(
             id: id, role: role, label: info.label, outlet: info.outlet, organization: info.organization,
             title: info.title, name: info.name)
+    }
+
+    /// Whether the front matter says `name` chairs the briefing (`寿小丽主持`).
+    static func presides(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> Bool {
+        let word = Array((name + "主持").unicodeScalars)
+        for p in frontMatter {
+            var i = p.lowerBound
+            while i + word.count <= p.upperBound {
+                if t.matches(word, at: i) { return true }
+                i += 1
+            }
+        }
+        return false
+    }
+
+    /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
+    static func titleInFrontMatter(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> String? {
+        let word = Array(name.unicodeScalars)
+        for p in frontMatter {
+            var i = p.lowerBound
+            while i + word.count <= p.upperBound {
+                if t.matches(word, at: i),
+                    let title = Lexicons.officialTitles.match(t, endingAt: i, floor: p.lowerBound)
+                {
+                    return String(String.UnicodeScalarView(title.word))
+                }
+                i += 1
+            }
+        }
+        return nil
     }
 
     /// `一）请问……？`: a numbered question without a speaker label.

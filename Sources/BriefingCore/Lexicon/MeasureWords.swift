@@ -142,6 +142,7 @@ extension LexiconText {
         岁
         歲
         倍
+        分
         个百分点
         個百分點
         百分点

@@ -14,26 +14,43 @@ enum MojibakeRepair {
         var examples: [String]
     }
 
-    static func repair(_ text: String) -> Repaired? {
+    /// What the pre-scan counts, one character at a time (the normalizer feeds it from its own first
+    /// pass, so clean text pays no extra pass).
+    struct Evidence {
         var latinPairs = 0
         var han = 0
         var rareHan = 0
-        var previous: UInt32 = 0
-        let frequency = CJKFrequency.shared
-        for s in text.unicodeScalars {
-            let v = s.value
+        private var previous: UInt32 = 0
+
+        /// Called for every non-ASCII scalar (ASCII resets the pair detector).
+        @inline(__always) mutating func note(_ v: UInt32) {
             if v >= 0x4E00 && v <= 0x9FFF {
                 han += 1
-                if !frequency.isCommon(v) { rareHan += 1 }
-            } else if previous >= 0xC2 && previous <= 0xEF
-                && (cp1252Byte(v).map { $0 >= 0x80 && $0 <= 0xBF } ?? false)
+                if !CJKFrequency.shared.isCommon(v) { rareHan += 1 }
+            } else if previous >= 0xC2 && previous <= 0xEF,
+                let b = MojibakeRepair.cp1252Byte(v), b >= 0x80 && b <= 0xBF
             {
                 latinPairs += 1
             }
             previous = v
         }
-        if latinPairs >= 3, let repaired = repairLatin1(text) { return repaired }
-        if han >= 4 && rareHan * 4 >= han, let repaired = repairGBK(text) { return repaired }
+
+        @inline(__always) mutating func noteASCII() { previous = 0 }
+
+        /// Worth trying a repair: UTF-8 lead/continuation pairs read as Latin-1, or a Chinese text
+        /// where a quarter of the ideographs are rare (mis-decoded GBK pairs land mostly there).
+        var suspicious: Bool { latinPairs >= 3 || (han >= 4 && rareHan * 4 >= han) }
+    }
+
+    static func repair(_ text: String) -> Repaired? {
+        var evidence = Evidence()
+        for s in text.unicodeScalars {
+            if s.isASCII { evidence.noteASCII() } else { evidence.note(s.value) }
+        }
+        if evidence.latinPairs >= 3, let repaired = repairLatin1(text) { return repaired }
+        if evidence.han >= 4 && evidence.rareHan * 4 >= evidence.han, let repaired = repairGBK(text) {
+            return repaired
+        }
         return nil
     }
 

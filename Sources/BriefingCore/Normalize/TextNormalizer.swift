@@ -28,17 +28,41 @@ public struct NormalizedText: Sendable, Equatable {
 
 /// Removes conversion leftovers and folds the text into one canonical form.
 public enum TextNormalizer {
+    /// Normalizes a decoded input. Its `actions` (what the format decoder dropped: docx field codes
+    /// and deleted text, HTML boilerplate) are merged into the result with the normalizer's own, so
+    /// the snapshot's `normalization.actions` tells the whole story.
+    public static func normalize(_ decoded: DecodedInput) -> NormalizedText {
+        var result = normalize(decoded.text, format: decoded.format)
+        guard !decoded.actions.isEmpty else { return result }
+        var tally = ActionTally()
+        var unknown: [NormalizationAction] = []
+        for action in decoded.actions + result.actions {
+            guard let kind = ActionKind(rawValue: action.kind) else {
+                unknown.append(action)
+                continue
+            }
+            tally.add(kind, count: action.count)
+            for example in action.examples { tally.add(kind, count: 0, example: example) }
+        }
+        result.actions = unknown + tally.actions
+        return result
+    }
+
     /// Normalizes `text`. The same words give the same result whatever format or encoding they came
     /// in; `format` is accepted for rules that may depend on it but none does today.
     public static func normalize(_ text: String, format: InputInfo.Format = .text) -> NormalizedText {
         var tally = ActionTally()
-        var source = text
-        if let repaired = MojibakeRepair.repair(text) {
-            source = repaired.text
+        var characterTally = ActionTally()
+        var evidence = MojibakeRepair.Evidence()
+        var scalars = characterPass(UnicodeScalars.array(text), tally: &characterTally, evidence: &evidence)
+        if evidence.suspicious, let repaired = MojibakeRepair.repair(text) {
             tally.add(.mojibakeRepaired, count: repaired.count)
             for e in repaired.examples { tally.add(.mojibakeRepaired, count: 0, example: e) }
+            characterTally = ActionTally()
+            scalars = characterPass(
+                UnicodeScalars.array(repaired.text), tally: &characterTally, evidence: &evidence)
         }
-        var scalars = characterPass(UnicodeScalars.array(source), tally: &tally)
+        tally.merge(characterTally)
         scalars = nfcIfNeeded(scalars, tally: &tally)
         let lines = linePass(scalars, tally: &tally)
         var paragraphs = ParagraphJoiner.join(lines, tally: &tally)
@@ -72,8 +96,9 @@ public enum TextNormalizer {
         return s.properties.canonicalCombiningClass != .notReordered
     }
 
-    private static func characterPass(_ input: [Unicode.Scalar], tally: inout ActionTally) -> [Unicode.Scalar]
-    {
+    private static func characterPass(
+        _ input: [Unicode.Scalar], tally: inout ActionTally, evidence: inout MojibakeRepair.Evidence
+    ) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(input.count)
         var needsNFC = false
@@ -84,7 +109,13 @@ public enum TextNormalizer {
             let v = c.value
             i += 1
             // Fast path: printable ASCII and ordinary CJK.
-            if (v >= 0x20 && v < 0x7F) || (v >= 0x4E00 && v <= 0x9FFF) || v == 0x0A {
+            if (v >= 0x20 && v < 0x7F) || v == 0x0A {
+                evidence.noteASCII()
+                out.append(c)
+                continue
+            }
+            evidence.note(v)
+            if v >= 0x4E00 && v <= 0x9FFF {
                 out.append(c)
                 continue
             }
@@ -158,17 +189,18 @@ public enum TextNormalizer {
             let raw = scalars[start..<end]
             start = end + 1
             // 1. Conversion leftovers; only lines holding a trigger character take the slow path.
-            buffer.removeAll(keepingCapacity: true)
+            // 2. Spaces: indentation, trailing, inner.
+            let lineStart = storage.count
+            let indented: Bool
             if raw.contains(where: {
                 $0 == "[" || $0 == "{" || $0 == "<" || ($0.value >= 0x48 && $0.value <= 0x54)
             }) {
+                buffer.removeAll(keepingCapacity: true)
                 ConversionArtifacts.strip(raw, into: &buffer, tally: &tally)
+                indented = appendSpacingCleaned(buffer[...], to: &storage, tally: &tally)
             } else {
-                buffer.append(contentsOf: raw)
+                indented = appendSpacingCleaned(raw, to: &storage, tally: &tally)
             }
-            // 2. Spaces: indentation, trailing, inner.
-            let lineStart = storage.count
-            let indented = appendSpacingCleaned(buffer, to: &storage, tally: &tally)
             ranges.append((lineStart..<storage.count, indented))
         }
         lines.reserveCapacity(ranges.count)
@@ -176,30 +208,52 @@ public enum TextNormalizer {
         return lines
     }
 
+    /// Last characters of news outlets' names (社, 报/報, 台, 网/網, 刊, 闻/聞).
+    static let outletFinals: Set<Unicode.Scalar> = ["社", "报", "報", "台", "网", "網", "刊", "闻", "聞"]
+
     /// Copies `line` without leading/trailing whitespace and without spaces between CJK characters;
     /// other space characters become plain spaces. Returns whether the line was indented.
     private static func appendSpacingCleaned(
-        _ line: [Unicode.Scalar], to out: inout [Unicode.Scalar], tally: inout ActionTally
+        _ line: ArraySlice<Unicode.Scalar>, to out: inout [Unicode.Scalar], tally: inout ActionTally
     ) -> Bool {
-        var first = 0
-        var last = line.count
+        var first = line.startIndex
+        var last = line.endIndex
         while first < last && (ScalarClass.isSpace(line[first]) || line[first] == "\t") { first += 1 }
         while last > first && (ScalarClass.isSpace(line[last - 1]) || line[last - 1] == "\t") { last -= 1 }
-        if first > 0 && first < line.count { tally.add(.indentSpaces) }
-        if last < line.count && last > first { tally.add(.trailingSpaces) }
+        if first > line.startIndex && first < line.endIndex { tally.add(.indentSpaces) }
+        if last < line.endIndex && last > first { tally.add(.trailingSpaces) }
+        // In a speaker label, a space after an outlet (`中央社 林小明：`) separates it from the
+        // reporter's name: keep it. Elsewhere in a label (`何 志明：`) it is stray.
+        var labelEnd = first
+        var k = first
+        while k < last && k - first <= 24 {
+            let c = line[k]
+            if c == "：" || c == ":" {
+                labelEnd = k
+                break
+            }
+            if c == "，" || c == "。" || c == "？" || c == "！" || c == "；" { break }
+            k += 1
+        }
         var i = first
         while i < last {
-            let c = line[i]
-            guard ScalarClass.isSpace(c) else {
-                out.append(c)
-                i += 1
+            // Copy the run up to the next space in one go.
+            var j = i
+            while j < last && !ScalarClass.isSpace(line[j]) { j += 1 }
+            if j > i {
+                out.append(contentsOf: line[i..<j])
+                i = j
                 continue
             }
             var runEnd = i
             while runEnd < last && ScalarClass.isSpace(line[runEnd]) { runEnd += 1 }
             let before = line[i - 1]
             let after = line[runEnd]
-            if ScalarClass.isCJK(before) && ScalarClass.isCJK(after) {
+            // …followed by a 2-4 character name up to the colon (not `新华网 记者：`).
+            let outletBreak =
+                runEnd < labelEnd && (2...4).contains(labelEnd - runEnd) && Self.outletFinals.contains(before)
+                && !line[runEnd..<labelEnd].contains(where: { $0 == "记" || $0 == "記" || ScalarClass.isSpace($0) })
+            if ScalarClass.isCJK(before) && ScalarClass.isCJK(after) && !outletBreak {
                 tally.add(
                     .cjkSpaceRemoved,
                     lazyExample: { String(String.UnicodeScalarView(line[(i - 1)...runEnd])) })
@@ -213,17 +267,49 @@ public enum TextNormalizer {
             }
             i = runEnd
         }
-        return first > 0
+        return first > line.startIndex
     }
 }
 
 /// Fast conversions between String and scalar arrays.
 enum UnicodeScalars {
     static func array(_ text: String) -> [Unicode.Scalar] {
-        var result: [Unicode.Scalar] = []
-        result.reserveCapacity(text.utf8.count)
-        for s in text.unicodeScalars { result.append(s) }
-        return result
+        if let result = text.utf8.withContiguousStorageIfAvailable({ decode($0) }) { return result }
+        return Array(text.unicodeScalars)
+    }
+
+    /// Decodes valid UTF-8 (a String's storage) by hand: the stdlib's scalar iterator is several
+    /// times slower on Chinese text.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> [Unicode.Scalar] {
+        let n = bytes.count
+        return [Unicode.Scalar](unsafeUninitializedCapacity: n) { buffer, count in
+            var i = 0
+            var o = 0
+            while i < n {
+                let b0 = UInt32(bytes[i])
+                var v: UInt32
+                if b0 < 0x80 {
+                    v = b0
+                    i += 1
+                } else if b0 < 0xE0 {
+                    v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                    i += 2
+                } else if b0 < 0xF0 {
+                    v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                    i += 3
+                } else {
+                    v =
+                        (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F)
+                        << 6
+                        | UInt32(bytes[i + 3] & 0x3F)
+                    i += 4
+                }
+                // A String's UTF-8 is valid, so every value is a scalar.
+                buffer.initializeElement(at: o, to: Unicode.Scalar(v).unsafelyUnwrapped)
+                o += 1
+            }
+            count = o
+        }
     }
 
     static func string(_ scalars: some Collection<Unicode.Scalar>) -> String {
