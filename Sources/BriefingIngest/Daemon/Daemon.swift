@@ -37,6 +37,15 @@ public final class Daemon {
     /// Runs until SIGTERM or SIGINT; returns the process exit code.
     public func run() throws -> Int32 {
         let signals = try SignalWatcher()
+        // Started after the signal mask is set, so its thread inherits it.
+        let metricsServer = try config.metricsListen.flatMap(HostPort.init).map {
+            try MetricsServer.start(listen: $0)
+        }
+        if let metricsServer {
+            for source in config.sources { PollMetrics().register(source: source.name) }
+            logger.info(
+                "metrics_listening", metadata: ["address": "\(metricsServer.address)", "path": "/metrics"])
+        }
         let state = try Self.openState(config: config, logger: logger)
         let ingestor = Ingestor(config: config, state: state, logger: logger)
         try ingestor.prepare()
@@ -106,11 +115,15 @@ public final class Daemon {
             let fetched = queue.take(limit: Self.batchLimit)
             if !files.isEmpty || !fetched.isEmpty {
                 let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
+                logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
                 let outcomes = ingestor.ingest(items)
                 var deferredNow: String?
+                var wroteSome = false
                 for (item, outcome) in zip(items, outcomes) {
                     switch outcome {
-                    case .written: counts.written += 1
+                    case .written:
+                        counts.written += 1
+                        wroteSome = true
                     case .duplicate: counts.duplicate += 1
                     case .failed: counts.failed += 1
                     case .deferred(let reason): deferredNow = reason
@@ -125,12 +138,15 @@ public final class Daemon {
                     }
                 }
                 for ((_, complete), outcome) in zip(fetched, outcomes.suffix(fetched.count)) { complete(outcome) }
-                deferral = noteDeferral(deferredNow, previous: deferral)
+                // A batch of only failed or duplicate inputs says nothing about the write problem.
+                if deferredNow != nil || wroteSome {
+                    deferral = noteDeferral(deferredNow, previous: deferral)
+                }
                 notifier.send(
                     "STATUS=\(counts.written) snapshots, \(counts.duplicate) duplicates, \(counts.failed) failed, "
                         + "\(tracker.pendingCount) waiting")
-                IngestMetrics().backlog(tracker.pendingCount)
             }
+            IngestMetrics().backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
                 nextWatchdog = monotonicMilliseconds() + watchdog
@@ -138,6 +154,7 @@ public final class Daemon {
         }
         queue.shutDown()
         poller?.stop()
+        metricsServer?.stop()
         logger.info(
             "stopped",
             metadata: [
@@ -162,14 +179,17 @@ public final class Daemon {
     }
 
     private func reload() {
-        notifier.send("RELOADING=1")
+        notifier.send("RELOADING=1\nMONOTONIC_USEC=\(monotonicMilliseconds() * 1000)")
         do {
             let fresh = try ConfigLoader.load(path: configPath)
             if fresh.inbox != config.inbox || fresh.snapshotsPath != config.snapshotsPath
-                || fresh.statePath != config.statePath
+                || fresh.statePath != config.statePath || fresh.metricsListen != config.metricsListen
             {
                 logger.warning(
-                    "reload_partial", metadata: ["reason": "inbox, snapshot and state paths change only on restart"])
+                    "reload_partial",
+                    metadata: [
+                        "reason": "inbox, snapshot and state paths and metrics.listen change only on restart"
+                    ])
             }
             logLevel.set(fresh.logLevel)
             config.logLevel = fresh.logLevel

@@ -60,6 +60,8 @@ public final class Ingestor: Sendable {
     let store: SnapshotStore
     let logger: Logger
     let metrics: IngestMetrics
+    /// Manifest lines of recorded snapshots whose append failed (disk full), oldest first.
+    private let owedManifest = LockedBox<[StateStore.SnapshotRecord]>([])
 
     public init(config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics()) {
         self.config = config
@@ -85,7 +87,57 @@ public final class Ingestor: Sendable {
                     "manifest_lines_added": "\(recovery.manifestLinesAdded)",
                 ])
         }
+        repairFailedFolder()
     }
+
+    /// A crash between moving an input to `failed/` and writing its `NAME.error.json` leaves the
+    /// input without its reason: find the reason again (the pipeline is deterministic) and write it.
+    /// Also removes error files that were still temporary.
+    private func repairFailedFolder() {
+        let dir = config.inbox.failed
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        let present = Set(names)
+        var touched = false
+        for name in names.sorted() {
+            if name.hasPrefix(SnapshotStore.tempPrefix) {
+                unlink(dir + "/" + name)
+                touched = true
+                continue
+            }
+            guard !name.hasPrefix("."), !name.hasSuffix(".error.json"),
+                !present.contains(name + ".error.json")
+            else { continue }
+            let now = Timestamp.now()
+            let work = Work(
+                item: .file(InboxFile(name: name, path: dir + "/" + name)), started: monotonicMilliseconds(),
+                ingestedAt: now, result: nil)
+            let (code, detail): (String, String)
+            switch Self.process(
+                work, options: PipelineOptions(maxReplacementRatio: config.maxReplacementRatio),
+                maxBytes: config.inbox.maxBytes)
+            {
+            case .failure(.input(let c, let d)): (code, detail) = (c, d)
+            case .failure(.vanished): continue
+            case .success:
+                (code, detail) = (
+                    "interrupted",
+                    "the daemon stopped before it recorded why this input failed, and it now reads fine; "
+                        + "move it back into the inbox to try again"
+                )
+            }
+            do {
+                try writeErrorFile(for: dir + "/" + name, name: name, code: code, detail: detail, at: now)
+                try? state.recordFailure(
+                    source: "inbox", name: name, error: code, detail: detail, at: now.rfc3339)
+                touched = true
+                logger.notice("failed_reason_restored", metadata: ["file": "\(name)", "error": "\(code)"])
+            } catch {
+                logger.error("failed_reason_lost", metadata: ["file": "\(name)", "error": "\(error)"])
+            }
+        }
+        if touched { try? FileSystem.syncDirectory(dir) }
+    }
+
 
     private struct Work {
         var item: IngestItem
@@ -108,8 +160,13 @@ public final class Ingestor: Sendable {
         let results = UnsafeResults<Result<Snapshot, IngestFailure>>(count: work.count)
         let options = PipelineOptions(maxReplacementRatio: config.maxReplacementRatio)
         let snapshotWork = work
+        let metrics = metrics
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
+            let started = DispatchTime.now().uptimeNanoseconds
             results.set(i, Self.process(snapshotWork[i], options: options, maxBytes: config.inbox.maxBytes))
+            metrics.extraction(
+                source: snapshotWork[i].item.sourceName,
+                nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
         }
         for i in work.indices { work[i].result = results.get(i) }
 
@@ -170,24 +227,57 @@ public final class Ingestor: Sendable {
         return final
     }
 
-    private func commit(_ pending: [SnapshotStore.Pending], pendingIndex: [Int], outcomes: inout [IngestOutcome?]) {
+    private func commit(
+        _ pending: [SnapshotStore.Pending], pendingIndex: [Int], outcomes: inout [IngestOutcome?]
+    ) {
         guard !pending.isEmpty else { return }
+        func deferAll(_ error: any Error) {
+            for i in pendingIndex { outcomes[i] = .deferred(reason: "\(error)") }
+        }
+        // Lines a full disk refused earlier come first, so the manifest keeps the order of effects.
+        do { try appendOwedManifestLines() } catch { return deferAll(error) }
         let records = pending.map {
             StateStore.SnapshotRecord(
                 id: $0.snapshot.id, path: $0.relativePath, source: $0.snapshot.source.name,
                 url: $0.snapshot.source.url, ingestedAt: $0.snapshot.ingestedAt)
         }
+        do { try store.write(pending) } catch { return deferAll(error) }
         do {
-            try store.write(pending)
             try state.record(records)
-            try store.appendManifest(records)
-            for (j, i) in pendingIndex.enumerated() {
-                outcomes[i] = .written(id: pending[j].snapshot.id, path: pending[j].relativePath)
-            }
         } catch {
-            let reason = "\(error)"
-            for i in pendingIndex { outcomes[i] = .deferred(reason: reason) }
+            // Unrecorded files would be twins of the snapshot the retry writes: take them back.
+            store.discard(pending)
+            return deferAll(error)
         }
+        do {
+            try store.appendManifest(records)
+        } catch {
+            // The snapshots are durable and recorded, so the inputs may leave the inbox; the lines
+            // are owed and appended before the next batch (or by recovery at the next start).
+            let first = owedManifest.withValue { owed in
+                defer { owed.append(contentsOf: records) }
+                return owed.isEmpty
+            }
+            if first {
+                logger.error(
+                    "manifest_behind",
+                    metadata: [
+                        "error": "\(error)", "action": "lines are appended once the disk accepts them",
+                    ])
+            }
+        }
+        for (j, i) in pendingIndex.enumerated() {
+            outcomes[i] = .written(id: pending[j].snapshot.id, path: pending[j].relativePath)
+        }
+    }
+
+    /// Appends the manifest lines a failed append left owed.
+    private func appendOwedManifestLines() throws(FileSystemError) {
+        let owed = owedManifest.value
+        guard !owed.isEmpty else { return }
+        try store.appendManifest(owed)
+        owedManifest.withValue { $0.removeFirst(owed.count) }
+        logger.notice("manifest_caught_up", metadata: ["lines": "\(owed.count)"])
     }
 
     /// Moves inputs out of the inbox (archive or failed) and logs each outcome.
@@ -218,6 +308,7 @@ public final class Ingestor: Sendable {
                 logger.info("duplicate", metadata: meta)
             case .unchanged(let id):
                 meta["id"] = "\(id)"
+                metrics.unchanged(source: sourceName)
                 logger.info("unchanged", metadata: meta)
             case .failed(let code, let detail):
                 meta["error"] = "\(code)"
@@ -260,20 +351,7 @@ public final class Ingestor: Sendable {
         do {
             let target = try FileSystem.moveWithoutOverwriting(
                 file.path, toDirectory: config.inbox.failed, name: file.name)
-            var json = "{\"error\":"
-            appendJSONString(code, to: &json)
-            json += ",\"detail\":"
-            appendJSONString(detail, to: &json)
-            json += ",\"at\":"
-            appendJSONString(time.rfc3339, to: &json)
-            json += ",\"file\":"
-            appendJSONString(file.name, to: &json)
-            json += "}\n"
-            let errorPath = target + ".error.json"
-            let temp = config.inbox.failed + "/" + SnapshotStore.tempPrefix + (errorPath as NSString).lastPathComponent
-            unlink(temp)
-            try FileSystem.writeNewFile(temp, Array(json.utf8), sync: true)
-            guard rename(temp, errorPath) == 0 else { throw FileSystemError("rename", temp) }
+            try writeErrorFile(for: target, name: file.name, code: code, detail: detail, at: time)
             touched.insert(config.inbox.failed)
             touched.insert(config.inbox.path)
             return target
@@ -281,6 +359,29 @@ public final class Ingestor: Sendable {
             logger.error("move_to_failed_failed", metadata: ["file": "\(file.name)", "error": "\(error)"])
             return ""
         }
+    }
+
+    /// Writes `target.error.json` whole or not at all (temporary file, fsync, rename).
+    private func writeErrorFile(
+        for target: String, name: String, code: String, detail: String, at time: Timestamp
+    )
+        throws(FileSystemError)
+    {
+        var json = "{\"error\":"
+        appendJSONString(code, to: &json)
+        json += ",\"detail\":"
+        appendJSONString(detail, to: &json)
+        json += ",\"at\":"
+        appendJSONString(time.rfc3339, to: &json)
+        json += ",\"file\":"
+        appendJSONString(name, to: &json)
+        json += "}\n"
+        let errorPath = target + ".error.json"
+        let temp =
+            config.inbox.failed + "/" + SnapshotStore.tempPrefix + (errorPath as NSString).lastPathComponent
+        unlink(temp)
+        try FileSystem.writeNewFile(temp, Array(json.utf8), sync: true)
+        guard rename(temp, errorPath) == 0 else { throw FileSystemError("rename", temp) }
     }
 
     private static func process(_ work: Work, options: PipelineOptions, maxBytes: Int) -> Result<
