@@ -59,7 +59,7 @@ public final class Daemon {
         let watchdog = SystemdNotifier.watchdogInterval()
         var nextWatchdog = monotonicMilliseconds()
         var nextRescan = monotonicMilliseconds() + config.inbox.rescan.milliseconds
-        var deferral: (reason: String, delay: Int64)?
+        var deferral: WriteDeferral?
         logger.info(
             "started",
             metadata: [
@@ -118,6 +118,7 @@ public final class Daemon {
                 logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
                 let outcomes = ingestor.ingest(items)
                 var deferredNow: String?
+                var deferredFiles: [String] = []
                 var wroteSome = false
                 for (item, outcome) in zip(items, outcomes) {
                     switch outcome {
@@ -131,7 +132,7 @@ public final class Daemon {
                     }
                     if case .file(let f) = item {
                         if case .deferred = outcome {
-                            tracker.retry(f.name, after: deferral?.delay ?? 1000, now: monotonicMilliseconds())
+                            deferredFiles.append(f.name)
                         } else {
                             tracker.finished(f.name)
                         }
@@ -141,6 +142,11 @@ public final class Daemon {
                 // A batch of only failed or duplicate inputs says nothing about the write problem.
                 if deferredNow != nil || wroteSome {
                     deferral = noteDeferral(deferredNow, previous: deferral)
+                }
+                let retryNow = monotonicMilliseconds()
+                for name in deferredFiles {
+                    let wait = max(0, (deferral?.retryAt ?? retryNow) - retryNow)
+                    tracker.retry(name, after: wait, now: retryNow)
                 }
                 notifier.send(
                     "STATUS=\(counts.written) snapshots, \(counts.duplicate) duplicates, \(counts.failed) failed, "
@@ -164,9 +170,7 @@ public final class Daemon {
     }
 
     /// Logs a write problem once per cause (not per retry) and backs off up to 30 s; logs recovery.
-    private func noteDeferral(_ reason: String?, previous: (reason: String, delay: Int64)?) -> (
-        reason: String, delay: Int64
-    )? {
+    private func noteDeferral(_ reason: String?, previous: WriteDeferral?) -> WriteDeferral? {
         guard let reason else {
             if let previous { logger.notice("resumed", metadata: ["after": "\(previous.reason)"]) }
             return nil
@@ -175,7 +179,7 @@ public final class Daemon {
             logger.error(
                 "cannot_write", metadata: ["reason": "\(reason)", "action": "inputs stay in the inbox; retrying"])
         }
-        return (reason, min((previous?.delay ?? 500) * 2, 30_000))
+        return WriteDeferral.after(previous, reason: reason, now: monotonicMilliseconds())
     }
 
     private func reload() {

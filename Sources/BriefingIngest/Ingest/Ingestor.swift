@@ -232,7 +232,8 @@ public final class Ingestor: Sendable {
     ) {
         guard !pending.isEmpty else { return }
         func deferAll(_ error: any Error) {
-            for i in pendingIndex { outcomes[i] = .deferred(reason: "\(error)") }
+            let reason = Self.writeCause(error, root: store.root)
+            for i in pendingIndex { outcomes[i] = .deferred(reason: reason) }
         }
         // Lines a full disk refused earlier come first, so the manifest keeps the order of effects.
         do { try appendOwedManifestLines() } catch { return deferAll(error) }
@@ -269,6 +270,13 @@ public final class Ingestor: Sendable {
         for (j, i) in pendingIndex.enumerated() {
             outcomes[i] = .written(id: pending[j].snapshot.id, path: pending[j].relativePath)
         }
+    }
+
+    /// What stops writes, worded the same at every retry (no temporary file names in it), so that
+    /// the daemon logs a cause once rather than once per attempt.
+    static func writeCause(_ error: any Error, root: String) -> String {
+        guard let error = error as? FileSystemError else { return "\(error)" }
+        return "\(String(cString: strerror(error.code))) (writing under \(root))"
     }
 
     /// Appends the manifest lines a failed append left owed.
