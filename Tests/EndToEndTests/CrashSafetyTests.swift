@@ -141,9 +141,43 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
-    /// Polls `condition` without sleeping between tries (for up to 3 s), to act within a millisecond.
-    static func spin(_ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(3)
+    /// A writer replaces an input (same name, new content) while the daemon works on it: the new
+    /// file must not be archived in place of the one that was read, but taken on its own.
+    @Test func inputReplacedWhileBeingProcessedIsTakenOnItsOwn() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        let fixture = try Paths.fixtureText()
+        let second = Array((fixture + "\n更正版。").utf8)
+        var hitTheWindow = 0
+        for round in 0..<3 {
+            let name = "r\(round).txt"
+            try daemon.drop(Array((fixture + "\n初版\(round)。").utf8), as: name)
+            // Replace it as soon as its snapshot is being written (before the input is archived).
+            _ = Self.spin(seconds: 1) { filesUnder(daemon.snapshots).contains { $0.contains("/.tmp-") } }
+            try daemon.drop(second + Array("\(round)".utf8), as: name)
+            #expect(waitUntil { daemon.snapshotFiles().count == 2 * (round + 1) }, "\(daemon.log())")
+            #expect(waitUntil { CrashSafetyTests.visibleNames(daemon.inbox).isEmpty })
+            hitTheWindow = daemon.events("input_replaced").count
+        }
+        print("replaced while in flight: \(hitTheWindow) of 3")
+        // Each round: the first version's snapshot, then the second's, and the second in the archive
+        // (beside the first when the replacement came after the first was archived).
+        #expect(daemon.snapshotFiles().count == 6)
+        for round in 0..<3 {
+            let archived = filesUnder(daemon.archive).filter {
+                ($0 as NSString).lastPathComponent.hasPrefix("r\(round)")
+            }
+            let contents = archived.compactMap {
+                FileManager.default.contents(atPath: daemon.archive + "/" + $0)
+            }
+            #expect(contents.contains(Data(second + Array("\(round)".utf8))), "round \(round): \(archived)")
+        }
+        #expect(daemon.stop() == 0)
+    }
+
+    /// Polls `condition` without sleeping between tries, to act within a millisecond.
+    static func spin(seconds: Double = 3, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition() { return true }
         }

@@ -144,6 +144,8 @@ public final class Daemon {
                     deferral = noteDeferral(deferredNow, previous: deferral)
                 }
                 let retryNow = monotonicMilliseconds()
+                // Replaced while in flight, their inotify events were dropped: track them again.
+                for name in ingestor.takeReplaced() { tracker.completed(name, now: retryNow) }
                 for name in deferredFiles {
                     let wait = max(0, (deferral?.retryAt ?? retryNow) - retryNow)
                     tracker.retry(name, after: wait, now: retryNow)

@@ -62,6 +62,8 @@ public final class Ingestor: Sendable {
     let metrics: IngestMetrics
     /// Manifest lines of recorded snapshots whose append failed (disk full), oldest first.
     private let owedManifest = LockedBox<[StateStore.SnapshotRecord]>([])
+    /// See ``takeReplaced()``.
+    private let replaced = LockedBox<[String]>([])
 
     public init(config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics()) {
         self.config = config
@@ -144,6 +146,9 @@ public final class Ingestor: Sendable {
         var started: Int64
         var ingestedAt: Timestamp
         var result: Result<Snapshot, IngestFailure>?
+        /// The inbox file as it was before it was read; a different file under the same name at
+        /// archive time means the input was replaced meanwhile.
+        var identity: FileIdentity? = nil
     }
 
     private enum IngestFailure: Error {
@@ -155,6 +160,10 @@ public final class Ingestor: Sendable {
     public func ingest(_ items: [IngestItem]) -> [IngestOutcome] {
         guard !items.isEmpty else { return [] }
         var work = items.map { Work(item: $0, started: monotonicMilliseconds(), ingestedAt: .now(), result: nil) }
+        // Before reading: if the name is replaced after this, the check at archive time sees it.
+        for i in work.indices {
+            if case .file(let f) = work[i].item { work[i].identity = FileIdentity(path: f.path) }
+        }
 
         // Decode, normalize and extract in parallel: it is pure CPU work.
         let results = UnsafeResults<Result<Snapshot, IngestFailure>>(count: work.count)
@@ -305,13 +314,13 @@ public final class Ingestor: Sendable {
             case .written(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, at: w.ingestedAt, touched: &touched))" }
+                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, w, touched: &touched))" }
                 metrics.snapshotWritten(source: sourceName, milliseconds: elapsed)
                 logger.info("snapshot_written", metadata: meta)
             case .duplicate(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, at: w.ingestedAt, touched: &touched))" }
+                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, w, touched: &touched))" }
                 metrics.duplicate(source: sourceName)
                 logger.info("duplicate", metadata: meta)
             case .unchanged(let id):
@@ -322,7 +331,7 @@ public final class Ingestor: Sendable {
                 meta["error"] = "\(code)"
                 meta["detail"] = "\(detail)"
                 if case .file(let f) = w.item {
-                    meta["moved_to"] = "\(fail(f, code: code, detail: detail, at: w.ingestedAt, touched: &touched))"
+                    meta["moved_to"] = "\(fail(f, w, code: code, detail: detail, touched: &touched))"
                 }
                 try? state.recordFailure(
                     source: sourceName, name: w.item.displayName, error: code, detail: detail, at: w.ingestedAt.rfc3339)
@@ -338,7 +347,9 @@ public final class Ingestor: Sendable {
         for dir in touched { try? FileSystem.syncDirectory(dir) }
     }
 
-    private func archive(_ file: InboxFile, at time: Timestamp, touched: inout Set<String>) -> String {
+    private func archive(_ file: InboxFile, _ work: Work, touched: inout Set<String>) -> String {
+        guard isUnchanged(file, work) else { return "" }
+        let time = work.ingestedAt
         let dir = config.inbox.archive + "/" + time.civilDate.iso
         do {
             try FileSystem.makeDirectories(dir)
@@ -353,9 +364,11 @@ public final class Ingestor: Sendable {
         }
     }
 
-    private func fail(_ file: InboxFile, code: String, detail: String, at time: Timestamp, touched: inout Set<String>)
+    private func fail(_ file: InboxFile, _ work: Work, code: String, detail: String, touched: inout Set<String>)
         -> String
     {
+        guard isUnchanged(file, work) else { return "" }
+        let time = work.ingestedAt
         do {
             let target = try FileSystem.moveWithoutOverwriting(
                 file.path, toDirectory: config.inbox.failed, name: file.name)
@@ -366,6 +379,25 @@ public final class Ingestor: Sendable {
         } catch {
             logger.error("move_to_failed_failed", metadata: ["file": "\(file.name)", "error": "\(error)"])
             return ""
+        }
+    }
+
+    /// False when another file took the input's name while it was processed (a writer replaced
+    /// it): that file is not what was read, so it stays in the inbox to be taken on its own.
+    private func isUnchanged(_ file: InboxFile, _ work: Work) -> Bool {
+        guard let before = work.identity, FileIdentity(path: file.path) != before else { return true }
+        replaced.withValue { $0.append(file.name) }
+        logger.notice(
+            "input_replaced", metadata: ["file": "\(file.name)", "action": "the new file is taken on its own"])
+        return false
+    }
+
+    /// Names of inbox files that were replaced while their batch was processed (see
+    /// `isUnchanged`); the caller tracks them again. Emptied by the call.
+    public func takeReplaced() -> [String] {
+        replaced.withValue { names in
+            defer { names.removeAll() }
+            return names
         }
     }
 
@@ -459,4 +491,17 @@ final class UnsafeResults<T>: @unchecked Sendable {
         lock.unlock()
     }
     func get(_ i: Int) -> T { slots[i]! }
+}
+
+/// Which file a path names (device and inode, without following symlinks).
+struct FileIdentity: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+
+    init?(path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+    }
 }
