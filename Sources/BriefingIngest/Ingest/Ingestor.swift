@@ -364,9 +364,9 @@ public final class Ingestor: Sendable {
         }
     }
 
-    private func fail(_ file: InboxFile, _ work: Work, code: String, detail: String, touched: inout Set<String>)
-        -> String
-    {
+    private func fail(
+        _ file: InboxFile, _ work: Work, code: String, detail: String, touched: inout Set<String>
+    ) -> String {
         guard isUnchanged(file, work) else { return "" }
         let time = work.ingestedAt
         do {
@@ -388,7 +388,8 @@ public final class Ingestor: Sendable {
         guard let before = work.identity, FileIdentity(path: file.path) != before else { return true }
         replaced.withValue { $0.append(file.name) }
         logger.notice(
-            "input_replaced", metadata: ["file": "\(file.name)", "action": "the new file is taken on its own"])
+            "input_replaced",
+            metadata: ["file": "\(file.name)", "action": "the new file is taken on its own"])
         return false
     }
 
