@@ -26,7 +26,12 @@ import Testing
         #expect(
             waitUntil { daemon.events("duplicate").count == 1 && daemon.events("input_failed").count == 1 })
 
-        let scrape = try Scrape(port: port)
+        // The backlog gauge is set at the end of the loop's pass, just after the log lines.
+        var scrape = try Scrape(port: port)
+        _ = try waitUntil {
+            scrape = try Scrape(port: port)
+            return scrape.value("briefingd_inbox_backlog") == 0
+        }
         #expect(scrape.status == 200)
         #expect(scrape.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         #expect(scrape.value("briefingd_inputs_total", ["source": "inbox", "result": "taken"]) == 2)

@@ -40,7 +40,9 @@ import Testing
         try FileManager.default.removeItem(atPath: filler)
         #expect(waitUntil(timeout: 20) { daemon.snapshotFiles().count == names.count }, "\(daemon.log())")
         #expect(waitUntil { CrashSafetyTests.visibleNames(daemon.inbox).isEmpty })
-        #expect(daemon.events("resumed").count == 1)
+        #expect(
+            waitUntil { daemon.events("resumed").count == 1 }, "no resumed line after the inputs went through"
+        )
         #expect(daemon.events("cannot_write").count == 1)
         #expect(daemon.manifest().count == names.count)
         #expect(daemon.stop() == 0)
@@ -73,7 +75,9 @@ import Testing
         mounted = false
         #expect(waitUntil(timeout: 20) { daemon.snapshotFiles().count == 2 }, "\(daemon.log())")
         #expect(waitUntil { CrashSafetyTests.visibleNames(daemon.inbox).isEmpty })
-        #expect(daemon.events("resumed").count == 1)
+        #expect(
+            waitUntil { daemon.events("resumed").count == 1 }, "no resumed line after the inputs went through"
+        )
         #expect(daemon.manifest().count == 2)
         #expect(daemon.stop() == 0)
     }
