@@ -140,7 +140,6 @@ public final class Ingestor: Sendable {
         if touched { try? FileSystem.syncDirectory(dir) }
     }
 
-
     private struct Work {
         var item: IngestItem
         var started: Int64
@@ -385,7 +384,13 @@ public final class Ingestor: Sendable {
     /// False when another file took the input's name while it was processed (a writer replaced
     /// it): that file is not what was read, so it stays in the inbox to be taken on its own.
     private func isUnchanged(_ file: InboxFile, _ work: Work) -> Bool {
-        guard let before = work.identity, FileIdentity(path: file.path) != before else { return true }
+        guard let before = work.identity else { return true }
+        guard let now = FileIdentity(path: file.path) else {
+            // Its owner took it away after it was read: nothing is left to move.
+            logger.debug("vanished", metadata: ["file": "\(file.name)"])
+            return false
+        }
+        guard now != before else { return true }
         replaced.withValue { $0.append(file.name) }
         logger.notice(
             "input_replaced",
