@@ -63,5 +63,30 @@ import Testing
         #expect(report["snapshots"] as? Int == count)
     }
 
+    /// More events than the kernel queues (16,384 by default) while the daemon is paused: the
+    /// events of the real files are lost, and only the rescan that the overflow triggers finds them.
+    @Test func inotifyQueueOverflowTriggersARescan() throws {
+        let daemon = try DaemonProcess(rescan: "1h")
+        try daemon.start()
+        #expect(kill(daemon.pid, SIGSTOP) == 0)
+        defer { kill(daemon.pid, SIGCONT) }
+        let limit =
+            Int(
+                (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 16384
+        // Writes to two ignored dotfiles, alternating so that the kernel cannot merge the events.
+        let fds = [".noise-a", ".noise-b"].map { open(daemon.inbox + "/" + $0, O_WRONLY | O_CREAT, 0o644) }
+        defer { fds.forEach { close($0) } }
+        for i in 0..<(limit + 100) { _ = write(fds[i % 2], "x", 1) }
+        let fixture = try Paths.fixtureText()
+        for i in 0..<3 { try daemon.drop(Array((fixture + "\n溢出\(i)。").utf8), as: "lost\(i).txt") }
+        #expect(kill(daemon.pid, SIGCONT) == 0)
+
+        #expect(waitUntil { daemon.events("inbox_overflow").count >= 1 }, "\(daemon.log())")
+        #expect(daemon.events("inbox_overflow").first?["action"] as? String == "rescan")
+        #expect(waitUntil { daemon.snapshotFiles().count == 3 }, "the rescan did not find the files")
+        #expect(daemon.stop() == 0)
+    }
+
     static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 }
