@@ -56,6 +56,9 @@ public final class MetricsServer: Sendable {
         self.address = Self.boundAddress(fd) ?? "\(listen.host):\(listen.port)"
     }
 
+    /// The text exposition a scrape gets now.
+    func exposition() -> String { String(decoding: registry.emitToBuffer(), as: UTF8.self) }
+
     /// Stops accepting; a scrape being answered finishes.
     public func stop() {
         stopping.value = true
