@@ -226,6 +226,7 @@ public final class StateStore: Sendable {
         }
     }
 
+    @discardableResult
     private func wrap<T>(_ body: () throws(SQLiteError) -> T) throws(StateError) -> T {
         do { return try body() } catch { throw StateError.database(path: path, reason: error.description) }
     }
