@@ -84,7 +84,8 @@ import Testing
 
         #expect(waitUntil { daemon.events("inbox_overflow").count >= 1 }, "\(daemon.log())")
         #expect(daemon.events("inbox_overflow").first?["action"] as? String == "rescan")
-        #expect(waitUntil { daemon.snapshotFiles().count == 3 }, "the rescan did not find the files")
+        #expect(
+            waitUntil { daemon.events("snapshot_written").count == 3 }, "the rescan did not find the files")
         #expect(daemon.stop() == 0)
     }
 

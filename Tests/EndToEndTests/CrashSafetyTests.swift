@@ -155,7 +155,8 @@ import Testing
             // Replace it as soon as its snapshot is being written (before the input is archived).
             _ = Self.spin(seconds: 1) { filesUnder(daemon.snapshots).contains { $0.contains("/.tmp-") } }
             try daemon.drop(second + Array("\(round)".utf8), as: name)
-            #expect(waitUntil { daemon.snapshotFiles().count == 2 * (round + 1) }, "\(daemon.log())")
+            #expect(
+                waitUntil { daemon.events("snapshot_written").count == 2 * (round + 1) }, "\(daemon.log())")
             #expect(waitUntil { CrashSafetyTests.visibleNames(daemon.inbox).isEmpty })
             hitTheWindow = daemon.events("input_replaced").count
         }

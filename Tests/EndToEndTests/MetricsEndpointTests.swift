@@ -20,7 +20,7 @@ import Testing
         let fixture = try Paths.fixtureText()
         try daemon.drop(Array(fixture.utf8), as: "a.txt")
         try daemon.drop(Array((fixture + "\n二。").utf8), as: "b.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 2 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 2 })
         try daemon.drop(Array(fixture.utf8), as: "a-again.txt")
         try daemon.drop([], as: "empty.txt")
         #expect(

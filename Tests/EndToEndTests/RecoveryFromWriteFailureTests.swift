@@ -38,7 +38,9 @@ import Testing
         #expect(daemon.manifest().isEmpty)
 
         try FileManager.default.removeItem(atPath: filler)
-        #expect(waitUntil(timeout: 20) { daemon.snapshotFiles().count == names.count }, "\(daemon.log())")
+        #expect(
+            waitUntil(timeout: 20) { daemon.events("snapshot_written").count == names.count },
+            "\(daemon.log())")
         #expect(waitUntil { CrashSafetyTests.visibleNames(daemon.inbox).isEmpty })
         #expect(
             waitUntil { daemon.events("resumed").count == 1 }, "no resumed line after the inputs went through"
@@ -53,7 +55,7 @@ import Testing
         try daemon.start()
         let fixture = try Paths.fixtureText()
         try daemon.drop(Array(fixture.utf8), as: "before.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 1 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 1 })
 
         try #require(Self.sh("mount --bind '\(daemon.snapshots)' '\(daemon.snapshots)'") == 0)
         var mounted = true
@@ -73,7 +75,7 @@ import Testing
 
         #expect(Self.sh("umount -l '\(daemon.snapshots)'") == 0)
         mounted = false
-        #expect(waitUntil(timeout: 20) { daemon.snapshotFiles().count == 2 }, "\(daemon.log())")
+        #expect(waitUntil(timeout: 20) { daemon.events("snapshot_written").count == 2 }, "\(daemon.log())")
         #expect(waitUntil { CrashSafetyTests.visibleNames(daemon.inbox).isEmpty })
         #expect(
             waitUntil { daemon.events("resumed").count == 1 }, "no resumed line after the inputs went through"

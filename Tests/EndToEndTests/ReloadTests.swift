@@ -11,7 +11,7 @@ import Testing
         try daemon.start(environment: ["NOTIFY_SOCKET": socket.path])
         let fixture = try Paths.fixtureText()
         try daemon.drop(Array(fixture.utf8), as: "a.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 1 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 1 })
         let debugLines = daemon.events("batch").count
         #expect(debugLines >= 1, "debug events are logged at level debug")
 
@@ -21,14 +21,14 @@ import Testing
         #expect(daemon.events("reloaded").first?["log_level"] as? String == "info")
         try Self.expectReloadNotifications(socket, count: 1)
         try daemon.drop(Array((fixture + "\n二。").utf8), as: "b.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 2 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 2 })
         #expect(daemon.events("batch").count == debugLines, "debug events kept coming at level info")
 
         try Self.setLogLevel("debug", in: daemon)
         kill(daemon.pid, SIGHUP)
         #expect(waitUntil { daemon.events("reloaded").count == 2 })
         try daemon.drop(Array((fixture + "\n三。").utf8), as: "c.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 3 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 3 })
         #expect(daemon.events("batch").count > debugLines, "debug events did not come back")
         try Self.expectReloadNotifications(socket, count: 2)
         #expect(daemon.stop() == 0)
@@ -54,7 +54,7 @@ import Testing
         // Still ingesting, still at the old level (debug events keep coming).
         let debugLines = daemon.events("batch").count
         try daemon.drop(try Paths.fixtureBytes(), as: "after.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 1 })
+        #expect(waitUntil { daemon.events("snapshot_written").count == 1 })
         #expect(daemon.events("batch").count > debugLines)
         #expect(daemon.stop() == 0)
     }

@@ -14,7 +14,10 @@ import Testing
         try daemon.drop(Array(fixture.utf8), as: "a.txt")
         try daemon.drop(Array((fixture + "\n二。").utf8), as: "b.txt")
         try daemon.drop([], as: "empty.txt")
-        #expect(waitUntil { daemon.snapshotFiles().count == 2 && daemon.events("input_failed").count == 1 })
+        #expect(
+            waitUntil {
+                daemon.events("snapshot_written").count == 2 && daemon.events("input_failed").count == 1
+            })
 
         let json = try runBriefingd(["status", "--json", "--config", daemon.configPath])
         #expect(json.status == 0, "\(json.stderr)")
