@@ -139,6 +139,16 @@ import Testing
         #expect(daemon.snapshotFiles().count == 5)
         #expect(daemon.manifest().count == 5)
         #expect(daemon.stop() == 0)
+
+        // A database that is simply gone is rebuilt the same way, and the log says so.
+        for suffix in ["", "-wal", "-shm"] { unlink(db + suffix) }
+        try daemon.start()
+        #expect(daemon.events("state_missing").count == 1)
+        #expect(daemon.events("recovered").last?["snapshots_recorded"] as? Int == 5)
+        try daemon.drop(Array((fixture + "\n第1条。").utf8), as: "again2.txt")
+        #expect(waitUntil { daemon.events("duplicate").count == 2 })
+        #expect(daemon.manifest().count == 5)
+        #expect(daemon.stop() == 0)
     }
 
     /// A writer replaces an input (same name, new content) while the daemon works on it: the new

@@ -211,6 +211,13 @@ public final class Daemon {
     /// Opens the state database; a damaged one is set aside and rebuilt from the snapshot files.
     static func openState(config: DaemonConfig, logger: Logger) throws -> StateStore {
         try FileSystem.makeDirectories(config.statePath)
+        // A lost database with snapshots on disk: recovery rebuilds it; say so before it does.
+        let database = config.statePath + "/" + StateStore.fileName
+        let manifest = SnapshotStore(root: config.snapshotsPath).manifestPath
+        if access(database, F_OK) != 0, access(manifest, F_OK) == 0 {
+            logger.warning(
+                "state_missing", metadata: ["path": "\(database)", "action": "rebuilding from snapshots"])
+        }
         do {
             return try StateStore(directory: config.statePath)
         } catch .corrupt(let path, let reason) {
