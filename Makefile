@@ -44,7 +44,8 @@ DESTDIR ?=
 BIN ?= .build/release/briefingd
 UNITDIR ?= /etc/systemd/system
 
-install: build install-files
+install: build
+	$(MAKE) install-files
 
 install-files:
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/briefingd
