@@ -37,6 +37,15 @@ public final class Daemon {
     /// Runs until SIGTERM or SIGINT; returns the process exit code.
     public func run() throws -> Int32 {
         let signals = try SignalWatcher()
+        // Started after the signal mask is set, so its thread inherits it.
+        let metricsServer = try config.metricsListen.flatMap(HostPort.init).map {
+            try MetricsServer.start(listen: $0)
+        }
+        if let metricsServer {
+            for source in config.sources { PollMetrics().register(source: source.name) }
+            logger.info(
+                "metrics_listening", metadata: ["address": "\(metricsServer.address)", "path": "/metrics"])
+        }
         let state = try Self.openState(config: config, logger: logger)
         let ingestor = Ingestor(config: config, state: state, logger: logger)
         try ingestor.prepare()
@@ -50,7 +59,7 @@ public final class Daemon {
         let watchdog = SystemdNotifier.watchdogInterval()
         var nextWatchdog = monotonicMilliseconds()
         var nextRescan = monotonicMilliseconds() + config.inbox.rescan.milliseconds
-        var deferral: (reason: String, delay: Int64)?
+        var deferral: WriteDeferral?
         logger.info(
             "started",
             metadata: [
@@ -106,11 +115,16 @@ public final class Daemon {
             let fetched = queue.take(limit: Self.batchLimit)
             if !files.isEmpty || !fetched.isEmpty {
                 let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
+                logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
                 let outcomes = ingestor.ingest(items)
                 var deferredNow: String?
+                var deferredFiles: [String] = []
+                var wroteSome = false
                 for (item, outcome) in zip(items, outcomes) {
                     switch outcome {
-                    case .written: counts.written += 1
+                    case .written:
+                        counts.written += 1
+                        wroteSome = true
                     case .duplicate: counts.duplicate += 1
                     case .failed: counts.failed += 1
                     case .deferred(let reason): deferredNow = reason
@@ -118,7 +132,7 @@ public final class Daemon {
                     }
                     if case .file(let f) = item {
                         if case .deferred = outcome {
-                            tracker.retry(f.name, after: deferral?.delay ?? 1000, now: monotonicMilliseconds())
+                            deferredFiles.append(f.name)
                         } else {
                             // Still there (replaced meanwhile, or its move failed): look at it again.
                             tracker.finished(f.name)
@@ -127,12 +141,20 @@ public final class Daemon {
                     }
                 }
                 for ((_, complete), outcome) in zip(fetched, outcomes.suffix(fetched.count)) { complete(outcome) }
-                deferral = noteDeferral(deferredNow, previous: deferral)
+                // A batch of only failed or duplicate inputs says nothing about the write problem.
+                if deferredNow != nil || wroteSome {
+                    deferral = noteDeferral(deferredNow, previous: deferral)
+                }
+                let retryNow = monotonicMilliseconds()
+                for name in deferredFiles {
+                    let wait = max(0, (deferral?.retryAt ?? retryNow) - retryNow)
+                    tracker.retry(name, after: wait, now: retryNow)
+                }
                 notifier.send(
                     "STATUS=\(counts.written) snapshots, \(counts.duplicate) duplicates, \(counts.failed) failed, "
                         + "\(tracker.pendingCount) waiting")
-                IngestMetrics().backlog(tracker.pendingCount)
             }
+            IngestMetrics().backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
                 nextWatchdog = monotonicMilliseconds() + watchdog
@@ -140,6 +162,7 @@ public final class Daemon {
         }
         queue.shutDown()
         poller?.stop()
+        metricsServer?.stop()
         logger.info(
             "stopped",
             metadata: [
@@ -149,9 +172,7 @@ public final class Daemon {
     }
 
     /// Logs a write problem once per cause (not per retry) and backs off up to 30 s; logs recovery.
-    private func noteDeferral(_ reason: String?, previous: (reason: String, delay: Int64)?) -> (
-        reason: String, delay: Int64
-    )? {
+    private func noteDeferral(_ reason: String?, previous: WriteDeferral?) -> WriteDeferral? {
         guard let reason else {
             if let previous { logger.notice("resumed", metadata: ["after": "\(previous.reason)"]) }
             return nil
@@ -160,18 +181,21 @@ public final class Daemon {
             logger.error(
                 "cannot_write", metadata: ["reason": "\(reason)", "action": "inputs stay in the inbox; retrying"])
         }
-        return (reason, min((previous?.delay ?? 500) * 2, 30_000))
+        return WriteDeferral.after(previous, reason: reason, now: monotonicMilliseconds())
     }
 
     private func reload() {
-        notifier.send("RELOADING=1")
+        notifier.send("RELOADING=1\nMONOTONIC_USEC=\(monotonicMilliseconds() * 1000)")
         do {
             let fresh = try ConfigLoader.load(path: configPath)
             if fresh.inbox != config.inbox || fresh.snapshotsPath != config.snapshotsPath
-                || fresh.statePath != config.statePath
+                || fresh.statePath != config.statePath || fresh.metricsListen != config.metricsListen
             {
                 logger.warning(
-                    "reload_partial", metadata: ["reason": "inbox, snapshot and state paths change only on restart"])
+                    "reload_partial",
+                    metadata: [
+                        "reason": "inbox, snapshot and state paths and metrics.listen change only on restart"
+                    ])
             }
             logLevel.set(fresh.logLevel)
             config.logLevel = fresh.logLevel
@@ -187,6 +211,13 @@ public final class Daemon {
     /// Opens the state database; a damaged one is set aside and rebuilt from the snapshot files.
     static func openState(config: DaemonConfig, logger: Logger) throws -> StateStore {
         try FileSystem.makeDirectories(config.statePath)
+        // A lost database with snapshots on disk: recovery rebuilds it; say so before it does.
+        let database = config.statePath + "/" + StateStore.fileName
+        let manifest = SnapshotStore(root: config.snapshotsPath).manifestPath
+        if access(database, F_OK) != 0, access(manifest, F_OK) == 0 {
+            logger.warning(
+                "state_missing", metadata: ["path": "\(database)", "action": "rebuilding from snapshots"])
+        }
         do {
             return try StateStore(directory: config.statePath)
         } catch .corrupt(let path, let reason) {

@@ -60,6 +60,8 @@ public final class Ingestor: Sendable {
     let store: SnapshotStore
     let logger: Logger
     let metrics: IngestMetrics
+    /// Manifest lines of recorded snapshots whose append failed (disk full), oldest first.
+    private let owedManifest = LockedBox<[StateStore.SnapshotRecord]>([])
 
     public init(config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics()) {
         self.config = config
@@ -85,6 +87,55 @@ public final class Ingestor: Sendable {
                     "manifest_lines_added": "\(recovery.manifestLinesAdded)",
                 ])
         }
+        repairFailedFolder()
+    }
+
+    /// A crash between moving an input to `failed/` and writing its `NAME.error.json` leaves the
+    /// input without its reason: find the reason again (the pipeline is deterministic) and write it.
+    /// Also removes error files that were still temporary.
+    private func repairFailedFolder() {
+        let dir = config.inbox.failed
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        let present = Set(names)
+        var touched = false
+        for name in names.sorted() {
+            if name.hasPrefix(SnapshotStore.tempPrefix) {
+                unlink(dir + "/" + name)
+                touched = true
+                continue
+            }
+            guard !name.hasPrefix("."), !name.hasSuffix(".error.json"),
+                !present.contains(name + ".error.json")
+            else { continue }
+            let now = Timestamp.now()
+            let work = Work(
+                item: .file(InboxFile(name: name, path: dir + "/" + name)), started: monotonicMilliseconds(),
+                ingestedAt: now, result: nil)
+            let (code, detail): (String, String)
+            switch Self.process(
+                work, options: PipelineOptions(maxReplacementRatio: config.maxReplacementRatio),
+                maxBytes: config.inbox.maxBytes, logger: logger)
+            {
+            case .failure(.input(let c, let d)): (code, detail) = (c, d)
+            case .failure(.vanished): continue
+            case .success:
+                (code, detail) = (
+                    "interrupted",
+                    "the daemon stopped before it recorded why this input failed, and it now reads fine; "
+                        + "move it back into the inbox to try again"
+                )
+            }
+            do {
+                try writeErrorFile(for: dir + "/" + name, fields: [("file", name)], code: code, detail: detail, at: now)
+                try? state.recordFailure(
+                    source: "inbox", name: name, error: code, detail: detail, at: now.rfc3339)
+                touched = true
+                logger.notice("failed_reason_restored", metadata: ["file": "\(name)", "error": "\(code)"])
+            } catch {
+                logger.error("failed_reason_lost", metadata: ["file": "\(name)", "error": "\(error)"])
+            }
+        }
+        if touched { try? FileSystem.syncDirectory(dir) }
     }
 
     private struct Work {
@@ -92,9 +143,9 @@ public final class Ingestor: Sendable {
         var started: Int64
         var ingestedAt: Timestamp
         var result: Result<Snapshot, IngestFailure>?
-        /// The inbox file that was read, so that a file replaced under the same name meanwhile is
-        /// left for the next pass rather than moved unprocessed.
-        var identity: FileSystem.Identity?
+        /// The inbox file as it was before it was read; a different file under the same name at
+        /// archive time means the input was replaced meanwhile.
+        var identity: FileIdentity? = nil
     }
 
     private enum IngestFailure: Error {
@@ -106,15 +157,24 @@ public final class Ingestor: Sendable {
     public func ingest(_ items: [IngestItem]) -> [IngestOutcome] {
         guard !items.isEmpty else { return [] }
         var work = items.map { Work(item: $0, started: monotonicMilliseconds(), ingestedAt: .now(), result: nil) }
+        // Before reading: if the name is replaced after this, the check at archive time sees it.
+        for i in work.indices {
+            if case .file(let f) = work[i].item { work[i].identity = FileIdentity(path: f.path) }
+        }
 
         // Decode, normalize and extract in parallel: it is pure CPU work.
-        let results = UnsafeResults<(Result<Snapshot, IngestFailure>, FileSystem.Identity?)>(count: work.count)
+        let results = UnsafeResults<Result<Snapshot, IngestFailure>>(count: work.count)
         let options = PipelineOptions(maxReplacementRatio: config.maxReplacementRatio)
         let snapshotWork = work
+        let metrics = metrics
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
+            let started = DispatchTime.now().uptimeNanoseconds
             results.set(i, Self.process(snapshotWork[i], options: options, maxBytes: config.inbox.maxBytes, logger: logger))
+            metrics.extraction(
+                source: snapshotWork[i].item.sourceName,
+                nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
         }
-        for i in work.indices { (work[i].result, work[i].identity) = results.get(i) }
+        for i in work.indices { work[i].result = results.get(i) }
 
         var outcomes = [IngestOutcome?](repeating: nil, count: work.count)
         var pending: [SnapshotStore.Pending] = []
@@ -173,24 +233,65 @@ public final class Ingestor: Sendable {
         return final
     }
 
-    private func commit(_ pending: [SnapshotStore.Pending], pendingIndex: [Int], outcomes: inout [IngestOutcome?]) {
+    private func commit(
+        _ pending: [SnapshotStore.Pending], pendingIndex: [Int], outcomes: inout [IngestOutcome?]
+    ) {
         guard !pending.isEmpty else { return }
+        func deferAll(_ error: any Error) {
+            let reason = Self.writeCause(error, root: store.root)
+            for i in pendingIndex { outcomes[i] = .deferred(reason: reason) }
+        }
+        // Lines a full disk refused earlier come first, so the manifest keeps the order of effects.
+        do { try appendOwedManifestLines() } catch { return deferAll(error) }
         let records = pending.map {
             StateStore.SnapshotRecord(
                 id: $0.snapshot.id, path: $0.relativePath, source: $0.snapshot.source.name,
                 url: $0.snapshot.source.url, ingestedAt: $0.snapshot.ingestedAt)
         }
+        do { try store.write(pending) } catch { return deferAll(error) }
         do {
-            try store.write(pending)
             try state.record(records)
-            try store.appendManifest(records)
-            for (j, i) in pendingIndex.enumerated() {
-                outcomes[i] = .written(id: pending[j].snapshot.id, path: pending[j].relativePath)
-            }
         } catch {
-            let reason = "\(error)"
-            for i in pendingIndex { outcomes[i] = .deferred(reason: reason) }
+            // Unrecorded files would be twins of the snapshot the retry writes: take them back.
+            store.discard(pending)
+            return deferAll(error)
         }
+        do {
+            try store.appendManifest(records)
+        } catch {
+            // The snapshots are durable and recorded, so the inputs may leave the inbox; the lines
+            // are owed and appended before the next batch (or by recovery at the next start).
+            let first = owedManifest.withValue { owed in
+                defer { owed.append(contentsOf: records) }
+                return owed.isEmpty
+            }
+            if first {
+                logger.error(
+                    "manifest_behind",
+                    metadata: [
+                        "error": "\(error)", "action": "lines are appended once the disk accepts them",
+                    ])
+            }
+        }
+        for (j, i) in pendingIndex.enumerated() {
+            outcomes[i] = .written(id: pending[j].snapshot.id, path: pending[j].relativePath)
+        }
+    }
+
+    /// What stops writes, worded the same at every retry (no temporary file names in it), so that
+    /// the daemon logs a cause once rather than once per attempt.
+    static func writeCause(_ error: any Error, root: String) -> String {
+        guard let error = error as? FileSystemError else { return "\(error)" }
+        return "\(String(cString: strerror(error.code))) (writing under \(root))"
+    }
+
+    /// Appends the manifest lines a failed append left owed.
+    private func appendOwedManifestLines() throws(FileSystemError) {
+        let owed = owedManifest.value
+        guard !owed.isEmpty else { return }
+        try store.appendManifest(owed)
+        owedManifest.withValue { $0.removeFirst(owed.count) }
+        logger.notice("manifest_caught_up", metadata: ["lines": "\(owed.count)"])
     }
 
     /// Moves inputs out of the inbox (archive or failed) and logs each outcome.
@@ -198,13 +299,6 @@ public final class Ingestor: Sendable {
         var touched = Set<String>()
         for (w, outcome) in zip(work, outcomes) {
             let elapsed = monotonicMilliseconds() - w.started
-            // A file replaced under the same name while in hand is not this outcome's: leave it for
-            // the next pass instead of moving it unprocessed.
-            var movable = true
-            if case .file(let f) = w.item, w.identity != nil, FileSystem.identity(f.path) != w.identity {
-                logger.notice("replaced_while_processing", metadata: ["file": "\(f.name)"])
-                movable = false
-            }
             var meta: Logger.Metadata = ["duration_ms": "\(elapsed)"]
             switch w.item {
             case .file(let f): meta["file"] = "\(f.name)"
@@ -217,28 +311,23 @@ public final class Ingestor: Sendable {
             case .written(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item, movable {
-                    meta["archived"] = "\(archive(f, at: w.ingestedAt, touched: &touched))"
-                }
+                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, w, touched: &touched))" }
                 metrics.snapshotWritten(source: sourceName, milliseconds: elapsed)
                 logger.info("snapshot_written", metadata: meta)
             case .duplicate(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item, movable {
-                    meta["archived"] = "\(archive(f, at: w.ingestedAt, touched: &touched))"
-                }
+                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, w, touched: &touched))" }
                 metrics.duplicate(source: sourceName)
                 logger.info("duplicate", metadata: meta)
             case .unchanged(let id):
                 meta["id"] = "\(id)"
+                metrics.unchanged(source: sourceName)
                 logger.info("unchanged", metadata: meta)
             case .failed(let code, let detail):
                 meta["error"] = "\(code)"
                 meta["detail"] = "\(detail)"
-                if movable {
-                    meta["moved_to"] = "\(fail(w.item, code: code, detail: detail, at: w.ingestedAt, touched: &touched))"
-                }
+                meta["moved_to"] = "\(fail(w, code: code, detail: detail, touched: &touched))"
                 try? state.recordFailure(
                     source: sourceName, name: w.item.displayName, error: code, detail: detail, at: w.ingestedAt.rfc3339)
                 metrics.failed(source: sourceName)
@@ -253,7 +342,9 @@ public final class Ingestor: Sendable {
         for dir in touched { try? FileSystem.syncDirectory(dir) }
     }
 
-    private func archive(_ file: InboxFile, at time: Timestamp, touched: inout Set<String>) -> String {
+    private func archive(_ file: InboxFile, _ work: Work, touched: inout Set<String>) -> String {
+        guard isUnchanged(file, work) else { return "" }
+        let time = work.ingestedAt
         let dir = config.inbox.archive + "/" + time.civilDate.iso
         do {
             try FileSystem.makeDirectories(dir)
@@ -270,93 +361,111 @@ public final class Ingestor: Sendable {
 
     /// Puts a failed input into `failed/` with `NAME.error.json` beside it: an inbox file is moved
     /// there; a fetched body, which exists nowhere else, is written there so nothing is lost.
-    private func fail(_ item: IngestItem, code: String, detail: String, at time: Timestamp, touched: inout Set<String>)
-        -> String
-    {
-        var fields = [("error", code), ("detail", detail), ("at", time.rfc3339)]
+    private func fail(_ work: Work, code: String, detail: String, touched: inout Set<String>) -> String {
+        let time = work.ingestedAt
         do {
-            let target: String
-            switch item {
+            switch work.item {
             case .file(let file):
-                fields.append(("file", file.name))
-                target = try FileSystem.moveWithoutOverwriting(
+                guard isUnchanged(file, work) else { return "" }
+                let target = try FileSystem.moveWithoutOverwriting(
                     file.path, toDirectory: config.inbox.failed, name: file.name)
+                try writeErrorFile(for: target, fields: [("file", file.name)], code: code, detail: detail, at: time)
                 touched.insert(config.inbox.path)
+                touched.insert(config.inbox.failed)
+                return target
             case .fetched(let doc):
-                fields.append(("url", doc.url))
                 let ext = doc.hints.contentType?.contains("html") == true ? ".html" : ".body"
                 let temp = config.inbox.failed + "/" + SnapshotStore.tempPrefix + doc.sourceName
                 unlink(temp)
                 try FileSystem.writeNewFile(temp, doc.body, sync: true)
-                target = try FileSystem.moveWithoutOverwriting(
+                let target = try FileSystem.moveWithoutOverwriting(
                     temp, toDirectory: config.inbox.failed, name: "\(doc.sourceName)-\(time.compact)\(ext)")
+                try writeErrorFile(for: target, fields: [("url", doc.url)], code: code, detail: detail, at: time)
+                touched.insert(config.inbox.failed)
+                return target
             }
-            var json = "{"
-            for (i, (key, value)) in fields.enumerated() {
-                json += i == 0 ? "\"\(key)\":" : ",\"\(key)\":"
-                appendJSONString(value, to: &json)
-            }
-            json += "}\n"
-            let errorPath = target + ".error.json"
-            let temp = config.inbox.failed + "/" + SnapshotStore.tempPrefix + (errorPath as NSString).lastPathComponent
-            unlink(temp)
-            try FileSystem.writeNewFile(temp, Array(json.utf8), sync: true)
-            guard rename(temp, errorPath) == 0 else { throw FileSystemError("rename", temp) }
-            touched.insert(config.inbox.failed)
-            return target
         } catch {
-            logger.error("move_to_failed_failed", metadata: ["input": "\(item.displayName)", "error": "\(error)"])
+            logger.error("move_to_failed_failed", metadata: ["input": "\(work.item.displayName)", "error": "\(error)"])
             return ""
         }
     }
 
-    private static func process(_ work: Work, options: PipelineOptions, maxBytes: Int, logger: Logger) -> (
-        Result<Snapshot, IngestFailure>, FileSystem.Identity?
-    ) {
+    /// False when another file took the input's name while it was processed (a writer replaced
+    /// it): that file is not what was read, so it stays in the inbox, and the daemon's loop, which
+    /// looks again at every name still there after a batch, takes it on its own.
+    private func isUnchanged(_ file: InboxFile, _ work: Work) -> Bool {
+        guard let before = work.identity else { return true }
+        guard let now = FileIdentity(path: file.path) else {
+            // Its owner took it away after it was read: nothing is left to move.
+            logger.debug("vanished", metadata: ["file": "\(file.name)"])
+            return false
+        }
+        guard now != before else { return true }
+        logger.notice(
+            "input_replaced",
+            metadata: ["file": "\(file.name)", "action": "the new file is taken on its own"])
+        return false
+    }
+
+    /// Writes `target.error.json` (error, detail, at, then `fields`) whole or not at all
+    /// (temporary file, fsync, rename).
+    private func writeErrorFile(
+        for target: String, fields: [(String, String)], code: String, detail: String, at time: Timestamp
+    ) throws(FileSystemError) {
+        var json = "{"
+        for (i, (key, value)) in ([("error", code), ("detail", detail), ("at", time.rfc3339)] + fields).enumerated() {
+            json += i == 0 ? "\"\(key)\":" : ",\"\(key)\":"
+            appendJSONString(value, to: &json)
+        }
+        json += "}\n"
+        let errorPath = target + ".error.json"
+        let temp =
+            config.inbox.failed + "/" + SnapshotStore.tempPrefix + (errorPath as NSString).lastPathComponent
+        unlink(temp)
+        try FileSystem.writeNewFile(temp, Array(json.utf8), sync: true)
+        guard rename(temp, errorPath) == 0 else { throw FileSystemError("rename", temp) }
+    }
+
+    private static func process(_ work: Work, options: PipelineOptions, maxBytes: Int, logger: Logger) -> Result<
+        Snapshot, IngestFailure
+    > {
         let bytes: [UInt8]
-        let identity: FileSystem.Identity?
         let hints: DecodeHints
         let source: Source
         switch work.item {
         case .file(let file):
-            do throws(FileSystem.ReadError) {
-                (bytes, identity) = try FileSystem.readRegularFileWithIdentity(file.path, limit: maxBytes)
+            do {
+                bytes = try FileSystem.readRegularFile(file.path, limit: maxBytes)
             } catch {
-                return (.failure(readFailure(error, maxBytes: maxBytes)), FileSystem.identity(file.path))
+                switch error {
+                case .symlink:
+                    return .failure(.input(code: "symlink", detail: "the input is a symbolic link, which is never followed; copy the file itself into the inbox"))
+                case .notRegular(let type):
+                    return .failure(.input(code: "not_regular_file", detail: "the input is a \(type), not a regular file; drop files only"))
+                case .tooLarge(let size):
+                    let e = InputError.tooLarge(bytes: size, limit: maxBytes)
+                    return .failure(.input(code: e.code, detail: e.description))
+                case .io(let e):
+                    if e.code == ENOENT { return .failure(.vanished) }
+                    return .failure(.input(code: "unreadable", detail: "\(e); check the file's permissions"))
+                }
             }
             hints = DecodeHints(fileName: file.name)
             source = Source(kind: .inbox, name: "inbox", path: file.path)
         case .fetched(let doc):
-            (bytes, identity) = (doc.body, nil)
+            bytes = doc.body
             hints = doc.hints
             source = Source(kind: .url, name: doc.sourceName, url: doc.url, http: doc.http)
         }
         do {
             let (snapshot, notes) = try BriefingPipeline.processWithNotes(
                 bytes, hints: hints, source: source, ingestedAt: work.ingestedAt, options: options)
-            for note in notes { logger.notice("decode_note", metadata: ["input": "\(work.item.displayName)", "note": "\(note)"]) }
-            return (.success(snapshot), identity)
+            for note in notes {
+                logger.notice("decode_note", metadata: ["input": "\(work.item.displayName)", "note": "\(note)"])
+            }
+            return .success(snapshot)
         } catch {
-            return (.failure(.input(code: error.code, detail: error.description)), identity)
-        }
-    }
-
-    private static func readFailure(_ error: FileSystem.ReadError, maxBytes: Int) -> IngestFailure {
-        switch error {
-        case .symlink:
-            .input(
-                code: "symlink",
-                detail: "the input is a symbolic link, which is never followed; copy the file itself into the inbox")
-        case .notRegular(let type):
-            .input(code: "not_regular_file", detail: "the input is a \(type), not a regular file; drop files only")
-        case .tooLarge(let size):
-            .input(
-                code: InputError.tooLarge(bytes: size, limit: maxBytes).code,
-                detail: InputError.tooLarge(bytes: size, limit: maxBytes).description)
-        case .io(let e) where e.code == ENOENT:
-            .vanished
-        case .io(let e):
-            .input(code: "unreadable", detail: "\(e); check the file's permissions")
+            return .failure(.input(code: error.code, detail: error.description))
         }
     }
 }
@@ -388,4 +497,17 @@ final class UnsafeResults<T>: @unchecked Sendable {
         lock.unlock()
     }
     func get(_ i: Int) -> T { slots[i]! }
+}
+
+/// Which file a path names (device and inode, without following symlinks).
+struct FileIdentity: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+
+    init?(path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+    }
 }

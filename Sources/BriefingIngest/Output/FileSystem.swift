@@ -20,13 +20,20 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable {
 
 /// Thin, retry-safe wrappers over the POSIX calls the writer and the inbox need.
 public enum FileSystem {
-    /// `mkdir -p`, fsyncing each parent whose entry was created.
+    /// Mode of the folders the daemon creates: owner and group only, so that a `briefingd-readers`
+    /// group (inherited from a setgid parent) can read snapshots and nobody else can.
+    public static let directoryMode: mode_t = 0o750
+    /// Mode of the files the daemon creates (snapshots, manifest, error files); see ``directoryMode``.
+    public static let fileMode: mode_t = 0o640
+
+    /// `mkdir -p`, fsyncing each parent whose entry was created. New folders get ``directoryMode``
+    /// (less the umask); a setgid parent passes its group and setgid bit on, as Linux does.
     public static func makeDirectories(_ path: String) throws(FileSystemError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             let parent = current.isEmpty ? "/" : current
             current += "/" + component
-            if mkdir(current, 0o755) == 0 {
+            if mkdir(current, directoryMode) == 0 {
                 try syncDirectory(parent)
             } else if errno != EEXIST {
                 throw FileSystemError("mkdir", current)
@@ -52,7 +59,7 @@ public enum FileSystem {
 
     /// Creates `path` (which must not exist) holding `bytes`; with `sync`, fsyncs it before returning.
     public static func writeNewFile(_ path: String, _ bytes: [UInt8], sync: Bool) throws(FileSystemError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
         guard fd >= 0 else { throw FileSystemError("create", path) }
         var failure: FileSystemError?
         bytes.withUnsafeBytes { buffer in
@@ -75,14 +82,31 @@ public enum FileSystem {
         }
     }
 
-    /// Appends `bytes` to `path` (created if missing) and fdatasyncs it.
+    /// Appends `bytes` to `path` (created if missing) and fdatasyncs it. When the write fails part
+    /// way (disk full), the file is cut back to its old length, so that a later append does not
+    /// land after a torn line.
     public static func appendAndSync(_ path: String, _ bytes: [UInt8]) throws(FileSystemError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, fileMode)
         guard fd >= 0 else { throw FileSystemError("open", path) }
         defer { close(fd) }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        guard written == bytes.count else { throw FileSystemError("append", path) }
-        guard fdatasync(fd) == 0 else { throw FileSystemError("fdatasync", path) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileSystemError("fstat", path) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let failure = FileSystemError("append", path, code: n < 0 ? errno : ENOSPC)
+                _ = ftruncate(fd, st.st_size)
+                throw failure
+            }
+            offset += n
+        }
+        guard fdatasync(fd) == 0 else {
+            let failure = FileSystemError("fdatasync", path)
+            _ = ftruncate(fd, st.st_size)
+            throw failure
+        }
     }
 
     /// Renames `from` into `directory` under `name`, or `name` with `-1`, `-2`, … before its
@@ -114,33 +138,15 @@ public enum FileSystem {
     }
 
     private static func copyAcrossFileSystems(_ from: String, _ to: String) throws(FileSystemError) {
-        guard let data = FileManager.default.contents(atPath: from) else { throw FileSystemError("read", from) }
+        guard let data = FileManager.default.contents(atPath: from) else {
+            throw FileSystemError("read", from)
+        }
         try writeNewFile(to, [UInt8](data), sync: true)
         guard unlink(from) == 0 else { throw FileSystemError("unlink", from) }
     }
 
-    /// Which file a path named when it was read, to notice a file replaced under the same name.
-    public struct Identity: Equatable, Sendable {
-        var device: UInt64
-        var inode: UInt64
-    }
-
-    /// The identity of what `path` names now (without following a symlink), or nil if nothing.
-    public static func identity(_ path: String) -> Identity? {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return nil }
-        return Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
-    }
-
     /// Reads a whole regular file without following symlinks.
     public static func readRegularFile(_ path: String, limit: Int) throws(ReadError) -> [UInt8] {
-        try readRegularFileWithIdentity(path, limit: limit).bytes
-    }
-
-    /// Reads a whole regular file without following symlinks, and says which file it was.
-    public static func readRegularFileWithIdentity(_ path: String, limit: Int) throws(ReadError) -> (
-        bytes: [UInt8], identity: Identity
-    ) {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ELOOP { throw .symlink }
@@ -150,7 +156,6 @@ public enum FileSystem {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .io(FileSystemError("fstat", path)) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw .notRegular(fileType(st.st_mode)) }
-        let identity = Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         let size = Int(st.st_size)
         guard size <= limit else { throw .tooLarge(size) }
         var bytes = [UInt8](repeating: 0, count: size)
@@ -164,7 +169,7 @@ public enum FileSystem {
             if n == 0 { break }  // shrank while reading: take what is there; the settle check guards this
             offset += n
         }
-        return (offset == size ? bytes : Array(bytes[..<offset]), identity)
+        return offset == size ? bytes : Array(bytes[..<offset])
     }
 
     public enum ReadError: Error {

@@ -28,33 +28,52 @@ public final class SnapshotStore: Sendable {
     /// Writes a batch of snapshots durably: every file is written under a temporary name, the file
     /// system is synced once for the whole batch, then each file is renamed into place and its
     /// directory fsynced. A crash leaves either the whole file or only a temporary one (removed at start).
+    /// A failure removes whatever the batch had placed, so that a retry cannot make a second file
+    /// for the same content.
     public func write(_ batch: [Pending]) throws(FileSystemError) {
         guard !batch.isEmpty else { return }
         var directories = Set<String>()
-        var written: [String] = []
+        var temps: [String] = []
+        var placed: [String] = []
         do throws(FileSystemError) {
             for item in batch {
                 let path = root + "/" + item.relativePath
                 let directory = (path as NSString).deletingLastPathComponent
                 if directories.insert(directory).inserted { try FileSystem.makeDirectories(directory) }
-                let temp = directory + "/" + Self.tempPrefix + (path as NSString).lastPathComponent
+                let temp = Self.tempPath(for: path)
                 unlink(temp)  // a leftover from a crash at the same instant must not block the write
                 try FileSystem.writeNewFile(temp, item.bytes, sync: false)
-                written.append(temp)
+                temps.append(temp)
             }
             try FileSystem.syncFileSystem(containing: root)
             for item in batch {
                 let path = root + "/" + item.relativePath
-                let directory = (path as NSString).deletingLastPathComponent
-                let temp = directory + "/" + Self.tempPrefix + (path as NSString).lastPathComponent
+                let temp = Self.tempPath(for: path)
                 guard rename(temp, path) == 0 else { throw FileSystemError("rename", temp) }
+                placed.append(path)
             }
-            written.removeAll()
             for directory in directories { try FileSystem.syncDirectory(directory) }
         } catch {
-            for temp in written { unlink(temp) }
+            for path in temps + placed { unlink(path) }
+            for directory in directories { try? FileSystem.syncDirectory(directory) }
             throw error
         }
+    }
+
+    /// Removes the files of a batch that ``write(_:)`` placed but that could not be recorded, so
+    /// that the retry writes them again rather than leaving unrecorded twins behind.
+    public func discard(_ batch: [Pending]) {
+        var directories = Set<String>()
+        for item in batch {
+            let path = root + "/" + item.relativePath
+            unlink(path)
+            directories.insert((path as NSString).deletingLastPathComponent)
+        }
+        for directory in directories { try? FileSystem.syncDirectory(directory) }
+    }
+
+    private static func tempPath(for path: String) -> String {
+        (path as NSString).deletingLastPathComponent + "/" + tempPrefix + (path as NSString).lastPathComponent
     }
 
     /// One manifest line per record, appended with a single write and fdatasync.
@@ -100,7 +119,8 @@ public final class SnapshotStore: Sendable {
         let known = Set(try state.allSnapshots().map(\.path))
         var found: [StateStore.SnapshotRecord] = []
         let fm = FileManager.default
-        for day in (try? fm.contentsOfDirectory(atPath: root))?.sorted() ?? [] where Self.isDateDirectory(day) {
+        for day in (try? fm.contentsOfDirectory(atPath: root))?.sorted() ?? [] where Self.isDateDirectory(day)
+        {
             for name in (try? fm.contentsOfDirectory(atPath: root + "/" + day))?.sorted() ?? [] {
                 let path = root + "/" + day + "/" + name
                 if name.hasPrefix(Self.tempPrefix) {
@@ -155,14 +175,18 @@ public final class SnapshotStore: Sendable {
             end = start
         }
         guard end < size else { return 0 }
-        guard ftruncate(fd, off_t(end)) == 0, fsync(fd) == 0 else { throw FileSystemError("truncate", manifestPath) }
+        guard ftruncate(fd, off_t(end)) == 0, fsync(fd) == 0 else {
+            throw FileSystemError("truncate", manifestPath)
+        }
         return size - end
     }
 
     static func isDateDirectory(_ name: String) -> Bool {
         let u = Array(name.utf8)
         return u.count == 10 && u[4] == 45 && u[7] == 45
-            && u.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }
+            && u.enumerated().allSatisfy {
+                $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element)
+            }
     }
 
     private static func readRecord(path: String, relativePath: String) -> StateStore.SnapshotRecord? {
