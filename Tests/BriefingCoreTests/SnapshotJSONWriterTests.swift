@@ -122,3 +122,16 @@ private func everythingSet() -> Snapshot {
         ingestedAt: Timestamp(millisecondsSinceEpoch: 1_796_530_202_123))
     try expectSameAsFoundation(snapshot)
 }
+
+@Test func escapesAreFoundAtEveryPositionOfAnEightByteWord() throws {
+    var s = everythingSet()
+    s.briefing = Briefing()
+    for offset in 0..<20 {
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", " ", "~", "\u{7F}", "中"] {
+            s.text =
+                String(repeating: "a", count: offset) + special + String(repeating: "中文", count: offset)
+                + special
+            try expectSameAsFoundation(s)
+        }
+    }
+}

@@ -306,12 +306,22 @@ struct SnapshotJSONWriter {
         raw("\"")
         var value = value
         value.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else { return }
             var runStart = 0
-            for i in 0..<utf8.count {
+            var i = 0
+            while i < utf8.count {
+                // Eight plain bytes at a time: briefing text is long runs of CJK with no escapes.
+                while i + 8 <= utf8.count,
+                    !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                {
+                    i += 8
+                }
+                guard i < utf8.count else { break }
                 let b = utf8[i]
+                i += 1
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                runStart = i + 1
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i - 1]))
+                runStart = i
                 switch b {
                 case UInt8(ascii: "\""): raw("\\\"")
                 case UInt8(ascii: "\\"): raw("\\\\")
@@ -332,5 +342,16 @@ struct SnapshotJSONWriter {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         raw("\"")
+    }
+
+    /// Whether any of the eight bytes is a control character, `"` or `\` (the classic SWAR tests:
+    /// a byte below 0x20, a byte equal to 0x22 or 0x5C). Bytes of multi-byte UTF-8 never match.
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 }
