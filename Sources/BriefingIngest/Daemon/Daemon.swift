@@ -80,7 +80,7 @@ public final class Daemon {
                     notifier.send("STOPPING=1")
                     logger.info("stopping", metadata: ["signal": "\(number)"])
                 case .reload:
-                    reload()
+                    reload(queue: queue, state: state)
                 }
             }
             let loopNow = monotonicMilliseconds()
@@ -161,7 +161,7 @@ public final class Daemon {
         return (reason, min((previous?.delay ?? 500) * 2, 30_000))
     }
 
-    private func reload() {
+    private func reload(queue: FetchQueue, state: StateStore) {
         notifier.send("RELOADING=1")
         do {
             let fresh = try ConfigLoader.load(path: configPath)
@@ -175,6 +175,8 @@ public final class Daemon {
             config.logLevel = fresh.logLevel
             config.sources = fresh.sources
             config.http = fresh.http
+            // Unchanged sources keep their schedule; changed, new and removed ones are (re)started or stopped.
+            poller?.start(sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
             logger.notice("reloaded", metadata: ["sources": "\(fresh.sources.count)", "log_level": "\(fresh.logLevel)"])
         } catch {
             logger.error("reload_rejected", metadata: ["error": "\(error)", "action": "keeping the running config"])
