@@ -27,14 +27,20 @@ struct PollListingEndToEndTests {
             try server.route("/items/\(n).txt", ["body_file": "\(n).txt"])
         }
         try server.route(
-            "/feed.xml", ["body": Self.rss([1, 2, 3]), "content_type": "application/rss+xml", "etag": "\"three\""])
+            "/feed.xml",
+            ["body": Self.rss([1, 2, 3]), "content_type": "application/rss+xml", "etag": "\"three\""])
         let daemon = try DaemonProcess(
             extraYAML: PollYAML.sources([("feed", server.base + "/feed.xml", ["kind: feed"])]))
         try daemon.start()
-        #expect(waitUntil(timeout: 15) { daemon.snapshotFiles().count == 3 && daemon.pollResults("feed").count >= 2 })
+        #expect(
+            waitUntil(timeout: 15) {
+                daemon.snapshotFiles().count == 3 && daemon.pollResults("feed").count >= 2
+            })
 
         var docs = try daemon.snapshotsInOrder()
-        let urls = { (docs: [[String: Any]]) in docs.map { ($0["source"] as? [String: Any])?["url"] as? String ?? "" } }
+        let urls = { (docs: [[String: Any]]) in
+            docs.map { ($0["source"] as? [String: Any])?["url"] as? String ?? "" }
+        }
         #expect(urls(docs) == (1...3).map { server.base + "/items/\($0).txt" }, "oldest first")
         #expect(docs.allSatisfy { ($0["source"] as? [String: Any])?["name"] as? String == "feed" })
         #expect((docs[2]["text"] as? String)?.contains("第3条") == true)
@@ -44,14 +50,20 @@ struct PollListingEndToEndTests {
         #expect(daemon.events("poll_finished", source: "feed").first?["new_items"] as? Int == 3)
 
         try server.route(
-            "/feed.xml", ["body": Self.rss([1, 2, 3, 4]), "content_type": "application/rss+xml", "etag": "\"four\""])
-        #expect(waitUntil(timeout: 15) { daemon.snapshotFiles().count == 4 && daemon.pollResults("feed").count >= 4 })
+            "/feed.xml",
+            ["body": Self.rss([1, 2, 3, 4]), "content_type": "application/rss+xml", "etag": "\"four\""])
+        #expect(
+            waitUntil(timeout: 15) {
+                daemon.snapshotFiles().count == 4 && daemon.pollResults("feed").count >= 4
+            })
         docs = try daemon.snapshotsInOrder()
         #expect(urls(docs).last == server.base + "/items/4.txt")
         #expect((docs.last?["text"] as? String)?.contains("第4条") == true)
         // Each item was fetched exactly once, however often the feed was polled.
         for n in 1...4 { #expect(server.requests("/items/\(n).txt").count == 1, "item \(n)") }
-        let changedPoll = daemon.events("poll_finished", source: "feed").first { $0["new_items"] as? Int == 1 }
+        let changedPoll = daemon.events("poll_finished", source: "feed").first {
+            $0["new_items"] as? Int == 1
+        }
         #expect(changedPoll?["result"] as? String == "changed")
         #expect(daemon.events("snapshot_written", source: "feed").count == 4)
         let validation = try validateSnapshots(daemon.snapshotPaths())
@@ -77,10 +89,16 @@ struct PollListingEndToEndTests {
         try server.route("/", ["body": html, "content_type": "text/html; charset=utf-8"])
         let daemon = try DaemonProcess(
             extraYAML: PollYAML.sources([
-                ("index", server.base + "/", ["kind: index", "links: '^http://127\\.0\\.0\\.1:[0-9]+/briefings/[0-9]+\\.txt$'"])
+                (
+                    "index", server.base + "/",
+                    ["kind: index", "links: '^http://127\\.0\\.0\\.1:[0-9]+/briefings/[0-9]+\\.txt$'"]
+                )
             ]))
         try daemon.start()
-        #expect(waitUntil(timeout: 15) { daemon.snapshotFiles().count == 2 && daemon.pollResults("index").count >= 2 })
+        #expect(
+            waitUntil(timeout: 15) {
+                daemon.snapshotFiles().count == 2 && daemon.pollResults("index").count >= 2
+            })
         let docs = try daemon.snapshotsInOrder()
         let urls = docs.map { ($0["source"] as? [String: Any])?["url"] as? String ?? "" }
         #expect(urls == [server.base + "/briefings/1.txt", server.base + "/briefings/2.txt"])

@@ -56,8 +56,10 @@ struct PollPageEndToEndTests {
         // `briefingd status` shows the poll.
         let status = try runBriefingd(["status", "--json", "--config", daemon.configPath])
         #expect(status.status == 0, "\(status.stderr)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
-        let row = try #require((report["sources"] as? [[String: Any]])?.first { $0["name"] as? String == "press" })
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let row = try #require(
+            (report["sources"] as? [[String: Any]])?.first { $0["name"] as? String == "press" })
         #expect(row["result"] as? String == "not_modified")
         #expect(row["errors"] as? Int == 0)
         #expect(row["last_success"] is String)
@@ -96,7 +98,11 @@ struct PollPageEndToEndTests {
         try server.file("v2.txt", try PollContent.briefing("第二版"))
         try server.route(
             "/b.txt",
-            ["sequence": [["body_file": "v1.txt", "etag": "\"1\""], ["body_file": "v2.txt", "etag": "\"2\""]]])
+            [
+                "sequence": [
+                    ["body_file": "v1.txt", "etag": "\"1\""], ["body_file": "v2.txt", "etag": "\"2\""],
+                ]
+            ])
         let daemon = try DaemonProcess(extraYAML: PollYAML.sources([("press", server.base + "/b.txt", [])]))
         try daemon.start()
         #expect(waitUntil(timeout: 15) { daemon.pollResults("press").count >= 3 }, "\(daemon.log())")
@@ -108,9 +114,12 @@ struct PollPageEndToEndTests {
         #expect((docs[1]["revision"] as? [String: Any])?["supersedes"] as? String == first)
         #expect((docs[0]["text"] as? String)?.contains("第一版") == true)
         #expect((docs[1]["text"] as? String)?.contains("第二版") == true)
-        #expect(((docs[1]["source"] as? [String: Any])?["http"] as? [String: Any])?["etag"] as? String == "\"2\"")
+        #expect(
+            ((docs[1]["source"] as? [String: Any])?["http"] as? [String: Any])?["etag"] as? String == "\"2\"")
         // After the change the new validator is sent and the page is not modified.
-        #expect(server.requests("/b.txt").last.flatMap { ($0["headers"] as? [String: String])?["if-none-match"] } == "\"2\"")
+        #expect(
+            server.requests("/b.txt").last.flatMap { ($0["headers"] as? [String: String])?["if-none-match"] }
+                == "\"2\"")
         let results = daemon.pollResults("press")
         #expect(Array(results.prefix(3)) == ["changed", "changed", "not_modified"])
         #expect(daemon.events("snapshot_written", source: "press").count == 2)
@@ -127,7 +136,10 @@ struct PollPageEndToEndTests {
         let daemon = try DaemonProcess(
             extraYAML: PollYAML.sources([("zipped", server.base + "/b.txt", ["every: 1h"])]))
         try daemon.start()
-        #expect(waitUntil(timeout: 15) { daemon.snapshotFiles().count == 1 && !daemon.pollResults("zipped").isEmpty })
+        #expect(
+            waitUntil(timeout: 15) {
+                daemon.snapshotFiles().count == 1 && !daemon.pollResults("zipped").isEmpty
+            })
         let request = try #require(server.requests("/b.txt").first)
         let accepted = (request["headers"] as? [String: String])?["accept-encoding"] ?? ""
         #expect(accepted.contains("gzip") && accepted.contains("deflate"), "\(accepted)")
@@ -164,7 +176,10 @@ struct PollPageEndToEndTests {
                 )
             ]))
         try daemon.start()
-        #expect(waitUntil(timeout: 15) { daemon.snapshotFiles().count == 1 && !daemon.pollResults("private").isEmpty })
+        #expect(
+            waitUntil(timeout: 15) {
+                daemon.snapshotFiles().count == 1 && !daemon.pollResults("private").isEmpty
+            })
         let headers = try #require(server.requests("/b.txt").first?["headers"] as? [String: String])
         #expect(headers["authorization"] == secret)
         #expect(headers["accept-language"] == "zh-CN")
@@ -179,11 +194,15 @@ struct PollPageEndToEndTests {
         try server.file("b.txt", try PollContent.briefing("乙"))
         try server.route("/a.txt", ["body_file": "a.txt", "etag": "\"a\""])
         try server.route("/b.txt", ["body_file": "b.txt", "etag": "\"b\""])
-        let daemon = try DaemonProcess(extraYAML: PollYAML.sources([("a", server.base + "/a.txt", ["every: 1h"])]))
+        let daemon = try DaemonProcess(
+            extraYAML: PollYAML.sources([("a", server.base + "/a.txt", ["every: 1h"])]))
         try daemon.start()
         #expect(waitUntil(timeout: 15) { daemon.snapshotFiles().count == 1 })
         var config = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
-        config += "\n" + PollYAML.sources([("b", server.base + "/b.txt", ["every: 1h"])]).split(separator: "\n").dropFirst()
+        config +=
+            "\n"
+            + PollYAML.sources([("b", server.base + "/b.txt", ["every: 1h"])]).split(separator: "\n")
+            .dropFirst()
             .joined(separator: "\n") + "\n"
         try config.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
         kill(daemon.pid, SIGHUP)

@@ -5,12 +5,15 @@ import TestSupport
 enum PollYAML {
     /// A `sources:` block (plus an optional `http:` block) for `DaemonProcess(extraYAML:)`.
     /// Each source polls every second without jitter unless `extra` says otherwise.
-    static func sources(_ list: [(name: String, url: String, extra: [String])], http: [String] = []) -> String {
+    static func sources(_ list: [(name: String, url: String, extra: [String])], http: [String] = []) -> String
+    {
         var lines = ["sources:"]
         for s in list {
             lines.append("  - name: \(s.name)")
             lines.append("    url: \(s.url)")
-            if !s.extra.contains(where: { $0.hasPrefix("every:") || $0.hasPrefix("cron:") }) { lines.append("    every: 1s") }
+            if !s.extra.contains(where: { $0.hasPrefix("every:") || $0.hasPrefix("cron:") }) {
+                lines.append("    every: 1s")
+            }
             if !s.extra.contains(where: { $0.hasPrefix("jitter:") }) { lines.append("    jitter: 0") }
             for e in s.extra { lines.append("    " + e) }
         }
@@ -34,7 +37,9 @@ enum PollContent {
 extension DaemonProcess {
     /// `poll_finished` results of one source, in order.
     func pollResults(_ source: String) -> [String] {
-        events("poll_finished").filter { $0["source"] as? String == source }.compactMap { $0["result"] as? String }
+        events("poll_finished").filter { $0["source"] as? String == source }.compactMap {
+            $0["result"] as? String
+        }
     }
 
     /// Events named `name` for one source.

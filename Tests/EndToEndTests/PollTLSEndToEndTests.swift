@@ -25,7 +25,9 @@ struct PollTLSEndToEndTests {
                 ], http: ["retries: 2", "retry_base: 100ms"]))
         try daemon.start()
         #expect(
-            waitUntil(timeout: 15) { ["untrusted", "trusted", "downgrade"].allSatisfy { !daemon.pollResults($0).isEmpty } },
+            waitUntil(timeout: 15) {
+                ["untrusted", "trusted", "downgrade"].allSatisfy { !daemon.pollResults($0).isEmpty }
+            },
             "\(daemon.log())")
 
         let docs = try daemon.snapshotsInOrder()

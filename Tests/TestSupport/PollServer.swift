@@ -18,15 +18,18 @@ public final class PollServer: @unchecked Sendable {
         try Data("{}".utf8).write(to: URL(fileURLWithPath: root.file("routes.json")))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", Paths.repository.appendingPathComponent("Tests/Servers/poll_server.py").path]
+        var arguments = [
+            "python3", Paths.repository.appendingPathComponent("Tests/Servers/poll_server.py").path,
+        ]
         arguments += ["--root", root.path]
         if let tls { arguments += ["--tls", tls.certificate, tls.key] }
         p.arguments = arguments
-        let log = FileHandle(forWritingAtPath: {
-            let path = root.file("server.log")
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            return path
-        }())
+        let log = FileHandle(
+            forWritingAtPath: {
+                let path = root.file("server.log")
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+                return path
+            }())
         p.standardOutput = log
         p.standardError = log
         try p.run()
@@ -36,7 +39,9 @@ public final class PollServer: @unchecked Sendable {
             let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text)
         else {
             p.terminate()
-            throw DaemonError.io("poll_server.py did not start: \((try? String(contentsOfFile: root.file("server.log"), encoding: .utf8)) ?? "")")
+            throw DaemonError.io(
+                "poll_server.py did not start: \((try? String(contentsOfFile: root.file("server.log"), encoding: .utf8)) ?? "")"
+            )
         }
         self.port = port
         base = (tls == nil ? "http" : "https") + "://127.0.0.1:\(port)"
@@ -62,7 +67,9 @@ public final class PollServer: @unchecked Sendable {
     public func requests(_ path: String? = nil) -> [[String: Any]] {
         let text = (try? String(contentsOfFile: root.file("requests.jsonl"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line in
-            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                return nil
+            }
             if let path, obj["path"] as? String != path { return nil }
             return obj
         }
@@ -96,7 +103,9 @@ public struct SelfSignedCertificate: Sendable {
         p.standardError = FileHandle.nullDevice
         try p.run()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw DaemonError.io("openssl req failed (\(p.terminationStatus))") }
+        guard p.terminationStatus == 0 else {
+            throw DaemonError.io("openssl req failed (\(p.terminationStatus))")
+        }
     }
 }
 

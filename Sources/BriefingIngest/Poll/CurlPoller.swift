@@ -25,14 +25,15 @@ public final class CurlPoller: SourcePolling, @unchecked Sendable {
     ) {
         lock.lock()
         defer { lock.unlock() }
+        var previous: [String: Task<Void, Never>] = [:]
         if self.http != http {
-            stopLocked(names: Array(running.keys))
+            previous = stopLocked(names: Array(running.keys))
             self.http = http
             limiter = HostLimiter(limit: http.perHostConcurrency)
         }
         let wanted = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let stale = running.filter { wanted[$0.key] != $0.value.poller.source }.map(\.key)
-        let previous = stopLocked(names: stale)
+        previous.merge(stopLocked(names: stale)) { old, _ in old }
         guard let limiter else { return }
         for source in sources where running[source.name] == nil {
             let poller = SourcePoller(
@@ -46,7 +47,7 @@ public final class CurlPoller: SourcePolling, @unchecked Sendable {
             running[source.name] = Running(poller: poller, task: task)
         }
         logger.debug(
-            "polling", metadata: ["sources": "\(running.count)", "restarted": "\(stale.count)"])
+            "polling", metadata: ["sources": "\(running.count)", "stopped": "\(previous.count)"])
     }
 
     /// Stops every source and returns once no transfer is running.
