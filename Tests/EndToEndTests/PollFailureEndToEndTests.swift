@@ -137,11 +137,13 @@ struct PollFailureEndToEndTests {
                 ]
             ])
         try server.route("/gone", ["status": 404, "body": "no"])
+        try server.route("/throttled", ["status": 429, "body": "slow down", "headers": ["Retry-After": "3"]])
         let daemon = try DaemonProcess(
             extraYAML: PollYAML.sources(
                 [
                     ("busy", server.base + "/busy", ["every: 1h"]),
                     ("gone", server.base + "/gone", ["every: 1h"]),
+                    ("throttled", server.base + "/throttled", []),
                 ],
                 http: ["retries: 3", "retry_base: 100ms"]))
         try daemon.start()
@@ -162,6 +164,16 @@ struct PollFailureEndToEndTests {
         #expect(daemon.pollResults("busy") == ["changed"])
         let doc = try daemon.snapshot(try #require(daemon.snapshotFiles().first))
         #expect(((doc["source"] as? [String: Any])?["http"] as? [String: Any])?["status"] as? Int == 200)
+
+        // A Retry-After beyond the next scheduled poll pushes that poll back.
+        #expect(waitUntil(timeout: 10) { server.requests("/throttled").count >= 2 }, "\(daemon.log())")
+        let throttled = server.requests("/throttled")
+        let wait = (throttled[1]["time"] as? Double ?? 0) - (throttled[0]["time"] as? Double ?? 0)
+        #expect(wait >= 2.9, "polled again \(wait) s after Retry-After: 3")
+        let asked = try #require(daemon.events("fetch_failed", source: "throttled").first)
+        #expect(asked["status"] as? Int == 429)
+        #expect(asked["retry_in_ms"] == nil, "a retry inside the 1 s schedule cannot honour Retry-After: 3")
+        #expect(asked["next_attempt"] is String)
 
         // 404 is not retried.
         #expect(waitUntil(timeout: 5) { !daemon.pollResults("gone").isEmpty })

@@ -19,6 +19,9 @@ final class SourcePoller: Sendable {
     let metrics = PollMetrics()
     /// Consecutive failed polls, shown by `briefingd status`; reset by a good poll.
     private let errors = LockedBox(0)
+    /// Monotonic time before which the server asked not to be asked again (`Retry-After` beyond
+    /// the next scheduled poll); the schedule waits for it.
+    private let holdOff = LockedBox<Int64>(0)
 
     init(
         source: SourceConfig, http: HTTPConfig, queue: FetchQueue, state: StateStore, logger: Logger,
@@ -58,10 +61,11 @@ final class SourcePoller: Sendable {
             let nextAt = started + schedule.delay(from: Date())
             let outcome = await poll(nextPollAt: nextAt)
             // Stopping or removed: the poll was cut short, and its status would only mislead.
-            if Task.isCancelled { return }
+            if Task.isCancelled || outcome.interrupted { return }
+            let next = max(nextAt, holdOff.value)
             await finish(
-                outcome, startedAt: startedAt, duration: monotonicMilliseconds() - started, nextAt: nextAt)
-            let wait = nextAt - monotonicMilliseconds()
+                outcome, startedAt: startedAt, duration: monotonicMilliseconds() - started, nextAt: next)
+            let wait = next - monotonicMilliseconds()
             if wait > 0 { try? await Task.sleep(for: .milliseconds(wait)) }
         }
     }
@@ -74,6 +78,8 @@ final class SourcePoller: Sendable {
         var bytes = 0
         var newItems: Int?
         var snapshots = 0
+        /// The daemon is stopping or the source was removed mid-poll.
+        var interrupted = false
     }
 
     /// One poll of the source. `nextPollAt` (monotonic ms) bounds retries: they never run into it.
@@ -91,6 +97,7 @@ final class SourcePoller: Sendable {
         let fetched = await fetch(source.url, conditional: true, nextPollAt: nextPollAt, cost: &outcome)
         guard case .success(let response) = fetched else {
             if case .failure(let message) = fetched { outcome.error = message }
+            outcome.interrupted = fetched.isCancelled
             return outcome
         }
         if response.status == 304 {
@@ -99,6 +106,7 @@ final class SourcePoller: Sendable {
             return outcome
         }
         let ingest = await submit(source.url, response)
+        outcome.interrupted = ingest.interrupted
         outcome.result = ingest.result
         outcome.error = ingest.error
         outcome.snapshots = ingest.written ? 1 : 0
@@ -113,6 +121,7 @@ final class SourcePoller: Sendable {
         let fetched = await fetch(source.url, conditional: true, nextPollAt: nextPollAt, cost: &outcome)
         guard case .success(let response) = fetched else {
             if case .failure(let message) = fetched { outcome.error = message }
+            outcome.interrupted = fetched.isCancelled
             return outcome
         }
         if response.status == 304 {
@@ -170,10 +179,12 @@ final class SourcePoller: Sendable {
             outcome.bytes += item.bytes
             guard case .success(let response) = item.result else {
                 if case .failure(let message) = item.result { firstError = firstError ?? message }
+                outcome.interrupted = outcome.interrupted || item.result.isCancelled
                 allTaken = false
                 continue
             }
             let ingest = await submit(url, response)
+            outcome.interrupted = outcome.interrupted || ingest.interrupted
             if ingest.written { outcome.snapshots += 1 }
             anyWritten = anyWritten || ingest.written
             if let e = ingest.error { firstError = firstError ?? e }
@@ -224,6 +235,13 @@ final class SourcePoller: Sendable {
         case success(HTTPResponse)
         /// Already logged; the text is for `briefingd status`.
         case failure(String)
+        /// The daemon is stopping or the source was removed.
+        case cancelled
+
+        var isCancelled: Bool {
+            if case .cancelled = self { return true }
+            return false
+        }
     }
 
     /// GETs `url`, retrying what may pass (DNS, connect, timeouts, 5xx, 429) with backoff, as long
@@ -268,7 +286,7 @@ final class SourcePoller: Sendable {
                 )
             case .failure(let error):
                 cost.requests += 1
-                if case .cancelled = error { return .failure(error.description) }
+                if case .cancelled = error { return .cancelled }
                 failure = (error.kind, error.description, nil, error.isRetryable, nil)
             }
             metrics.fetchError(source: source.name, kind: failure.kind)
@@ -283,13 +301,22 @@ final class SourcePoller: Sendable {
                     meta["retry_in_ms"] = "\(delay)"
                     logger.warning("fetch_failed", metadata: meta)
                     try? await Task.sleep(for: .milliseconds(delay))
-                    if Task.isCancelled { return .failure(failure.text) }
+                    if Task.isCancelled { return .cancelled }
                     attempt += 1
                     continue
                 }
             }
-            // Not retryable, out of retries, or the next poll comes first: wait for the schedule.
-            meta["next_attempt"] = "\(wallClock(nextPollAt))"
+            // Not retryable, out of retries, or the next poll comes first: wait for the schedule,
+            // and longer if the server said so.
+            var next = nextPollAt
+            if let retryAfter = failure.retryAfter {
+                let asked = monotonicMilliseconds() + retryAfter
+                next = holdOff.withValue { hold in
+                    hold = max(hold, asked)
+                    return max(nextPollAt, hold)
+                }
+            }
+            meta["next_attempt"] = "\(wallClock(next))"
             logger.warning("fetch_failed", metadata: meta)
             return .failure(failure.text)
         }
@@ -334,6 +361,8 @@ final class SourcePoller: Sendable {
         var keep = false
         /// For feed and index items: never fetch this URL again.
         var markSeen = false
+        /// The daemon's loop is shutting down and did not take the document.
+        var interrupted = false
     }
 
     private func submit(_ url: String, _ response: HTTPResponse) async -> Ingest {
@@ -355,7 +384,9 @@ final class SourcePoller: Sendable {
             // item is marked seen, or every poll would fetch and fail it again.
             return Ingest(result: .error, error: "\(code): \(detail)", markSeen: true)
         case .deferred(let reason):
-            return Ingest(result: .error, error: "deferred: \(reason)")
+            // FetchQueue answers "shutting down" once the daemon's loop has stopped taking work.
+            return Ingest(
+                result: .error, error: "deferred: \(reason)", interrupted: reason == "shutting down")
         case .vanished:
             return Ingest(result: .error, error: "vanished")
         }
