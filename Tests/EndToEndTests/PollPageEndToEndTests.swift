@@ -214,3 +214,34 @@ struct PollPageEndToEndTests {
         #expect(daemon.stop() == 0)
     }
 }
+
+/// Proxies: curl's environment variables by default, `proxy:` per source.
+struct PollProxyEndToEndTests {
+    @Test func proxyFromTheEnvironmentAndFromTheConfigAreUsed() throws {
+        let envProxy = try PollServer()
+        let configProxy = try PollServer()
+        // Names under .invalid never resolve: only a proxy can answer them.
+        try envProxy.file("b.txt", try PollContent.briefing("环境代理"))
+        try envProxy.route("http://via-env.invalid/b.txt", ["body_file": "b.txt"])
+        try configProxy.file("b.txt", try PollContent.briefing("配置代理"))
+        try configProxy.route("http://via-config.invalid/b.txt", ["body_file": "b.txt"])
+        let daemon = try DaemonProcess(
+            extraYAML: PollYAML.sources([
+                ("env", "http://via-env.invalid/b.txt", ["every: 1h"]),
+                (
+                    "configured", "http://via-config.invalid/b.txt",
+                    ["every: 1h", "proxy: \(configProxy.base)"]
+                ),
+            ]))
+        try daemon.start(environment: ["http_proxy": envProxy.base, "no_proxy": ""])
+        #expect(waitUntil(timeout: 15) { daemon.manifest().count == 2 }, "\(daemon.log())")
+        #expect(envProxy.requests("http://via-env.invalid/b.txt").count == 1)
+        #expect(configProxy.requests("http://via-config.invalid/b.txt").count == 1)
+        #expect(envProxy.requests("http://via-config.invalid/b.txt").isEmpty)
+        let names = try daemon.snapshotsInOrder().compactMap {
+            ($0["source"] as? [String: Any])?["name"] as? String
+        }
+        #expect(Set(names) == ["env", "configured"])
+        #expect(daemon.stop() == 0)
+    }
+}

@@ -10,12 +10,14 @@ Each request re-reads DIR/routes.json, so a test changes behaviour by rewriting 
                "content_type": "...", "etag": "\"v1\"", "last_modified": "...",
                "headers": {"Retry-After": "1"}, "location": "{base}/other",
                "gzip": true, "chunked": true, "stall_after": 1000, "stall_seconds": 30,
+               "delay": 0.5 (seconds before answering),
                "sequence": [ {...first response...}, {...second...} ]}}
 
 "{base}" in bodies and locations becomes this server's own base URL. A "sequence" answers
 successive requests with successive entries (the last one repeats). ETag / Last-Modified are
 honoured: a matching If-None-Match or If-Modified-Since gets 304. Every request is appended to
-DIR/requests.jsonl with its path, headers, status, body bytes and time.
+DIR/requests.jsonl with its path, headers, status, body bytes and arrival time. Requests for
+absolute URLs (as sent to a proxy) are routed by the whole URL, so the server doubles as a proxy.
 """
 import argparse
 import gzip
@@ -76,6 +78,8 @@ class Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = "gzip"
         chunked = route.get("chunked", False)
         self.record(path, status, len(body))
+        if route.get("delay"):
+            time.sleep(route["delay"])
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
