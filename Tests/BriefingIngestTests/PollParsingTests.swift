@@ -128,3 +128,12 @@ struct PollParsingTests {
         #expect(response(nil).charset == nil)
     }
 }
+
+extension PollParsingTests {
+    @Test func fileNameHintIsTheLastPathComponent() {
+        #expect(SourcePoller.fileName("https://example.org/press/2024/briefing.html?x=1") == "briefing.html")
+        #expect(SourcePoller.fileName("https://example.org/%E5%8F%91%E5%B8%83.txt") == "发布.txt")
+        #expect(SourcePoller.fileName("https://example.org/") == nil)
+        #expect(SourcePoller.fileName("https://example.org") == nil)
+    }
+}

@@ -3,9 +3,9 @@
 
     measure_unchanged_poll.py BRIEFINGD FIXTURE [POLLS]
 
-Runs `briefingd run` against poll_server.py on 127.0.0.1 with `every: 1s` in three setups:
-a page answering 304 (ETag), a page answering 200 with the same content, and no sources at all
-(the idle baseline). For each it reads the daemon's utime+stime from /proc/PID/stat between the
+Runs `briefingd run` against poll_server.py on 127.0.0.1 with `every: 1s` in four setups:
+a page answering 304 (ETag) over http and over https (self-signed, `ca_file`), a page answering
+200 with the same content, and no sources at all (the idle baseline). For each it reads the daemon's utime+stime from /proc/PID/stat between the
 2nd and the (2+POLLS)th poll, and the requests and bytes from the server's and daemon's logs.
 """
 import json
@@ -39,7 +39,7 @@ def events(log, name):
     return out
 
 
-def run(briefingd, fixture, polls, route):
+def run(briefingd, fixture, polls, route, tls=False):
     root = tempfile.mkdtemp(prefix="briefingd-measure-")
     try:
         server_root = os.path.join(root, "server")
@@ -47,14 +47,24 @@ def run(briefingd, fixture, polls, route):
         shutil.copy(fixture, os.path.join(server_root, "b.txt"))
         with open(os.path.join(server_root, "routes.json"), "w") as f:
             json.dump({"/b.txt": dict(route or {}, body_file="b.txt")}, f)
-        server = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "poll_server.py"), "--root", server_root], stdout=subprocess.DEVNULL)
+        command = [sys.executable, os.path.join(HERE, "poll_server.py"), "--root", server_root]
+        extra = ""
+        if tls:
+            cert, key = os.path.join(root, "cert.pem"), os.path.join(root, "key.pem")
+            subprocess.run(
+                ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                 "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            command += ["--tls", cert, key]
+            extra = "    ca_file: %s\n" % cert
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         while not os.path.exists(os.path.join(server_root, "port")):
             time.sleep(0.05)
         port = int(open(os.path.join(server_root, "port")).read())
         sources = "sources: []\n"
         if route is not None:
-            sources = "sources:\n  - name: m\n    url: http://127.0.0.1:%d/b.txt\n    every: 1s\n    jitter: 0\n" % port
+            sources = "sources:\n  - name: m\n    url: %s://127.0.0.1:%d/b.txt\n    every: 1s\n    jitter: 0\n%s" % (
+                "https" if tls else "http", port, extra)
         config = os.path.join(root, "c.yaml")
         with open(config, "w") as f:
             f.write(
@@ -99,8 +109,10 @@ def main():
     polls = int(sys.argv[3]) if len(sys.argv) > 3 else 30
     idle = run(briefingd, fixture, polls, None)
     idle_per_second = idle["cpu_ms_total"] / idle["seconds"]
-    for name, route in [("304 (ETag)", {"etag": '"v1"'}), ("200 unchanged", {})]:
-        r = run(briefingd, fixture, polls, route)
+    setups = [("304 (ETag)", {"etag": '"v1"'}, False), ("304 over https", {"etag": '"v1"'}, True),
+              ("200 unchanged", {}, False)]
+    for name, route, tls in setups:
+        r = run(briefingd, fixture, polls, route, tls)
         r["cpu_ms_per_poll"] = round(r["cpu_ms_total"] / polls, 2)
         r["cpu_ms_per_poll_minus_idle"] = round((r["cpu_ms_total"] - idle_per_second * r["seconds"]) / polls, 2)
         print(name, json.dumps(r, sort_keys=True))

@@ -185,6 +185,7 @@ final class SourcePoller: Sendable {
             }
             let ingest = await submit(url, response)
             outcome.interrupted = outcome.interrupted || ingest.interrupted
+            if outcome.interrupted { break }
             if ingest.written { outcome.snapshots += 1 }
             anyWritten = anyWritten || ingest.written
             if let e = ingest.error { firstError = firstError ?? e }
@@ -372,7 +373,7 @@ final class SourcePoller: Sendable {
                 status: response.status, finalURL: response.finalURL, etag: response.etag,
                 lastModified: response.lastModified, contentType: response.contentType),
             hints: DecodeHints(
-                fileName: URL(string: response.finalURL)?.lastPathComponent,
+                fileName: Self.fileName(response.finalURL),
                 declaredCharset: response.charset,
                 contentType: response.contentType))
         switch await queue.submit(document) {
@@ -390,6 +391,12 @@ final class SourcePoller: Sendable {
         case .vanished:
             return Ingest(result: .error, error: "vanished")
         }
+    }
+
+    /// Last path component of a URL (`briefing.html`), the decoder's weakest format hint; nil for `/`.
+    static func fileName(_ url: String) -> String? {
+        guard let last = URLComponents(string: url)?.path.split(separator: "/").last else { return nil }
+        return String(last).removingPercentEncoding ?? String(last)
     }
 
     private func saveValidators(_ url: String, _ response: HTTPResponse) async {
