@@ -66,3 +66,18 @@ struct PollScheduleTests {
         #expect(await limiter.count("a") == 2)
     }
 }
+
+extension PollScheduleTests {
+    @Test func transportErrorsThatMayPassAreRetriedOthersNot() {
+        let u = "http://h/"
+        #expect(HTTPError.transport(url: u, code: 6, message: "Could not resolve host").isRetryable)
+        #expect(HTTPError.transport(url: u, code: 7, message: "Failed to connect").isRetryable)
+        #expect(HTTPError.transport(url: u, code: 28, message: "Operation timed out").isRetryable)
+        #expect(!HTTPError.transport(url: u, code: 60, message: "SSL certificate problem").isRetryable)
+        #expect(HTTPError.transport(url: u, code: 60, message: "").kind == "tls")
+        #expect(!HTTPError.tooLarge(url: u, limit: 1).isRetryable)
+        #expect(!HTTPError.tooManyRedirects(url: u, limit: 5).isRetryable)
+        #expect(!HTTPError.redirectRefused(from: u, to: "file:///x", reason: "r").isRetryable)
+        #expect(HTTPError.tooLarge(url: u, limit: 10).description.contains("http.max_bytes"))
+    }
+}

@@ -22,6 +22,18 @@ struct PollFailureEndToEndTests {
         #expect((failed["error"] as? String)?.contains("more than 5 redirects") == true)
         #expect(failed["next_attempt"] is String)
         #expect(daemon.pollResults("loop") == ["error"])
+
+        // `briefingd status` names the failure.
+        let status = try runBriefingd(["status", "--json", "--config", daemon.configPath])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let row = try #require(
+            (report["sources"] as? [[String: Any]])?.first { $0["name"] as? String == "loop" })
+        #expect(row["result"] as? String == "error")
+        #expect(row["errors"] as? Int == 1)
+        #expect((row["last_error"] as? String)?.contains("redirects") == true)
+        #expect(row["last_success"] == nil)
+        #expect(row["next_poll"] is String)
         #expect(daemon.stop() == 0)
     }
 
