@@ -44,6 +44,8 @@ struct PollPageEndToEndTests {
             #expect(headers["if-modified-since"] == lastModified)
             #expect(r["status"] as? Int == 304)
         }
+        // The source's curl handle is kept between polls, and with it the connection.
+        #expect(Set(requests.compactMap { $0["client_port"] as? Int }).count == 1)
         let results = daemon.pollResults("press")
         #expect(results.first == "changed")
         #expect(results.dropFirst().allSatisfy { $0 == "not_modified" }, "\(results)")

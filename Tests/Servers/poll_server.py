@@ -16,7 +16,7 @@ Each request re-reads DIR/routes.json, so a test changes behaviour by rewriting 
 "{base}" in bodies and locations becomes this server's own base URL. A "sequence" answers
 successive requests with successive entries (the last one repeats). ETag / Last-Modified are
 honoured: a matching If-None-Match or If-Modified-Since gets 304. Every request is appended to
-DIR/requests.jsonl with its path, headers, status, body bytes and arrival time. Requests for
+DIR/requests.jsonl with its path, headers, status, body bytes, arrival time and client port. Requests for
 absolute URLs (as sent to a proxy) are routed by the whole URL, so the server doubles as a proxy.
 """
 import argparse
@@ -125,6 +125,7 @@ class Handler(BaseHTTPRequestHandler):
             "status": status,
             "bytes": size,
             "time": time.time(),
+            "client_port": self.client_address[1],
             "headers": {k.lower(): v for k, v in self.headers.items()},
         }
         with LOCK, open(os.path.join(self.server.root, "requests.jsonl"), "a", encoding="utf-8") as f:

@@ -10,21 +10,39 @@ final class CancelFlag: Sendable {
     func cancel() { box.value = true }
 }
 
-/// One GET with one curl easy handle, run synchronously on the calling thread (never a Swift
+/// A curl easy handle kept between transfers: it keeps its connection cache, TLS session cache
+/// and DNS cache, so an unchanged poll can reuse a live connection instead of a new handshake.
+/// Used by one transfer at a time (curl's rule for easy handles).
+final class CurlHandle: @unchecked Sendable {
+    // @unchecked: handed from transfer to transfer through HTTPClient's lock, never shared.
+    let raw: UnsafeMutableRawPointer
+
+    init?() {
+        guard CurlTransfer.globalInit == CURLE_OK, let raw = curl_easy_init() else { return nil }
+        self.raw = raw
+    }
+
+    deinit { curl_easy_cleanup(raw) }
+}
+
+/// One GET on a ``CurlHandle``, run synchronously on the calling thread (never a Swift
 /// concurrency thread: see ``HTTPClient``).
 ///
 /// Redirects are followed here rather than by curl (`CURLOPT_FOLLOWLOCATION` stays off) so that
 /// every `Location` is checked before it is requested: only http and https, never https to http.
 struct CurlTransfer {
     /// curl_global_init is not thread-safe; a lazily initialised global runs it exactly once.
-    private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
     /// Runs `request`, checking `cancel` while data flows.
-    static func perform(_ request: HTTPRequest, cancel: CancelFlag) throws(HTTPError) -> HTTPResponse {
+    static func perform(_ request: HTTPRequest, on curl: CurlHandle, cancel: CancelFlag) throws(HTTPError)
+        -> HTTPResponse
+    {
         let url = request.url
-        guard globalInit == CURLE_OK else { throw .setup(url: url, message: "curl_global_init failed") }
-        guard let handle = curl_easy_init() else { throw .setup(url: url, message: "curl_easy_init failed") }
-        defer { curl_easy_cleanup(handle) }
+        let handle = curl.raw
+        // Every option of the previous transfer goes (its callbacks' pointers are dangling now);
+        // the caches stay.
+        curl_easy_reset(handle)
 
         let context = TransferContext(limit: request.limits.maxBytes, cancel: cancel)
         let headers = HeaderList(request.headers)

@@ -6,9 +6,11 @@ import Foundation
 /// It also knows which transfers are running, so that ``stopAndWait()`` can abort them all and
 /// return only once none is left: what `SourcePolling.stop()` promises the daemon.
 public final class HTTPClient: @unchecked Sendable {
-    // @unchecked: `running` and `stopped` are only touched while `condition` is locked.
+    // @unchecked: `running`, `idle` and `stopped` are only touched while `condition` is locked.
     private let condition = NSCondition()
     private var running: [ObjectIdentifier: CancelFlag] = [:]
+    /// Handles between transfers, reused so that connections and TLS sessions are too.
+    private var idle: [CurlHandle] = []
     private var stopped = false
 
     public init() {}
@@ -16,17 +18,22 @@ public final class HTTPClient: @unchecked Sendable {
     /// Fetches `request`; throws ``HTTPError/cancelled`` at once when the client is stopped.
     public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let flag = CancelFlag()
-        guard begin(flag) else { throw .cancelled(url: request.url) }
+        let (admitted, handle) = begin(flag)
+        guard admitted else { throw .cancelled(url: request.url) }
         let result = await withCheckedContinuation {
             (continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>) in
             let thread = Thread { [self] in
                 let result: Result<HTTPResponse, HTTPError>
                 do throws(HTTPError) {
-                    result = .success(try CurlTransfer.perform(request, cancel: flag))
+                    guard let handle else {
+                        throw HTTPError.setup(
+                            url: request.url, message: "curl_easy_init failed (out of memory?)")
+                    }
+                    result = .success(try CurlTransfer.perform(request, on: handle, cancel: flag))
                 } catch {
                     result = .failure(error)
                 }
-                end(flag)
+                end(flag, handle: handle)
                 continuation.resume(returning: result)
             }
             thread.name = "briefingd-http"
@@ -62,6 +69,7 @@ public final class HTTPClient: @unchecked Sendable {
         stopped = true
         for flag in running.values { flag.cancel() }
         while !running.isEmpty { condition.wait() }
+        idle.removeAll()
         condition.unlock()
     }
 
@@ -72,16 +80,19 @@ public final class HTTPClient: @unchecked Sendable {
         return running.count
     }
 
-    private func begin(_ flag: CancelFlag) -> Bool {
+    /// Registers a transfer unless stopped, and hands it an idle handle or a new one (nil when
+    /// curl cannot make one).
+    private func begin(_ flag: CancelFlag) -> (admitted: Bool, handle: CurlHandle?) {
         condition.lock()
         defer { condition.unlock() }
-        guard !stopped else { return false }
+        guard !stopped else { return (false, nil) }
         running[ObjectIdentifier(flag)] = flag
-        return true
+        return (true, idle.popLast() ?? CurlHandle())
     }
 
-    private func end(_ flag: CancelFlag) {
+    private func end(_ flag: CancelFlag, handle: CurlHandle?) {
         condition.lock()
+        if let handle, !stopped { idle.append(handle) }
         running[ObjectIdentifier(flag)] = nil
         condition.broadcast()
         condition.unlock()
