@@ -170,7 +170,7 @@ struct PollFailureEndToEndTests {
         #expect(gap >= 0.95, "Retry-After: 1 was not honoured (\(gap) s)")
         let failed = try #require(daemon.events("fetch_failed", source: "busy").first)
         #expect(failed["status"] as? Int == 503)
-        #expect(failed["error"] as? String == "HTTP 503")
+        #expect(failed["error"] as? String == server.base + "/busy: HTTP 503")
         #expect((failed["retry_in_ms"] as? Int ?? 0) >= 1000)
         #expect(failed["next_attempt"] is String)
         #expect(daemon.pollResults("busy") == ["changed"])

@@ -282,7 +282,7 @@ final class SourcePoller: Sendable {
                 }
                 let kind = status >= 500 ? "http_5xx" : status == 429 ? "http_429" : "http_\(status / 100)xx"
                 failure = (
-                    kind, "HTTP \(status)", status, status >= 500 || status == 429,
+                    kind, "\(url): HTTP \(status)", status, status >= 500 || status == 429,
                     response.retryAfterMilliseconds
                 )
             case .failure(let error):
