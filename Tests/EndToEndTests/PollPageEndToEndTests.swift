@@ -247,3 +247,29 @@ struct PollProxyEndToEndTests {
         #expect(daemon.stop() == 0)
     }
 }
+
+/// A poll that outlasts the interval delays the next one instead of overlapping it.
+struct PollOverlapEndToEndTests {
+    @Test func aSlowPollIsNeverOverlappedByTheNext() throws {
+        let server = try PollServer()
+        try server.file("b.txt", try PollContent.briefing())
+        try server.route("/slow", ["body_file": "b.txt", "delay": 1.8])
+        let daemon = try DaemonProcess(extraYAML: PollYAML.sources([("slow", server.base + "/slow", [])]))
+        try daemon.start()
+        #expect(waitUntil(timeout: 15) { daemon.pollResults("slow").count >= 3 }, "\(daemon.log())")
+        let arrivals = server.requests("/slow").compactMap { $0["time"] as? Double }
+        try #require(arrivals.count >= 3)
+        for i in 1..<arrivals.count {
+            #expect(
+                arrivals[i] - arrivals[i - 1] >= 1.75,
+                "a poll started while the previous one ran: \(arrivals)")
+        }
+        #expect(daemon.snapshotFiles().count == 1)
+        #expect(Array(daemon.pollResults("slow").prefix(3)) == ["changed", "unchanged", "unchanged"])
+        #expect(
+            daemon.events("poll_finished", source: "slow").allSatisfy {
+                ($0["duration_ms"] as? Int ?? 0) >= 1700
+            })
+        #expect(daemon.stop() == 0)
+    }
+}
