@@ -46,6 +46,8 @@ struct CurlTransfer {
 
         let context = TransferContext(limit: request.limits.maxBytes, cancel: cancel)
         let headers = HeaderList(request.headers)
+        // curl holds raw pointers to both until the last perform: Swift must not free them earlier.
+        defer { withExtendedLifetime((context, headers)) {} }
         try configure(handle, request, context: context, headers: headers)
 
         let started = monotonicMilliseconds()
