@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "BriefingIngest",
             dependencies: [
-                "BriefingCore", "CCurlShim", "CLinuxShim", "CSQLite",
+                "BriefingCore", "CCurlShim", "CLibXML2", "CLinuxShim", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

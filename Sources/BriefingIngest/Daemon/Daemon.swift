@@ -89,7 +89,7 @@ public final class Daemon {
                     notifier.send("STOPPING=1")
                     logger.info("stopping", metadata: ["signal": "\(number)"])
                 case .reload:
-                    reload()
+                    reload(queue: queue, state: state)
                 }
             }
             let loopNow = monotonicMilliseconds()
@@ -184,7 +184,7 @@ public final class Daemon {
         return WriteDeferral.after(previous, reason: reason, now: monotonicMilliseconds())
     }
 
-    private func reload() {
+    private func reload(queue: FetchQueue, state: StateStore) {
         notifier.send("RELOADING=1\nMONOTONIC_USEC=\(monotonicMilliseconds() * 1000)")
         do {
             let fresh = try ConfigLoader.load(path: configPath)
@@ -201,6 +201,8 @@ public final class Daemon {
             config.logLevel = fresh.logLevel
             config.sources = fresh.sources
             config.http = fresh.http
+            // Unchanged sources keep their schedule; changed, new and removed ones are (re)started or stopped.
+            poller?.start(sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
             logger.notice("reloaded", metadata: ["sources": "\(fresh.sources.count)", "log_level": "\(fresh.logLevel)"])
         } catch {
             logger.error("reload_rejected", metadata: ["error": "\(error)", "action": "keeping the running config"])
