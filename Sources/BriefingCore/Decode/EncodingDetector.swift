@@ -32,26 +32,22 @@ enum EncodingDetector {
         var notes: [String] = []
         let sample = bytes.prefix(sampleSize)
 
-        // UTF-16 with ASCII in it has NUL bytes; so does binary data.
+        // UTF-16 without BOM: NUL bytes (ASCII in it) or control-range bytes (the low bytes of many
+        // ideographs) make the statistics worth computing. Otherwise such bytes mean binary data.
         let nulCount = sample.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-        if nulCount > 0 {
+        let controls = sample.reduce(0) { n, b in
+            let isControl =
+                (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C && b != 0x1B) || b == 0x7F
+            return n + (isControl ? 1 : 0)
+        }
+        if nulCount > 0 || controls * 100 > sample.count {
             if let utf16 = utf16FromByteStatistics(sample) {
                 return try decodeUTF16(
                     bytes, encoding: utf16.encoding, confidence: utf16.confidence, bom: false)
             }
             throw .undecodable(
-                reason: "\(nulCount) NUL bytes in the first \(sample.count) bytes: binary data")
-        }
-
-        // Control bytes other than tab, line breaks, form feed and escape: binary, whatever else fits.
-        let controls = sample.reduce(0) { n, b in
-            n
-                + (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C && b != 0x1B || b == 0x7F
-                    ? 1 : 0)
-        }
-        if controls * 100 > sample.count {
-            throw .undecodable(
-                reason: "\(controls) control bytes in the first \(sample.count) bytes: binary data")
+                reason: "\(nulCount) NUL and \(controls) control bytes in the first \(sample.count) bytes: "
+                    + "binary data")
         }
 
         // UTF-8: valid (or nearly so, for a damaged file) and with some multi-byte characters.
