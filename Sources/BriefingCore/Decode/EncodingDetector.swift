@@ -78,7 +78,12 @@ enum EncodingDetector {
                 text: text, encoding: "UTF-8", confidence: 0.8, bom: false,
                 replacements: utf8.invalid, notes: ["\(utf8.invalid) invalid UTF-8 sequences replaced"])
         }
-        return try decodeLegacy(bytes, sample: sample, declared: declaredName)
+        // Legacy candidates are compared where the non-ASCII text is, not on an ASCII page head
+        // (scripts, styles): from the first high byte, which in GB18030 and Big5 starts a character.
+        let firstHigh = bytes.firstIndex { $0 >= 0x80 } ?? 0
+        return try decodeLegacy(
+            bytes, sample: bytes[firstHigh..<min(bytes.count, firstHigh + sampleSize)], head: sample,
+            declared: declaredName)
     }
 
     // MARK: - BOM
@@ -174,18 +179,21 @@ enum EncodingDetector {
         var score: Double
     }
 
-    private static func decodeLegacy(_ bytes: [UInt8], sample: ArraySlice<UInt8>, declared: String?)
-        throws(InputError) -> TextDecoding
-    {
+    /// - Parameters:
+    ///   - sample: up to `sampleSize` bytes from the first non-ASCII byte on;
+    ///   - head: the first `sampleSize` bytes (UTF-16 statistics need the input's own alignment).
+    private static func decodeLegacy(
+        _ bytes: [UInt8], sample: ArraySlice<UInt8>, head: ArraySlice<UInt8>, declared: String?
+    ) throws(InputError) -> TextDecoding {
         var notes: [String] = []
         var names = ["GB18030", "Big5", "Big5-HKSCS"]
-        if utf16CJKShare(sample, highByteFirst: false) >= 0.8 { names.append("UTF-16LE") }
-        if utf16CJKShare(sample, highByteFirst: true) >= 0.8 { names.append("UTF-16BE") }
+        if utf16CJKShare(head, highByteFirst: false) >= 0.8 { names.append("UTF-16LE") }
+        if utf16CJKShare(head, highByteFirst: true) >= 0.8 { names.append("UTF-16BE") }
         if let declared, !names.contains(declared), declared != "UTF-8", declared != "UTF-16" {
             names.append(declared)
         }
         // A sample cut mid-character must not count against a candidate: drop a partial tail.
-        let atEnd = sample.count == bytes.count
+        let atEnd = sample.endIndex == bytes.count
         var candidates: [Candidate] = []
         func consider(_ name: String) {
             // Big5-HKSCS decodes everything Big5 does; it is needed only when Big5 fails.
