@@ -51,26 +51,28 @@ enum EncodingDetector {
         }
 
         // UTF-8: valid (or nearly so, for a damaged file) and with some multi-byte characters.
-        let utf8 = UTF8Scan.scan(bytes, giveUp: true)
-        if utf8.invalid == 0 {
-            if utf8.multibyte == 0, let declaredName, declaredName != "UTF-8", declaredName != "UTF-16",
+        // The stdlib's validator is the fast path; the hand-written scan runs only for invalid bytes.
+        if let text = String(validating: bytes, as: UTF8.self) {
+            var multibyte = 0  // lead bytes, counted up to 8: enough to call it UTF-8 with confidence
+            for b in bytes where b >= 0xC0 {
+                multibyte += 1
+                if multibyte == 8 { break }
+            }
+            if multibyte == 0, let declaredName, declaredName != "UTF-8", declaredName != "UTF-16",
                 Iconv.toUTF8(sample, from: CharsetNames.iconvName(declaredName), strict: true) != nil
             {
                 // Pure ASCII reads the same in every ASCII-compatible charset: keep what was declared.
                 return TextDecoding(
-                    text: String(decoding: bytes, as: UTF8.self), encoding: declaredName, confidence: 1,
-                    bom: false, replacements: 0)
+                    text: text, encoding: declaredName, confidence: 1, bom: false, replacements: 0)
             }
-            if let declaredName, declaredName != "UTF-8", utf8.multibyte > 0 {
-                notes.append(
-                    "declared charset \(declaredName) overridden: the bytes are valid UTF-8 "
-                        + "(\(utf8.multibyte) multi-byte characters)")
+            if let declaredName, declaredName != "UTF-8", multibyte > 0 {
+                notes.append("declared charset \(declaredName) overridden: the bytes are valid UTF-8")
             }
-            let confidence = utf8.multibyte == 0 || utf8.multibyte >= 8 ? 1.0 : 0.9
             return TextDecoding(
-                text: String(decoding: bytes, as: UTF8.self), encoding: "UTF-8", confidence: confidence,
+                text: text, encoding: "UTF-8", confidence: multibyte == 0 || multibyte >= 8 ? 1.0 : 0.9,
                 bom: false, replacements: 0, notes: notes)
         }
+        let utf8 = UTF8Scan.scan(bytes, giveUp: true)
         if !utf8.gaveUp && utf8.multibyte >= 20 * utf8.invalid {
             // Damaged UTF-8 (a few bad bytes among many good sequences), not another encoding.
             let text = String(decoding: bytes, as: UTF8.self)
