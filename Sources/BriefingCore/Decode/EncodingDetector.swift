@@ -2,12 +2,16 @@ import CUchardet
 
 // Bytes → text: which encoding, how sure, and the text itself (undecodable bytes as U+FFFD).
 //
-// Order of evidence: a byte-order mark; the NUL-byte pattern of UTF-16; strict UTF-8 validity
-// (Chinese text in any other encoding is practically never valid UTF-8); then, for legacy bytes,
-// every candidate (GB18030, Big5, Big5-HKSCS, UTF-16 when its byte statistics fit, and whatever
-// uchardet names) is decoded strictly on a sample and scored by how much it reads like Chinese
-// (``CJKFrequency``). uchardet's verdict and the declared charset break near-ties; a declared
-// charset that does not decode, or reads far worse than another, is overridden with a note.
+// Order of evidence: a byte-order mark; UTF-16 byte statistics when NUL or control-range bytes
+// appear (otherwise those mean binary data); strict UTF-8 validity (Chinese text in any other
+// encoding is practically never valid UTF-8; a few bad bytes among many good sequences is damaged
+// UTF-8); then, for legacy bytes, each candidate (GB18030, Big5, Big5-HKSCS only when Big5 fails,
+// UTF-16 when its statistics fit, the declared charset) is decoded strictly on a 4 KB sample taken
+// from the first non-ASCII byte and scored by how much it reads like Chinese (``CJKFrequency``).
+// That frequency check is what makes 200-character extracts work, where uchardet alone guesses
+// wrong. uchardet is asked only when no candidate reads clearly as Chinese or two read alike (it
+// costs more than everything else here). The declared charset wins near-ties; one that does not
+// decode, or reads far worse than another, is overridden with a note.
 
 /// Text decoded from bytes, with the evidence.
 struct TextDecoding {
