@@ -97,6 +97,16 @@ enum Figures {
     private static func chinese(_ t: ScalarText, at i: Int) -> (RawFigure?, Int) {
         var j = i
         while j < t.count, ChineseNumerals.isNumeral(t[j]) { j += 1 }
+        // Most numeral characters in running text (`一`, `万`) are followed by no unit, percentage
+        // or qualifier: skip them before the costlier checks.
+        let after = t.at(j)
+        if Lexicons.measureWords.match(t, at: j) == nil, after != "余", after != "餘", after != "多",
+            after != "成",
+            !Scalars.isPercent(after), !(t[i] == "百" && t.at(i + 1) == "分"),
+            Lexicons.qualifiers.match(t, endingAt: i) == nil
+        {
+            return (nil, j)
+        }
         // A numeral inside a fixed word (`统一`, `十分`, `一是`) is not a number.
         var k = max(0, i - 4)
         while k <= i {
@@ -116,7 +126,6 @@ enum Figures {
                     range: i..<e, value: DecimalValue(mantissa: v, exponent: 0), unit: "%", approx: .exact), e
             )
         }
-        // Cut the run where a multiplier would not belong (`两个`, `千余个`) and parse it.
         guard let v = ChineseNumerals.value(t, i..<j), v > 0 else { return (nil, j) }
         let before = Lexicons.qualifiers.match(t, endingAt: i)
         guard
