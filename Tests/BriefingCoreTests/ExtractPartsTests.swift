@@ -287,3 +287,21 @@ extension ExtractPartsTests {
         #expect(b.changes.map(\.figure) == [0, nil])
     }
 }
+
+extension ExtractPartsTests {
+    /// Degenerate inputs (endless markers, changes without punctuation, thousands of speakers)
+    /// stay linear: a quadratic step would take minutes here.
+    @Test func degenerateInputsStayFast() {
+        let inputs = [
+            String(repeating: "一是。", count: 40000),
+            String(repeating: "同比减少1起", count: 20000) + "持平",
+            (0..<5000).map { "王\($0 % 10)局长李\(["一", "二", "三"][$0 % 3])\($0)：说\n" }.joined(),
+            "前言\n" + String(repeating: "增加3人", count: 20000),
+        ]
+        let clock = ContinuousClock()
+        for text in inputs {
+            let elapsed = clock.measure { _ = extract(text) }
+            #expect(elapsed < .seconds(20))
+        }
+    }
+}

@@ -266,7 +266,8 @@ enum Figures {
             if e - r.upperBound >= 2 { return t.string(r.upperBound..<e) }
         }
         var s = r.lowerBound
-        while s > floor, !Scalars.endsClause(t[s - 1]) || t[s - 1] == "、" { s -= 1 }
+        let reach = max(floor, r.lowerBound - 3 * maxSubject)
+        while s > reach, !Scalars.endsClause(t[s - 1]) || t[s - 1] == "、" { s -= 1 }
         var e = r.lowerBound
         var changed = true
         while changed {

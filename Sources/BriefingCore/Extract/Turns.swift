@@ -13,6 +13,9 @@ struct TurnLayout {
 }
 
 enum TurnBuilder {
+    static let maxMatchedSpeakers = 200
+    /// How much front matter is searched for a speaker's title or chairing (`发言人汪文斌主持`).
+    static let frontMatterWindow = 4000
     private struct Draft {
         var speaker: Int
         var info: LabelInfo
@@ -30,6 +33,13 @@ enum TurnBuilder {
 
         func speaker(for info: LabelInfo) -> Int {
             if let k = byLabel[info.label] { return k }
+            // Real briefings have a few dozen speakers; past that (a list, not a transcript) the
+            // name matching below, linear in the speakers, is skipped to keep extraction linear.
+            guard infos.count < maxMatchedSpeakers else {
+                infos.append(info)
+                byLabel[info.label] = infos.count - 1
+                return infos.count - 1
+            }
             // `发言人张华说` after `省公安厅副厅长张华：` is the same official.
             if info.kind == .official, info.organization == nil, let name = info.name,
                 let k = infos.firstIndex(where: { $0.kind == .official && $0.name == name })
@@ -177,9 +187,9 @@ enum TurnBuilder {
     /// Whether the front matter says `name` chairs the briefing (`寿小丽主持`).
     static func presides(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> Bool {
         let word = Array((name + "主持").unicodeScalars)
-        for p in frontMatter {
+        for p in frontMatter where p.lowerBound < frontMatterWindow {
             var i = p.lowerBound
-            while i + word.count <= p.upperBound {
+            while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i) { return true }
                 i += 1
             }
@@ -190,9 +200,9 @@ enum TurnBuilder {
     /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
     static func titleInFrontMatter(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> String? {
         let word = Array(name.unicodeScalars)
-        for p in frontMatter {
+        for p in frontMatter where p.lowerBound < frontMatterWindow {
             var i = p.lowerBound
-            while i + word.count <= p.upperBound {
+            while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i),
                     let title = Lexicons.officialTitles.match(t, endingAt: i, floor: p.lowerBound)
                 {
