@@ -293,10 +293,10 @@ extension ExtractPartsTests {
     /// stay linear: a quadratic step would take minutes here.
     @Test func degenerateInputsStayFast() {
         let inputs = [
-            String(repeating: "一是。", count: 40000),
-            String(repeating: "同比减少1起", count: 20000) + "持平",
-            (0..<5000).map { "王\($0 % 10)局长李\(["一", "二", "三"][$0 % 3])\($0)：说\n" }.joined(),
-            "前言\n" + String(repeating: "增加3人", count: 20000),
+            String(repeating: "一是。", count: 20000),
+            String(repeating: "同比减少1起", count: 10000) + "持平",
+            (0..<3000).map { "王\($0 % 10)局长李\(["一", "二", "三"][$0 % 3])\($0)：说\n" }.joined(),
+            "前言\n" + String(repeating: "增加3人", count: 10000),
         ]
         let clock = ContinuousClock()
         for text in inputs {
