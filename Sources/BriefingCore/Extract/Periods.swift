@@ -69,7 +69,7 @@ enum Periods {
 
     private static func word(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
     static let sinceWords = [word("以来"), word("以來")]
-    static let untilWords = [word("截至"), word("截止"), word("截止到"), word("截至到")]
+    static let untilWords = [word("截止到"), word("截至到"), word("截至"), word("截止")]  // longest first
     static let nowWords = [
         word("目前"), word("当前"), word("當前"), word("现在"), word("現在"), word("今天"), word("今日"),
     ]

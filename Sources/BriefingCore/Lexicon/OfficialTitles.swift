@@ -99,7 +99,6 @@ extension LexiconText {
         政務司司長
         財政司司長
         律政司司長
-        局長
         次长
         次長
         政务次长
