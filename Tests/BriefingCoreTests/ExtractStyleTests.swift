@@ -227,3 +227,17 @@ import Testing
         expectSpansHold(b, in: text)
     }
 }
+
+extension ExtractStyleTests {
+    @Test func hongKongPressReleaseDatedAtTheEnd() throws {
+        let (b, text) = try load("hong-kong-release")
+        // The date line after `完` dates the briefing; it and the time line belong to no turn.
+        #expect(b.date == "2023-10-10")
+        #expect(b.turns.count == 2)
+        #expect(b.turns[1].text.hasSuffix("（請同時參閱答問內容的英文部分。）"))
+        #expect(
+            b.periods.map { "\($0.text) \($0.start ?? "")" } == ["十月十日 2023-10-10", "2023年10月10日 2023-10-10"])
+        #expect(b.figures.map(\.text) == ["超過20項"])
+        expectSpansHold(b, in: text)
+    }
+}

@@ -44,7 +44,8 @@ public enum BriefingExtractor {
         let rawPeriods = Periods.scan(t, excluded: named.excluded)
         // The date the text states before the first turn, else the first time stamp of a live text.
         let briefingDate =
-            statedDate(rawPeriods, frontMatter: layout.frontMatter, ingestion: context.ingestionDate)
+            statedDate(rawPeriods, in: layout.frontMatter, ingestion: context.ingestionDate)
+            ?? statedDate(rawPeriods, in: layout.backMatter, ingestion: context.ingestionDate)
             ?? layout.firstTimestamp.flatMap { Periods.isoDate(t, at: $0.lowerBound, allowTime: true) }.map {
                 Periods.date(
                     $0.0, first: true, reference: context.ingestionDate.year,
@@ -147,11 +148,11 @@ public enum BriefingExtractor {
         return nil
     }
 
-    /// The first full date (year, month and day) before the first turn: when the briefing was held.
-    static func statedDate(_ raw: [RawPeriod], frontMatter: [Range<Int>], ingestion: CivilDate) -> CivilDate?
-    {
-        guard let last = frontMatter.last else { return nil }
-        for p in raw where p.range.lowerBound < last.upperBound {
+    /// The first full date (year, month and day) in the front matter (or the back matter of a
+    /// press release): when the briefing was held.
+    static func statedDate(_ raw: [RawPeriod], in matter: [Range<Int>], ingestion: CivilDate) -> CivilDate? {
+        guard let first = matter.first, let last = matter.last else { return nil }
+        for p in raw where p.range.lowerBound >= first.lowerBound && p.range.lowerBound < last.upperBound {
             if case .range(let a, let b) = p.shape, a == b, case .explicit(let y) = a.year, let m = a.month,
                 let d = a.day
             {

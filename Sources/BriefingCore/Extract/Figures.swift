@@ -84,6 +84,10 @@ enum Figures {
         {
             return (nil, numEnd + 1)
         }
+        // Times of day: `11时30分`, `10點15分`.
+        if prev == "时" || prev == "時" || prev == "点" || prev == "點", Scalars.isDigit(t.at(i - 2)) {
+            return (nil, numEnd + 1)
+        }
         // Years and dates left over by the period scanner.
         if next == "年", numEnd - i == 4 { return (nil, numEnd + 1) }
         if next == "月"

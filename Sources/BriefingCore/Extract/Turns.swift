@@ -8,6 +8,8 @@ struct TurnLayout {
     var exchanges: [Exchange] = []
     /// Non-empty paragraphs before the first turn (title, date line, lead).
     var frontMatter: [Range<Int>] = []
+    /// Paragraphs from an end mark (`完`) on, such as a press release's date line.
+    var backMatter: [Range<Int>] = []
     /// The first time-stamp line of a live text: when the briefing was held.
     var firstTimestamp: Range<Int>? = nil
 }
@@ -73,9 +75,16 @@ enum TurnBuilder {
             return infos.count - 1
         }
 
+        var ended = false
         for line in t.lines() {
             let p = t.trimmed(line)
             if p.isEmpty { continue }
+            // `完` closes a press release: what follows (its date line) is back matter.
+            if ended || isEndMark(t, p) {
+                ended = true
+                layout.backMatter.append(p)
+                continue
+            }
             if SpeakerLabels.isTimestampLine(t, p) {
                 if layout.firstTimestamp == nil { layout.firstTimestamp = p }
                 continue
@@ -182,6 +191,20 @@ enum TurnBuilder {
         return Speaker(
             id: id, role: role, label: info.label, outlet: info.outlet, organization: info.organization,
             title: info.title, name: info.name)
+    }
+
+    /// `完`, `（完）`, `-完-`: the end of a press release.
+    static func isEndMark(_ t: ScalarText, _ p: Range<Int>) -> Bool {
+        guard p.count <= 5 else { return false }
+        var sawEnd = false
+        for i in p {
+            switch t[i] {
+            case "完": sawEnd = true
+            case "（", "）", "(", ")", "-", "—", "－", " ", "【", "】": break
+            default: return false
+            }
+        }
+        return sawEnd
     }
 
     /// Whether the front matter says `name` chairs the briefing (`寿小丽主持`).
