@@ -305,3 +305,12 @@ extension ExtractPartsTests {
         }
     }
 }
+
+extension ExtractLabelShapesTests {
+    @Test func moreTitles() {
+        let premier = speaker("国务院总理李强")
+        #expect([premier?.organization, premier?.title, premier?.name] == ["国务院", "总理", "李强"])
+        let professor = speaker("王教授")
+        #expect(professor?.role == .official && professor?.name == "王" && professor?.title == "教授")
+    }
+}
