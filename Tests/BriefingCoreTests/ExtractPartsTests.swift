@@ -314,3 +314,11 @@ extension ExtractLabelShapesTests {
         #expect(professor?.role == .official && professor?.name == "王" && professor?.title == "教授")
     }
 }
+
+extension ExtractPartsTests {
+    @Test func documentInsideAQuote() {
+        let b = extract("开展“《反恐怖主义法》宣传月”活动。")
+        #expect(
+            b.named.map { "\($0.kind.rawValue):\($0.text)" } == ["quoted:《反恐怖主义法》宣传月", "document:反恐怖主义法"])
+    }
+}
