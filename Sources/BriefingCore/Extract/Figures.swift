@@ -199,6 +199,11 @@ enum Figures {
         if let q = Lexicons.qualifiers.match(t, at: j), q.tags.last == "after", q.word.count == 2 {
             approx = approxValue(q)
             j += q.word.count
+        } else if unit != nil, t.at(j) == "多" || t.at(j) == "余" || t.at(j) == "餘", !Scalars.isHan(t.at(j + 1))
+        {
+            // `两周多，`: more than, written after the unit.
+            approx = .over
+            j += 1
         }
         if chinese && unit == nil && first == start { return nil }
         // A bare number running into a word (`不足3成为`) is not a stated quantity.
@@ -245,9 +250,12 @@ enum Figures {
     // MARK: Subject
 
     static let maxSubject = 24
-    /// Units whose figure is named before it: rates and durations (`连续3年稳步增长`).
-    static let namedBefore: Set<String> = [
-        "%", "年", "个月", "個月", "天", "小时", "小時", "分钟", "分鐘", "秒", "周", "週", "岁", "歲", "倍", "分", "个百分点", "個百分點",
+    /// Classifiers that may be followed by the noun they count (`10个部门`, `2800余名边民群众`); other
+    /// units (rates, money, weights, durations) measure what was named before them.
+    static let countsThingsAfter: Set<String> = [
+        "个", "個", "名", "位", "家", "户", "戶", "件", "项", "項", "座", "所", "条", "條", "辆", "輛", "艘", "架", "台", "臺",
+        "套",
+        "种", "種", "类", "類", "批", "省区", "省", "市", "县", "縣", "支", "部", "张", "張", "本", "篇", "只", "隻", "头", "頭",
     ]
 
     @inline(__always) static func isStop(_ t: ScalarText, at i: Int) -> Bool {
@@ -260,7 +268,7 @@ enum Figures {
         let words = Lexicons.subjectWords
         let next = t.at(r.upperBound)
         // A rate (`破案率达到100%`) is named before it; a count may name its noun after (`10个部门`).
-        if !(unit.map(namedBefore.contains) ?? false), Scalars.isHan(next), !isStop(t, at: r.upperBound) {
+        if let unit, countsThingsAfter.contains(unit), Scalars.isHan(next), !isStop(t, at: r.upperBound) {
             var e = r.upperBound
             while e < t.count, e - r.upperBound < maxSubject, Scalars.isHan(t[e]),
                 !isStop(t, at: e)
