@@ -9,7 +9,7 @@ import Testing
     let text: String
 
     init() throws {
-        (briefing, text) = extractBriefing(try transcript("nmg-public-security-briefing"))
+        (briefing, text) = extractBriefing(try loadExtractTranscript("nmg-public-security-briefing"))
     }
 
     struct F: Equatable, CustomStringConvertible {
@@ -134,10 +134,12 @@ import Testing
 
     @Test func everyFigure() {
         // Compared folded: the normalizer may turn the fixture's `19.27％` into `19.27%`.
-        let found = briefing.figures.map { F($0.turn ?? -1, folded($0.text), $0.value, $0.unit, $0.approx) }
+        let found = briefing.figures.map {
+            F($0.turn ?? -1, foldedWidth($0.text), $0.value, $0.unit, $0.approx)
+        }
         #expect(found.count == Self.figures.count)
         for (a, b) in zip(found, Self.figures) {
-            #expect(a == F(b.turn, folded(b.text), b.value, b.unit, b.approx))
+            #expect(a == F(b.turn, foldedWidth(b.text), b.value, b.unit, b.approx))
         }
         #expect(found.filter { $0.unit == "%" }.count == 20)
         #expect(found.filter { $0.unit != nil && $0.unit != "%" }.count == 84)
@@ -187,7 +189,7 @@ import Testing
         ]
         let found = briefing.changes.map {
             C(
-                text: folded($0.text), direction: $0.direction, percent: $0.percent, amount: $0.amount,
+                text: foldedWidth($0.text), direction: $0.direction, percent: $0.percent, amount: $0.amount,
                 unit: $0.unit,
                 qualifies: $0.figure.map { briefing.figures[$0].text })
         }
@@ -195,7 +197,7 @@ import Testing
             found
                 == expected.map {
                     C(
-                        text: folded($0.text), direction: $0.direction, percent: $0.percent,
+                        text: foldedWidth($0.text), direction: $0.direction, percent: $0.percent,
                         amount: $0.amount, unit: $0.unit, qualifies: $0.qualifies)
                 })
         // Every change here is against the same period a year earlier, stated or implied by its sentence.

@@ -5,7 +5,7 @@ import Testing
 /// Short invented transcripts in each style issue 4 names: speakers, turns and facts.
 @Suite struct ExtractStyleTests {
     func load(_ name: String, _ ext: String = "txt") throws -> (Briefing, String) {
-        extractBriefing(try transcript(name, ext))
+        extractBriefing(try loadExtractTranscript(name, ext))
     }
 
     func roles(_ b: Briefing) -> [String] { b.turns.map { "\($0.speaker):\($0.kind.rawValue)" } }
@@ -190,7 +190,7 @@ import Testing
 
 @Suite struct ExtractMinistryStyleTests {
     @Test func ministryBriefingChairedByASpokeswoman() throws {
-        let (b, text) = extractBriefing(try transcript("ministry-briefing"))
+        let (b, text) = extractBriefing(try loadExtractTranscript("ministry-briefing"))
         #expect(b.title == "国新办举行2023年国民经济运行情况新闻发布会")
         #expect(b.date == "2024-01-17")
         #expect(b.referenceYear == 2023)
