@@ -36,6 +36,8 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]),
         // curl_easy_setopt/getinfo are variadic C functions, which Swift cannot call: typed wrappers.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // inotify, signalfd, eventfd, syncfs and renameat2, which the Glibc module leaves out.
+        .target(name: "CLinuxShim"),
 
         // Pure core: bytes in, snapshot document out. No file, network or clock access.
         .target(
@@ -43,12 +45,13 @@ let package = Package(
             dependencies: [
                 "CUchardet", "CLibXML2", "CCrypto",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]),
+            ],
+            exclude: ["Model/snapshot.schema.json"]),
         // Everything around the core that touches the world: config, inbox, HTTP, state, writer, logs.
         .target(
             name: "BriefingIngest",
             dependencies: [
-                "BriefingCore", "CCurlShim", "CSQLite",
+                "BriefingCore", "CCurlShim", "CLinuxShim", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -62,11 +65,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Shared by the test targets: temp folders, the shared fixture, the daemon as a child process.
+        .target(name: "TestSupport", dependencies: ["BriefingCore"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "BriefingCoreTests", dependencies: ["BriefingCore"],
+            name: "BriefingCoreTests", dependencies: ["BriefingCore", "TestSupport"],
             resources: [.copy("Transcripts")]),
-        .testTarget(name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore"]),
+        .testTarget(name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

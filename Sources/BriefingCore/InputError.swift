@@ -7,7 +7,9 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedEncoding(String)
     case undecodable(reason: String)
     case tooManyReplacements(count: Int, characters: Int, encoding: String)
+    case truncated(encoding: String, reason: String)
     case invalidDocx(reason: String)
+    case unsupportedFormat(String)
     case noText(format: InputInfo.Format)
 
     public var code: String {
@@ -18,7 +20,9 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedEncoding: "unsupported_encoding"
         case .undecodable: "undecodable"
         case .tooManyReplacements: "too_many_replacement_characters"
+        case .truncated: "truncated_input"
         case .invalidDocx: "invalid_docx"
+        case .unsupportedFormat: "unsupported_format"
         case .noText: "no_text"
         }
     }
@@ -39,8 +43,12 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooManyReplacements(let count, let characters, let encoding):
             "\(count) of \(characters) characters could not be decoded as \(encoding); "
                 + "the file is damaged or in another encoding: re-save it as UTF-8"
+        case .truncated(let encoding, let reason):
+            "the \(encoding) input is cut off (\(reason)); copy or download the file again completely"
         case .invalidDocx(let reason):
             "the file looks like a Word .docx but cannot be read (\(reason)); open and re-save it in Word"
+        case .unsupportedFormat(let what):
+            "the input is \(what), which briefingd cannot read; save it as .docx, HTML or UTF-8 text"
         case .noText(let format):
             "no briefing text was found in the \(format.rawValue) input; check that the file is the transcript"
         }

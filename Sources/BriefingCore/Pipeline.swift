@@ -26,6 +26,15 @@ public enum BriefingPipeline {
         _ bytes: [UInt8], hints: DecodeHints = DecodeHints(), source: Source, ingestedAt: Timestamp,
         options: PipelineOptions = PipelineOptions()
     ) throws(InputError) -> Snapshot {
+        try processWithNotes(bytes, hints: hints, source: source, ingestedAt: ingestedAt, options: options).snapshot
+    }
+
+    /// ``process(_:hints:source:ingestedAt:options:)``, plus the decoder's notes worth a log line
+    /// (e.g. a declared charset the bytes contradicted).
+    public static func processWithNotes(
+        _ bytes: [UInt8], hints: DecodeHints = DecodeHints(), source: Source, ingestedAt: Timestamp,
+        options: PipelineOptions = PipelineOptions()
+    ) throws(InputError) -> (snapshot: Snapshot, notes: [String]) {
         let decoded = try InputDecoder.decode(bytes, hints: hints)
         let scalarCount = decoded.text.unicodeScalars.count
         if decoded.replacementCharacters > 0,
@@ -44,9 +53,12 @@ public enum BriefingPipeline {
             format: decoded.format, bytes: bytes.count, sha256: SHA256Digest.hex(of: bytes),
             encoding: decoded.encoding, encodingConfidence: decoded.confidence, bom: decoded.bom,
             replacementCharacters: decoded.replacementCharacters)
-        return Snapshot(
+        // Repairs made while decoding (mojibake, HTML boilerplate) come before the text's own.
+        let snapshot = Snapshot(
             id: SHA256Digest.hex(of: Array(normalized.text.utf8)), ingestedAt: ingestedAt.rfc3339,
-            source: source, input: input, normalization: Normalization(actions: normalized.actions),
+            source: source, input: input,
+            normalization: Normalization(actions: decoded.actions + normalized.actions),
             briefing: briefing, text: normalized.text)
+        return (snapshot, decoded.notes)
     }
 }

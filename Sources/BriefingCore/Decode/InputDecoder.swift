@@ -20,19 +20,29 @@ public struct DecodeHints: Sendable, Equatable {
 public struct DecodedInput: Sendable, Equatable {
     public var text: String
     public var format: InputInfo.Format
-    /// Canonical encoding name ("UTF-8", "GB18030", "Big5", "UTF-16LE", …).
+    /// Canonical encoding name: "UTF-8", "UTF-16LE", "UTF-16BE", "GB18030" (also for GB2312 and GBK
+    /// input: GB18030 is their superset), "Big5", "Big5-HKSCS" (only when HKSCS characters occur),
+    /// "windows-1252", or uchardet's name for anything else. A .docx reports "UTF-8".
     public var encoding: String
+    /// How sure the detection is, 0…1: 1 for a byte-order mark or valid UTF-8 with non-ASCII text,
+    /// lower when legacy encodings were told apart statistically.
     public var confidence: Double
     public var bom: Bool
+    /// Undecodable bytes, each replaced by one U+FFFD in `text`.
     public var replacementCharacters: Int
-    /// A title the format carries (HTML `<title>`/`<h1>`, docx Title style), if any.
+    /// A title the format carries (HTML `<h1>`/`<title>`, docx Title style), if any.
     public var titleHint: String?
     /// Things worth a log line (e.g. a declared charset overridden by the bytes).
     public var notes: [String]
+    /// What the format decoder dropped on the way (docx field codes and deleted text, HTML
+    /// navigation, …). The snapshot's `normalization.actions` should list these before the
+    /// normalizer's own.
+    public var actions: [NormalizationAction]
 
     public init(
         text: String, format: InputInfo.Format, encoding: String, confidence: Double, bom: Bool,
-        replacementCharacters: Int, titleHint: String? = nil, notes: [String] = []
+        replacementCharacters: Int, titleHint: String? = nil, notes: [String] = [],
+        actions: [NormalizationAction] = []
     ) {
         self.text = text
         self.format = format
@@ -42,25 +52,49 @@ public struct DecodedInput: Sendable, Equatable {
         self.replacementCharacters = replacementCharacters
         self.titleHint = titleHint
         self.notes = notes
+        self.actions = actions
     }
 }
 
 /// Format and encoding detection.
 public enum InputDecoder {
     /// Decodes `bytes` into text.
-    /// - Throws: ``InputError`` for empty, BOM-only or undecodable input.
+    ///
+    /// The format comes from the bytes (ZIP signature → docx; HTML markers → html; front matter or
+    /// headings → markdown; else text), the file name only as a tie-breaker. The encoding comes from
+    /// a BOM, the bytes' statistics and uchardet; `hints.declaredCharset`, a charset in
+    /// `hints.contentType` or an HTML `<meta>` charset is used when the bytes agree with it.
+    /// - Throws: ``InputError`` for empty, BOM-only, binary, truncated or undecodable input, a
+    ///   broken .docx, or an HTML page without body text.
     public static func decode(_ bytes: [UInt8], hints: DecodeHints = DecodeHints()) throws(InputError)
         -> DecodedInput
     {
         guard !bytes.isEmpty else { throw .empty }
-        let hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
-        if hasBOM && bytes.count == 3 { throw .bomOnly(encoding: "UTF-8") }
-        let body = hasBOM ? Array(bytes.dropFirst(3)) : bytes
-        guard let text = String(validating: body, as: UTF8.self) else {
-            throw .unsupportedEncoding("not UTF-8")
+        switch FormatSniffer.container(bytes) {
+        case .zip: return try DocxExtractor.extract(bytes)
+        case .ole2: throw .unsupportedFormat("a legacy Word .doc (OLE2) file")
+        case .pdf: throw .unsupportedFormat("a PDF file")
+        case nil: break
         }
-        return DecodedInput(
-            text: text, format: .text, encoding: "UTF-8", confidence: 1.0, bom: hasBOM,
-            replacementCharacters: 0)
+        let declared =
+            hints.declaredCharset ?? hints.contentType.flatMap(CharsetNames.charset(fromContentType:))
+            ?? CharsetNames.sniffDeclared(in: bytes)
+        let decoded = try EncodingDetector.decode(bytes, declared: declared)
+        var result = DecodedInput(
+            text: decoded.text, format: .text, encoding: decoded.encoding, confidence: decoded.confidence,
+            bom: decoded.bom, replacementCharacters: decoded.replacements, notes: decoded.notes)
+        result.format = FormatSniffer.textFormat(decoded.text, fileName: hints.fileName)
+        switch result.format {
+        case .html:
+            let page = try HTMLExtractor.extract(decoded.text)
+            result.text = page.text
+            result.titleHint = page.title
+            result.actions = page.actions
+        case .markdown:
+            result.text = MarkdownStripper.strip(decoded.text)
+        case .text, .docx:
+            break
+        }
+        return result
     }
 }

@@ -1,6 +1,19 @@
 import Foundation
 
 // Decoded text → the canonical text every span points into. Each repair is counted.
+//
+// The canonical form: lines separated by a single "\n", one paragraph (or speaker turn, list item,
+// heading, table row) per line, no blank lines, no leading or trailing whitespace on any line or
+// around the text, NFC, ASCII digits/letters/% where the source had full-width ones, Chinese
+// punctuation as written. Steps, in order:
+// 1. mojibake repair (UTF-8 once decoded as GBK or Windows-1252 and saved again);
+// 2. per character: CR/CRLF and other breaks → LF, zero-width characters, soft hyphens and stray
+//    BOMs removed, control characters removed, full-width ASCII folded, NFC when needed;
+// 3. per line: conversion leftovers (Tika, pandoc, HTML anchors, Word fields), indentation,
+//    trailing spaces, spaces between CJK characters;
+// 4. across lines: a label alone on its line joins the turn's text, hard-wrapped lines are joined,
+//    blank lines go;
+// 5. per paragraph: a speaker label repeated inside its own turn is removed.
 
 /// Normalized text and the repairs made to reach it.
 public struct NormalizedText: Sendable, Equatable {
@@ -15,19 +28,311 @@ public struct NormalizedText: Sendable, Equatable {
 
 /// Removes conversion leftovers and folds the text into one canonical form.
 public enum TextNormalizer {
-    public static func normalize(_ text: String, format: InputInfo.Format = .text) -> NormalizedText {
-        var out = text.replacingOccurrences(of: "\r\n", with: "\n")
-        var actions: [NormalizationAction] = []
-        var count = 0
-        var examples: [String] = []
-        while let r = out.range(of: "[bookmark:") {
-            guard let close = out[r.upperBound...].firstIndex(of: "]") else { break }
-            let marker = String(out[r.lowerBound...close])
-            if examples.count < 3 { examples.append(marker) }
-            out.removeSubrange(r.lowerBound...close)
-            count += 1
+    /// Normalizes a decoded input. Its `actions` (what the format decoder dropped: docx field codes
+    /// and deleted text, HTML boilerplate) are merged into the result with the normalizer's own, so
+    /// the snapshot's `normalization.actions` tells the whole story.
+    public static func normalize(_ decoded: DecodedInput) -> NormalizedText {
+        var result = normalize(decoded.text, format: decoded.format)
+        guard !decoded.actions.isEmpty else { return result }
+        var tally = ActionTally()
+        var unknown: [NormalizationAction] = []
+        for action in decoded.actions + result.actions {
+            guard let kind = ActionKind(rawValue: action.kind) else {
+                unknown.append(action)
+                continue
+            }
+            tally.add(kind, count: action.count)
+            for example in action.examples { tally.add(kind, count: 0, example: example) }
         }
-        if count > 0 { actions.append(NormalizationAction(kind: "bookmark_marker", count: count, examples: examples)) }
-        return NormalizedText(text: out, actions: actions)
+        result.actions = unknown + tally.actions
+        return result
+    }
+
+    /// Normalizes `text`. The same words give the same result whatever format or encoding they came
+    /// in; `format` is accepted for rules that may depend on it but none does today.
+    public static func normalize(_ text: String, format: InputInfo.Format = .text) -> NormalizedText {
+        var tally = ActionTally()
+        var characterTally = ActionTally()
+        var evidence = MojibakeRepair.Evidence()
+        var scalars = characterPass(UnicodeScalars.array(text), tally: &characterTally, evidence: &evidence)
+        if evidence.suspicious, let repaired = MojibakeRepair.repair(text) {
+            tally.add(.mojibakeRepaired, count: repaired.count)
+            for e in repaired.examples { tally.add(.mojibakeRepaired, count: 0, example: e) }
+            characterTally = ActionTally()
+            scalars = characterPass(
+                UnicodeScalars.array(repaired.text), tally: &characterTally, evidence: &evidence)
+        }
+        tally.merge(characterTally)
+        scalars = nfcIfNeeded(scalars, tally: &tally)
+        let lines = linePass(scalars, tally: &tally)
+        var paragraphs = ParagraphJoiner.join(lines, tally: &tally)
+        // After joining, so that a label on its own line (Markdown heading) is checked with its turn.
+        for i in paragraphs.indices where LineShape.labelLength(paragraphs[i][...]) != nil {
+            if let removed = LineShape.removeRepeatedLabel(&paragraphs[i]) {
+                tally.add(.duplicatedSpeakerLabel, count: removed.count, example: removed.label)
+            }
+        }
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(scalars.count)
+        for (i, paragraph) in paragraphs.enumerated() {
+            if i > 0 { out.append("\n") }
+            out.append(contentsOf: paragraph)
+        }
+        return NormalizedText(text: UnicodeScalars.string(out), actions: tally.actions)
+    }
+
+    // MARK: - Characters
+
+    /// Set by `characterPass` when a character that NFC could change was seen.
+    private static func mayNeedNFC(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x300 { return false }
+        if (0x3000...0x9FFF).contains(v) && v != 0x3099 && v != 0x309A { return false }
+        if (0xFF00...0xFFEF).contains(v) || (0x2000...0x206F).contains(v) { return false }
+        if (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) || (0x1100...0x11FF).contains(v) {
+            return true
+        }
+        if v == 0x2126 || v == 0x212A || v == 0x212B { return true }
+        return s.properties.canonicalCombiningClass != .notReordered
+    }
+
+    private static func characterPass(
+        _ input: [Unicode.Scalar], tally: inout ActionTally, evidence: inout MojibakeRepair.Evidence
+    ) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(input.count)
+        var needsNFC = false
+        var i = 0
+        let n = input.count
+        while i < n {
+            let c = input[i]
+            let v = c.value
+            i += 1
+            // Fast path: printable ASCII and ordinary CJK.
+            if (v >= 0x20 && v < 0x7F) || v == 0x0A {
+                evidence.noteASCII()
+                out.append(c)
+                continue
+            }
+            evidence.note(v)
+            if v >= 0x4E00 && v <= 0x9FFF {
+                out.append(c)
+                continue
+            }
+            switch v {
+            case 0x0D:
+                if i < n && input[i] == "\n" { i += 1 }
+                out.append("\n")
+                tally.add(.lineEndings)
+            case 0x0B, 0x0C, 0x85, 0x2028, 0x2029:
+                out.append("\n")
+                tally.add(.lineEndings)
+            case 0x09:
+                out.append(c)
+            case 0x00...0x1F, 0x7F...0x9F:
+                tally.add(.controlCharacters, example: String(format: "U+%04X", v))
+            case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A, 0xFF05:
+                out.append(Unicode.Scalar(v - 0xFEE0)!)
+                tally.add(.fullwidthFolded, example: String(c))
+            case 0xFF0E
+            where i < n && out.last.map(ScalarClass.isASCIIDigit) == true
+                && (ScalarClass.isASCIIDigit(input[i]) || (0xFF10...0xFF19).contains(input[i].value)):
+                // A full-width point between digits is a decimal point: １９．２７ → 19.27.
+                out.append(".")
+                tally.add(.fullwidthFolded, example: String(c))
+            default:
+                if ScalarClass.isZeroWidth(c) {
+                    tally.add(.zeroWidth, example: String(format: "U+%04X", v))
+                    continue
+                }
+                if !needsNFC && mayNeedNFC(c) { needsNFC = true }
+                out.append(c)
+            }
+        }
+        if needsNFC { out.append("\u{0}") }  // marker for nfcIfNeeded, removed there
+        return out
+    }
+
+    private static func nfcIfNeeded(_ scalars: [Unicode.Scalar], tally: inout ActionTally) -> [Unicode.Scalar]
+    {
+        guard scalars.last == "\u{0}" else { return scalars }
+        let body = Array(scalars.dropLast())
+        let original = UnicodeScalars.string(body)
+        let composed = original.precomposedStringWithCanonicalMapping
+        let result = UnicodeScalars.array(composed)
+        if result != body {
+            tally.add(.unicodeNFC, count: max(1, abs(body.count - result.count)))
+        }
+        return result
+    }
+
+    // MARK: - Lines
+
+    /// One cleaned line; `indented` records leading whitespace, a sign of a new paragraph.
+    struct Line {
+        var scalars: ArraySlice<Unicode.Scalar>
+        var indented: Bool
+        var isBlank: Bool { scalars.isEmpty }
+    }
+
+    private static func linePass(_ scalars: [Unicode.Scalar], tally: inout ActionTally) -> [Line] {
+        var lines: [Line] = []
+        var storage: [Unicode.Scalar] = []
+        storage.reserveCapacity(scalars.count)
+        var ranges: [(Range<Int>, Bool)] = []
+        var buffer: [Unicode.Scalar] = []
+        var start = 0
+        let n = scalars.count
+        while start <= n {
+            var end = start
+            while end < n && scalars[end] != "\n" { end += 1 }
+            let raw = scalars[start..<end]
+            start = end + 1
+            // 1. Conversion leftovers; only lines holding a trigger character take the slow path.
+            // 2. Spaces: indentation, trailing, inner.
+            let lineStart = storage.count
+            let indented: Bool
+            if raw.contains(where: {
+                $0 == "[" || $0 == "{" || $0 == "<" || ($0.value >= 0x48 && $0.value <= 0x54)
+            }) {
+                buffer.removeAll(keepingCapacity: true)
+                ConversionArtifacts.strip(raw, into: &buffer, tally: &tally)
+                indented = appendSpacingCleaned(buffer[...], to: &storage, tally: &tally)
+            } else {
+                indented = appendSpacingCleaned(raw, to: &storage, tally: &tally)
+            }
+            ranges.append((lineStart..<storage.count, indented))
+        }
+        lines.reserveCapacity(ranges.count)
+        for (range, indented) in ranges { lines.append(Line(scalars: storage[range], indented: indented)) }
+        return lines
+    }
+
+    /// Last characters of news outlets' names (社, 报/報, 台, 网/網, 刊, 闻/聞).
+    static let outletFinals: Set<Unicode.Scalar> = ["社", "报", "報", "台", "网", "網", "刊", "闻", "聞"]
+
+    /// Copies `line` without leading/trailing whitespace and without spaces between CJK characters;
+    /// other space characters become plain spaces. Returns whether the line was indented.
+    private static func appendSpacingCleaned(
+        _ line: ArraySlice<Unicode.Scalar>, to out: inout [Unicode.Scalar], tally: inout ActionTally
+    ) -> Bool {
+        var first = line.startIndex
+        var last = line.endIndex
+        while first < last && (ScalarClass.isSpace(line[first]) || line[first] == "\t") { first += 1 }
+        while last > first && (ScalarClass.isSpace(line[last - 1]) || line[last - 1] == "\t") { last -= 1 }
+        if first > line.startIndex && first < line.endIndex { tally.add(.indentSpaces) }
+        if last < line.endIndex && last > first { tally.add(.trailingSpaces) }
+        // In a speaker label, a space after an outlet (`中央社 林小明：`) separates it from the
+        // reporter's name: keep it. Elsewhere in a label (`何 志明：`) it is stray.
+        var labelEnd = first
+        var k = first
+        while k < last && k - first <= 24 {
+            let c = line[k]
+            if c == "：" || c == ":" {
+                labelEnd = k
+                break
+            }
+            if c == "，" || c == "。" || c == "？" || c == "！" || c == "；" { break }
+            k += 1
+        }
+        var i = first
+        while i < last {
+            // Copy the run up to the next space in one go.
+            var j = i
+            while j < last && !ScalarClass.isSpace(line[j]) { j += 1 }
+            if j > i {
+                out.append(contentsOf: line[i..<j])
+                i = j
+                continue
+            }
+            var runEnd = i
+            while runEnd < last && ScalarClass.isSpace(line[runEnd]) { runEnd += 1 }
+            let before = line[i - 1]
+            let after = line[runEnd]
+            // …followed by a 2-4 character name up to the colon (not `新华网 记者：`).
+            let outletBreak =
+                runEnd < labelEnd && (2...4).contains(labelEnd - runEnd) && Self.outletFinals.contains(before)
+                && !line[runEnd..<labelEnd].contains(where: { $0 == "记" || $0 == "記" || ScalarClass.isSpace($0) })
+            if ScalarClass.isCJK(before) && ScalarClass.isCJK(after) && !outletBreak {
+                tally.add(
+                    .cjkSpaceRemoved,
+                    lazyExample: { String(String.UnicodeScalarView(line[(i - 1)...runEnd])) })
+            } else {
+                for k in i..<runEnd {
+                    if line[k] != " " {
+                        tally.add(.spaceVariants, example: String(format: "U+%04X", line[k].value))
+                    }
+                    out.append(" ")
+                }
+            }
+            i = runEnd
+        }
+        return first > line.startIndex
+    }
+}
+
+/// Fast conversions between String and scalar arrays.
+enum UnicodeScalars {
+    static func array(_ text: String) -> [Unicode.Scalar] {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ decode($0) }) { return result }
+        return Array(text.unicodeScalars)
+    }
+
+    /// Decodes valid UTF-8 (a String's storage) by hand: the stdlib's scalar iterator is several
+    /// times slower on Chinese text.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> [Unicode.Scalar] {
+        let n = bytes.count
+        return [Unicode.Scalar](unsafeUninitializedCapacity: n) { buffer, count in
+            var i = 0
+            var o = 0
+            while i < n {
+                let b0 = UInt32(bytes[i])
+                var v: UInt32
+                if b0 < 0x80 {
+                    v = b0
+                    i += 1
+                } else if b0 < 0xE0 {
+                    v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                    i += 2
+                } else if b0 < 0xF0 {
+                    v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                    i += 3
+                } else {
+                    v =
+                        (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F)
+                        << 6
+                        | UInt32(bytes[i + 3] & 0x3F)
+                    i += 4
+                }
+                // A String's UTF-8 is valid, so every value is a scalar.
+                buffer.initializeElement(at: o, to: Unicode.Scalar(v).unsafelyUnwrapped)
+                o += 1
+            }
+            count = o
+        }
+    }
+
+    static func string(_ scalars: some Collection<Unicode.Scalar>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count * 3)
+        for s in scalars {
+            let v = s.value
+            if v < 0x80 {
+                bytes.append(UInt8(v))
+            } else if v < 0x800 {
+                bytes.append(UInt8(0xC0 | (v >> 6)))
+                bytes.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                bytes.append(UInt8(0xE0 | (v >> 12)))
+                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                bytes.append(UInt8(0xF0 | (v >> 18)))
+                bytes.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (v & 0x3F)))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,0 +1,74 @@
+# Two entry points for a fresh Debian 12 machine with Swift (see README.md):
+#   make run   installs the system packages, builds, and runs the daemon on Config/briefingd.yaml
+#   make test  installs the system packages and runs the whole test suite
+SHELL := /bin/bash
+APT_PACKAGES := libcurl4-openssl-dev libuchardet-dev libxml2-dev libsqlite3-dev libssl-dev python3 systemd
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build run test bench format clean install install-files
+
+deps:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+	@# The tests validate every snapshot with the reference JSON Schema validator.
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema \
+		|| $(SUDO) apt-get install -y --no-install-recommends python3-jsonschema
+
+build: deps
+	swift build -c release
+
+run: build
+	mkdir -p var
+	.build/release/briefingd run --config Config/briefingd.yaml
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+bench: deps
+	swift build -c release
+	.build/release/briefingd-bench
+
+format:
+	swift format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build var
+
+# Installs the service (see docs/operating.md): binary, unit, system user and folders, config.
+#   make install                       build in release mode and install into the running system
+#   make install-files DESTDIR=/tmp/x  only copy the files into a staging root (packaging, tests)
+PREFIX ?= /usr/local
+DESTDIR ?=
+BIN ?= .build/release/briefingd
+UNITDIR ?= /etc/systemd/system
+
+install: build
+	$(MAKE) install-files
+
+install-files:
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/briefingd
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/|$(PREFIX)/|g' systemd/briefingd.service > $(DESTDIR)$(UNITDIR)/briefingd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/briefingd.service
+	install -D -m 0644 systemd/briefingd.sysusers $(DESTDIR)/usr/lib/sysusers.d/briefingd.conf
+	install -D -m 0644 systemd/briefingd.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/briefingd.conf
+	install -D -m 0644 docs/operating.md $(DESTDIR)$(PREFIX)/share/doc/briefingd/operating.md
+	@# The user and folders first (the config file is group briefingd); only on the real system.
+	@if [ -z "$(DESTDIR)" ]; then \
+		systemd-sysusers /usr/lib/sysusers.d/briefingd.conf && \
+		systemd-tmpfiles --create /usr/lib/tmpfiles.d/briefingd.conf; \
+	fi
+	@# An edited config is never overwritten.
+	@if [ -e $(DESTDIR)/etc/briefingd/briefingd.yaml ]; then \
+		echo "keeping $(DESTDIR)/etc/briefingd/briefingd.yaml; the shipped one is Config/briefingd.system.yaml"; \
+	else \
+		install -D -m 0640 Config/briefingd.system.yaml $(DESTDIR)/etc/briefingd/briefingd.yaml; \
+		if [ -z "$(DESTDIR)" ]; then chgrp briefingd /etc/briefingd/briefingd.yaml; fi; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+		systemctl daemon-reload && echo "installed; start with: systemctl enable --now briefingd"; \
+	else \
+		echo "installed; systemd is not running here, so no daemon-reload"; \
+	fi

@@ -1,0 +1,202 @@
+import CLibXML2
+
+// A .docx → the text of its body. ZIPFoundation opens the archive in memory; libxml2 parses
+// word/document.xml. Paragraphs (w:p) come in body order, one per line; runs give w:t text,
+// w:tab a tab, w:br/w:cr a line break. Tables become one line per row with cells separated by a
+// tab. Never in the text: field instructions (w:instrText; the field's displayed result stays),
+// deleted text (w:del, w:delText), bookmarks, comments, footnote/endnote references (the notes
+// themselves live in other parts and are dropped), drawings and text boxes.
+
+enum DocxExtractor {
+    static func extract(_ bytes: [UInt8]) throws(InputError) -> DecodedInput {
+        let xml = try DocxArchive.documentXML(bytes)
+        LibXML.initialize()
+        let options =
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_COMPACT.rawValue  // no XML_PARSE_HUGE: keep libxml2's depth and size limits
+        let doc = xml.withUnsafeBytes { raw in
+            xmlReadMemory(
+                raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), "document.xml", nil,
+                Int32(options))
+        }
+        guard let doc else { throw .invalidDocx(reason: "word/document.xml is not well-formed XML") }
+        defer { xmlFreeDoc(doc) }
+        guard let root = xmlDocGetRootElement(doc), let body = LibXML.firstElement(named: "body", in: root)
+        else {
+            throw .invalidDocx(reason: "word/document.xml has no w:body")
+        }
+        var writer = Writer()
+        writer.blocks(body)
+        let text = writer.text()
+        guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw .noText(format: .docx)
+        }
+        return DecodedInput(
+            text: text, format: .docx, encoding: "UTF-8", confidence: 1, bom: false, replacementCharacters: 0,
+            titleHint: writer.title, actions: writer.tally.actions)
+    }
+
+    private struct Writer {
+        var out: [Unicode.Scalar] = []
+        var title: String?
+        var tally = ActionTally()
+
+        func text() -> String {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: out)
+            return String(view)
+        }
+
+        /// Block-level content: paragraphs, tables, content controls.
+        mutating func blocks(_ container: UnsafeMutablePointer<xmlNode>) {
+            var child = container.pointee.children
+            while let c = child {
+                defer { child = c.pointee.next }
+                guard c.pointee.type == XML_ELEMENT_NODE else { continue }
+                if LibXML.hasName(c, "p") {
+                    let start = out.count
+                    inline(c)
+                    if title == nil, isTitleParagraph(c) {
+                        var view = String.UnicodeScalarView()
+                        view.append(contentsOf: out[start...])
+                        title = String(view)
+                    }
+                    out.append("\n")
+                } else if LibXML.hasName(c, "tbl") {
+                    table(c)
+                } else if LibXML.hasName(c, "sdt") || LibXML.hasName(c, "sdtContent")
+                    || LibXML.hasName(c, "customXml")
+                {
+                    blocks(c)
+                }
+            }
+        }
+
+        private mutating func table(_ tbl: UnsafeMutablePointer<xmlNode>) {
+            var row = tbl.pointee.children
+            while let r = row {
+                defer { row = r.pointee.next }
+                guard r.pointee.type == XML_ELEMENT_NODE, LibXML.hasName(r, "tr") else { continue }
+                var cell = r.pointee.children
+                var first = true
+                while let c = cell {
+                    defer { cell = c.pointee.next }
+                    guard c.pointee.type == XML_ELEMENT_NODE, LibXML.hasName(c, "tc") else { continue }
+                    if !first { out.append("\t") }
+                    first = false
+                    // A cell's paragraphs (and nested tables) share the row's line, space-separated.
+                    var inner = Writer()
+                    inner.blocks(c)
+                    tally.merge(inner.tally)
+                    var cellText = inner.out
+                    while cellText.last == "\n" { cellText.removeLast() }
+                    out.append(contentsOf: cellText.map { $0 == "\n" ? " " : $0 })
+                }
+                out.append("\n")
+            }
+        }
+
+        private func isTitleParagraph(_ p: UnsafeMutablePointer<xmlNode>) -> Bool {
+            guard let pPr = child(p, "pPr"), let style = child(pPr, "pStyle"),
+                let value = LibXML.localAttribute(style, "val")
+            else { return false }
+            return value.lowercased() == "title"
+        }
+
+        private func child(_ node: UnsafeMutablePointer<xmlNode>, _ name: StaticString)
+            -> UnsafeMutablePointer<xmlNode>?
+        {
+            var c = node.pointee.children
+            while let n = c {
+                if n.pointee.type == XML_ELEMENT_NODE && LibXML.hasName(n, name) { return n }
+                c = n.pointee.next
+            }
+            return nil
+        }
+
+        /// Paragraph content: runs, and the containers runs may sit in.
+        private mutating func inline(_ node: UnsafeMutablePointer<xmlNode>) {
+            var child = node.pointee.children
+            while let c = child {
+                defer { child = c.pointee.next }
+                guard c.pointee.type == XML_ELEMENT_NODE else { continue }
+                if LibXML.hasName(c, "r") {
+                    run(c)
+                } else if LibXML.hasName(c, "del") || LibXML.hasName(c, "moveFrom") {
+                    tally.add(.deletedText, example: LibXMLText.content(c))
+                } else if LibXML.hasName(c, "fldSimple") {
+                    if let instr = LibXML.localAttribute(c, "instr") {
+                        tally.add(.fieldCode, example: instr.trimmingASCIIWhitespace())
+                    }
+                    inline(c)
+                } else if LibXML.hasName(c, "hyperlink") || LibXML.hasName(c, "ins")
+                    || LibXML.hasName(c, "smartTag")
+                    || LibXML.hasName(c, "customXml") || LibXML.hasName(c, "sdt")
+                    || LibXML.hasName(c, "sdtContent")
+                    || LibXML.hasName(c, "moveTo") || LibXML.hasName(c, "dir") || LibXML.hasName(c, "bdo")
+                {
+                    inline(c)
+                } else if LibXML.hasName(c, "oMath") || LibXML.hasName(c, "oMathPara") {
+                    inline(c)
+                }
+                // pPr, bookmarkStart/End, commentRangeStart/End, proofErr, permStart…: nothing to say.
+            }
+        }
+
+        private mutating func run(_ r: UnsafeMutablePointer<xmlNode>) {
+            var child = r.pointee.children
+            while let c = child {
+                defer { child = c.pointee.next }
+                guard c.pointee.type == XML_ELEMENT_NODE else { continue }
+                if LibXML.hasName(c, "t") {
+                    appendText(c)
+                } else if LibXML.hasName(c, "tab") {
+                    out.append("\t")
+                } else if LibXML.hasName(c, "br") || LibXML.hasName(c, "cr") {
+                    out.append("\n")
+                } else if LibXML.hasName(c, "noBreakHyphen") {
+                    out.append("-")
+                } else if LibXML.hasName(c, "instrText") {
+                    let instruction = LibXMLText.content(c).trimmingASCIIWhitespace()
+                    if !instruction.isEmpty { tally.add(.fieldCode, example: instruction) }
+                } else if LibXML.hasName(c, "delText") {
+                    tally.add(.deletedText, example: LibXMLText.content(c))
+                } else if LibXML.hasName(c, "footnoteReference") || LibXML.hasName(c, "endnoteReference") {
+                    tally.add(.footnoteMarker, example: nil)
+                }
+            }
+        }
+
+        private mutating func appendText(_ t: UnsafeMutablePointer<xmlNode>) {
+            var child = t.pointee.children
+            while let c = child {
+                if let content = c.pointee.content {
+                    out.append(contentsOf: String(cString: content).unicodeScalars)
+                }
+                child = c.pointee.next
+            }
+        }
+    }
+}
+
+enum LibXMLText {
+    /// All text below a node (walked by hand: libxml2's own helper needs `xmlFree`, a global
+    /// function pointer Swift 6 treats as shared mutable state).
+    static func content(_ node: UnsafeMutablePointer<xmlNode>) -> String {
+        var result = ""
+        func visit(_ n: UnsafeMutablePointer<xmlNode>) {
+            if n.pointee.type == XML_TEXT_NODE || n.pointee.type == XML_CDATA_SECTION_NODE,
+                let content = n.pointee.content
+            {
+                result += String(cString: content)
+            }
+            var child = n.pointee.children
+            while let c = child {
+                visit(c)
+                child = c.pointee.next
+            }
+        }
+        visit(node)
+        return result
+    }
+}

@@ -1,0 +1,45 @@
+// Which format the bytes are in, decided from the bytes; the file name only breaks ties.
+
+enum FormatSniffer {
+    enum Container { case zip, ole2, pdf }
+
+    /// Binary containers recognised by their signature.
+    static func container(_ bytes: [UInt8]) -> Container? {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return .zip
+        }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .ole2 }
+        if bytes.starts(with: Array("%PDF-".utf8)) { return .pdf }
+        return nil
+    }
+
+    /// Text format from decoded text: html, markdown or text.
+    static func textFormat(_ text: String, fileName: String?) -> InputInfo.Format {
+        let ext = fileName.map { name -> String in
+            guard let dot = name.lastIndex(of: ".") else { return "" }
+            return name[name.index(after: dot)...].lowercased()
+        }
+        let utf8 = text.utf8
+        if ASCIIBytes.contains("<!doctype html", in: utf8) || ASCIIBytes.contains("<html", in: utf8)
+            || ASCIIBytes.contains("<body", in: utf8) || ASCIIBytes.contains("<head>", in: utf8)
+        {
+            return .html
+        }
+        let htmlByName = ext == "html" || ext == "htm" || ext == "xhtml"
+        if htmlByName
+            && (ASCIIBytes.contains("<p", in: utf8) || ASCIIBytes.contains("<div", in: utf8)
+                || ASCIIBytes.contains("<br", in: utf8))
+        {
+            return .html
+        }
+
+        let markdown = MarkdownStripper.evidence(text)
+        let markdownByName = ext == "md" || ext == "markdown"
+        if markdown.frontMatter || markdown.headings + markdown.links >= 2
+            || (markdownByName && markdown.headings + markdown.links >= 1)
+        {
+            return .markdown
+        }
+        return .text
+    }
+}

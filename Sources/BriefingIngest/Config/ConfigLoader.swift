@@ -1,0 +1,285 @@
+import Foundation
+import Yams
+
+/// A config file that cannot be used. The message names the key and says what is expected.
+public struct ConfigError: Error, Equatable, CustomStringConvertible {
+    /// Dotted path of the offending key, e.g. `sources[0].every`, or empty for the whole file.
+    public var key: String
+    public var message: String
+
+    public init(key: String, _ message: String) {
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String { key.isEmpty ? message : "\(key): \(message)" }
+}
+
+/// Reads and checks the YAML config. Unknown keys are errors, never ignored.
+public enum ConfigLoader {
+    /// The path used when `--config` is not given: `$BRIEFINGD_CONFIG`, else `Config/briefingd.yaml`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
+        environment["BRIEFINGD_CONFIG"] ?? "Config/briefingd.yaml"
+    }
+
+    /// Loads the file at `path`; relative paths inside are made absolute against `workingDirectory`.
+    public static func load(path: String, workingDirectory: String = FileManager.default.currentDirectoryPath)
+        throws(ConfigError) -> DaemonConfig
+    {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(key: "", "cannot read config file \(path); pass --config PATH or set BRIEFINGD_CONFIG")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(key: "", "config file \(path) is not UTF-8 text")
+        }
+        return try parse(text, workingDirectory: workingDirectory)
+    }
+
+    public static func parse(_ yaml: String, workingDirectory: String) throws(ConfigError) -> DaemonConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ConfigError(key: "", "the config file is empty; start from Config/briefingd.yaml")
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(key: "", "not valid YAML: \(error)")
+        }
+        let top = try Table(root, path: "")
+        let base = URL(fileURLWithPath: workingDirectory, isDirectory: true)
+        func absolute(_ p: String) -> String {
+            p.hasPrefix("/") ? p : URL(fileURLWithPath: p, relativeTo: base).standardizedFileURL.path
+        }
+
+        let inboxTable = try top.table("inbox", required: true)!
+        var inbox = InboxConfig(
+            path: absolute(try inboxTable.string("path", required: true)!),
+            archive: absolute(try inboxTable.string("archive", required: true)!),
+            failed: absolute(try inboxTable.string("failed", required: true)!))
+        if let v = try inboxTable.duration("settle") { inbox.settle = v }
+        if let v = try inboxTable.duration("rescan") { inbox.rescan = v }
+        if let v = try inboxTable.int("max_bytes", min: 1) { inbox.maxBytes = v }
+        try inboxTable.rejectUnknown()
+
+        let snapshots = try top.table("snapshots", required: true)!
+        let snapshotsPath = absolute(try snapshots.string("path", required: true)!)
+        try snapshots.rejectUnknown()
+        let state = try top.table("state", required: true)!
+        let statePath = absolute(try state.string("path", required: true)!)
+        try state.rejectUnknown()
+
+        var config = DaemonConfig(inbox: inbox, snapshotsPath: snapshotsPath, statePath: statePath)
+        config.sources = try parseSources(top, absolute: absolute)
+
+        if let log = try top.table("log") {
+            if let level = try log.string("level") {
+                guard DaemonConfig.logLevels.contains(level) else {
+                    throw ConfigError(
+                        key: "log.level", "'\(level)' is not a level; use one of \(DaemonConfig.logLevels.joined(separator: "|"))")
+                }
+                config.logLevel = level
+            }
+            try log.rejectUnknown()
+        }
+        if let input = try top.table("input") {
+            if let v = try input.double("max_replacement_ratio", range: 0...1) { config.maxReplacementRatio = v }
+            try input.rejectUnknown()
+        }
+        if let http = try top.table("http") {
+            config.http = try parseHTTP(http)
+        }
+        if let metrics = try top.table("metrics") {
+            if let listen = try metrics.string("listen") {
+                guard HostPort(listen) != nil else {
+                    throw ConfigError(key: "metrics.listen", "'\(listen)' is not HOST:PORT, e.g. 127.0.0.1:9464")
+                }
+                config.metricsListen = listen
+            }
+            try metrics.rejectUnknown()
+        }
+        try top.rejectUnknown()
+        return config
+    }
+
+    private static func parseSources(_ top: Table, absolute: (String) -> String) throws(ConfigError)
+        -> [SourceConfig]
+    {
+        guard let node = top.value("sources") else { return [] }
+        if case .scalar = node, node.null != nil { return [] }
+        guard case .sequence(let seq) = node else {
+            throw ConfigError(key: "sources", "expected a list of sources (or [] for none)")
+        }
+        var sources: [SourceConfig] = []
+        var names = Set<String>()
+        for (i, item) in seq.enumerated() {
+            let t = try Table(item, path: "sources[\(i)]")
+            let name = try t.string("name", required: true)!
+            guard !name.isEmpty, name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }),
+                name != "inbox"
+            else {
+                throw ConfigError(key: "sources[\(i)].name", "'\(name)' must match [a-z0-9-]+ and not be 'inbox'")
+            }
+            guard names.insert(name).inserted else {
+                throw ConfigError(key: "sources[\(i)].name", "'\(name)' is used by another source; names are unique")
+            }
+            let url = try t.string("url", required: true)!
+            let lower = url.lowercased()
+            guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+                throw ConfigError(key: "sources[\(i)].url", "'\(url)' must be an http:// or https:// URL")
+            }
+            var source = SourceConfig(name: name, url: url)
+            if let kind = try t.string("kind") {
+                guard let k = SourceConfig.Kind(rawValue: kind) else {
+                    throw ConfigError(key: "sources[\(i)].kind", "'\(kind)' is not one of page|feed|index")
+                }
+                source.kind = k
+            }
+            source.every = try t.duration("every")
+            source.cron = try t.string("cron")
+            if let cron = source.cron, CronSchedule(cron) == nil {
+                throw ConfigError(key: "sources[\(i)].cron", "'\(cron)' is not a 5-field cron expression")
+            }
+            guard (source.every == nil) != (source.cron == nil) else {
+                throw ConfigError(key: "sources[\(i)]", "give exactly one of 'every' or 'cron'")
+            }
+            if let every = source.every, every.milliseconds < 1000 {
+                throw ConfigError(key: "sources[\(i)].every", "polling more often than every 1s hammers the site")
+            }
+            source.links = try t.string("links")
+            if let pattern = source.links {
+                do { _ = try NSRegularExpression(pattern: pattern) } catch {
+                    throw ConfigError(key: "sources[\(i)].links", "'\(pattern)' is not a valid regular expression")
+                }
+            }
+            if source.kind == .index && source.links == nil {
+                throw ConfigError(key: "sources[\(i)].links", "kind: index needs 'links', a pattern for briefing URLs")
+            }
+            if let j = try t.double("jitter", range: 0...0.5) { source.jitter = j }
+            source.headers = try t.stringMap("headers") ?? [:]
+            source.headersFromFile = try t.string("headers_from_file").map(absolute)
+            source.caFile = try t.string("ca_file").map(absolute)
+            source.proxy = try t.string("proxy")
+            try t.rejectUnknown()
+            sources.append(source)
+        }
+        return sources
+    }
+
+    private static func parseHTTP(_ t: Table) throws(ConfigError) -> HTTPConfig {
+        var http = HTTPConfig()
+        if let v = try t.duration("connect_timeout") { http.connectTimeout = v }
+        if let v = try t.duration("total_timeout") { http.totalTimeout = v }
+        if let v = try t.int("low_speed_bytes", min: 1) { http.lowSpeedBytes = v }
+        if let v = try t.duration("low_speed_time") { http.lowSpeedTime = v }
+        if let v = try t.int("max_redirects", min: 0) { http.maxRedirects = v }
+        if let v = try t.int("max_bytes", min: 1) { http.maxBytes = v }
+        if let v = try t.int("retries", min: 0) { http.retries = v }
+        if let v = try t.duration("retry_base") { http.retryBase = v }
+        if let v = try t.int("per_host_concurrency", min: 1) { http.perHostConcurrency = v }
+        try t.rejectUnknown()
+        return http
+    }
+}
+
+/// A `host:port` pair, as given to `metrics.listen`.
+public struct HostPort: Sendable, Equatable {
+    public var host: String
+    public var port: UInt16
+
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
+            return nil
+        }
+        self.host = String(text[..<colon])
+        self.port = port
+        if host.isEmpty { return nil }
+    }
+}
+
+/// A YAML mapping that remembers which keys were read, so unread ones can be reported.
+private final class Table {
+    let path: String
+    private let pairs: [(String, Node)]
+    private var used = Set<String>()
+
+    init(_ node: Node, path: String) throws(ConfigError) {
+        self.path = path
+        guard case .mapping(let mapping) = node else {
+            throw ConfigError(key: path, "expected a mapping of keys to values")
+        }
+        var pairs: [(String, Node)] = []
+        for (k, v) in mapping {
+            guard let key = k.string else { throw ConfigError(key: path, "keys must be strings") }
+            pairs.append((key, v))
+        }
+        self.pairs = pairs
+    }
+
+    private func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func value(_ key: String) -> Node? {
+        used.insert(key)
+        return pairs.first { $0.0 == key }?.1
+    }
+
+    func table(_ key: String, required: Bool = false) throws(ConfigError) -> Table? {
+        guard let node = value(key) else {
+            if required { throw ConfigError(key: keyPath(key), "missing; see Config/briefingd.yaml") }
+            return nil
+        }
+        return try Table(node, path: keyPath(key))
+    }
+
+    func string(_ key: String, required: Bool = false) throws(ConfigError) -> String? {
+        guard let node = value(key) else {
+            if required { throw ConfigError(key: keyPath(key), "missing; see Config/briefingd.yaml") }
+            return nil
+        }
+        guard case .scalar(let scalar) = node, node.null == nil else {
+            throw ConfigError(key: keyPath(key), "expected a string")
+        }
+        return scalar.string
+    }
+
+    func duration(_ key: String) throws(ConfigError) -> ConfigDuration? {
+        guard let text = try string(key) else { return nil }
+        guard let d = ConfigDuration(parsing: text) else {
+            throw ConfigError(key: keyPath(key), "'\(text)' is not a duration such as 500ms, 10s, 5m, 2h")
+        }
+        return d
+    }
+
+    func int(_ key: String, min: Int) throws(ConfigError) -> Int? {
+        guard let text = try string(key) else { return nil }
+        guard let v = Int(text), v >= min else {
+            throw ConfigError(key: keyPath(key), "'\(text)' must be a whole number of at least \(min)")
+        }
+        return v
+    }
+
+    func double(_ key: String, range: ClosedRange<Double>) throws(ConfigError) -> Double? {
+        guard let text = try string(key) else { return nil }
+        guard let v = Double(text), range.contains(v) else {
+            throw ConfigError(key: keyPath(key), "'\(text)' must be a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return v
+    }
+
+    func stringMap(_ key: String) throws(ConfigError) -> [String: String]? {
+        guard let node = value(key) else { return nil }
+        let t = try Table(node, path: keyPath(key))
+        var out: [String: String] = [:]
+        for (k, _) in t.pairs { out[k] = try t.string(k) }
+        return out
+    }
+
+    func rejectUnknown() throws(ConfigError) {
+        if let unknown = pairs.first(where: { !used.contains($0.0) }) {
+            throw ConfigError(key: keyPath(unknown.0), "unknown key; check its spelling against Config/briefingd.yaml")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import BriefingCore
+
+// The daemon's settings, as read from the YAML file of `../shared/spec/contract.md` and checked.
+
+/// A length of time written as `500ms`, `10s`, `5m`, `2h` or `1d`.
+public struct ConfigDuration: Sendable, Equatable, CustomStringConvertible {
+    public var milliseconds: Int64
+
+    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+    public static func seconds(_ s: Int64) -> ConfigDuration { ConfigDuration(milliseconds: s * 1000) }
+
+    /// Parses `500ms`, `10s`, `5m`, `2h`, `1d`; nil for anything else.
+    public init?(parsing text: String) {
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            // "5ms" also ends in "s": only accept when what is left is all digits.
+            guard !number.isEmpty, number.allSatisfy(\.isASCII), let value = Int64(number), value >= 0 else {
+                continue
+            }
+            self.milliseconds = value * factor
+            return
+        }
+        return nil
+    }
+
+    public var seconds: Double { Double(milliseconds) / 1000 }
+
+    public var description: String {
+        let units: [(String, Int64)] = [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+        for (suffix, factor) in units where milliseconds >= factor && milliseconds % factor == 0 {
+            return "\(milliseconds / factor)\(suffix)"
+        }
+        return "\(milliseconds)ms"
+    }
+}
+
+/// Drop folder settings.
+public struct InboxConfig: Sendable, Equatable {
+    public var path: String
+    public var archive: String
+    public var failed: String
+    /// How long size and mtime must stay unchanged before a file is taken.
+    public var settle: ConfigDuration = ConfigDuration(milliseconds: 20)
+    /// Full rescan interval, a safety net for events inotify cannot deliver (e.g. network file systems).
+    public var rescan: ConfigDuration = .seconds(30)
+    /// Inputs larger than this go to `failed/`.
+    public var maxBytes: Int = InboxConfig.defaultMaxBytes
+    public static let defaultMaxBytes = 20 * 1024 * 1024
+}
+
+/// One URL to poll.
+public struct SourceConfig: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable { case page, feed, index }
+
+    public var name: String
+    public var url: String
+    public var kind: Kind = .page
+    public var every: ConfigDuration?
+    public var cron: String?
+    /// For `kind: index`: regular expression an absolute link must match to be a briefing.
+    public var links: String?
+    public var jitter: Double = 0.1
+    public var headers: [String: String] = [:]
+    public var headersFromFile: String?
+    public var caFile: String?
+    public var proxy: String?
+}
+
+/// HTTP limits shared by all sources.
+public struct HTTPConfig: Sendable, Equatable {
+    public var connectTimeout: ConfigDuration = .seconds(10)
+    public var totalTimeout: ConfigDuration = .seconds(60)
+    /// Abort when slower than `lowSpeedBytes` per second for `lowSpeedTime`.
+    public var lowSpeedBytes: Int = 1024
+    public var lowSpeedTime: ConfigDuration = .seconds(30)
+    public var maxRedirects: Int = 5
+    public var maxBytes: Int = 20 * 1024 * 1024
+    public var retries: Int = 4
+    public var retryBase: ConfigDuration = .seconds(2)
+    public var perHostConcurrency: Int = 2
+}
+
+/// Everything `briefingd run` needs.
+public struct DaemonConfig: Sendable, Equatable {
+    public var inbox: InboxConfig
+    public var snapshotsPath: String
+    public var statePath: String
+    public var sources: [SourceConfig] = []
+    public var http = HTTPConfig()
+    public var logLevel: String = "info"
+    /// Largest share of undecodable characters before an input is refused.
+    public var maxReplacementRatio: Double = PipelineOptions().maxReplacementRatio
+    /// `127.0.0.1:9464`; nil disables the metrics endpoint.
+    public var metricsListen: String?
+
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}

@@ -1,0 +1,231 @@
+import BriefingCore
+import Foundation
+import Logging
+
+/// Something that polls the configured sources and hands what it fetches to a ``FetchQueue``.
+/// The daemon starts it once the inbox is watched, restarts it on reload and stops it on SIGTERM.
+public protocol SourcePolling: Sendable {
+    func start(sources: [SourceConfig], http: HTTPConfig, queue: FetchQueue, state: StateStore, logger: Logger)
+    /// Stops polling; returns once no transfer is running.
+    func stop()
+}
+
+/// `briefingd run`: one loop on one thread that waits on inotify, a signalfd and the fetch queue's
+/// eventfd, takes settled files and fetched pages in batches, and hands them to the ``Ingestor``.
+public final class Daemon {
+    private var config: DaemonConfig
+    private let configPath: String
+    private let logger: Logger
+    private let logLevel: LogLevelControl
+    private let notifier: SystemdNotifier
+    private let poller: (any SourcePolling)?
+    /// Largest batch: bounds how long a SIGTERM waits for the work in hand.
+    static let batchLimit = 256
+
+    public init(
+        config: DaemonConfig, configPath: String, logger: Logger, logLevel: LogLevelControl,
+        poller: (any SourcePolling)?, notifier: SystemdNotifier = SystemdNotifier()
+    ) {
+        self.config = config
+        self.configPath = configPath
+        self.logger = logger
+        self.logLevel = logLevel
+        self.poller = poller
+        self.notifier = notifier
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns the process exit code.
+    public func run() throws -> Int32 {
+        let signals = try SignalWatcher()
+        // Started after the signal mask is set, so its thread inherits it.
+        let metricsServer = try config.metricsListen.flatMap(HostPort.init).map {
+            try MetricsServer.start(listen: $0)
+        }
+        if let metricsServer {
+            for source in config.sources { PollMetrics().register(source: source.name) }
+            logger.info(
+                "metrics_listening", metadata: ["address": "\(metricsServer.address)", "path": "/metrics"])
+        }
+        let state = try Self.openState(config: config, logger: logger)
+        let ingestor = Ingestor(config: config, state: state, logger: logger)
+        try ingestor.prepare()
+        let watcher = try InboxWatcher(path: config.inbox.path)
+        let queue = FetchQueue()
+        var tracker = SettleTracker(directory: config.inbox.path, settleMilliseconds: config.inbox.settle.milliseconds)
+        tracker.scan(now: monotonicMilliseconds())
+        poller?.start(sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
+
+        var counts = (written: 0, duplicate: 0, failed: 0)
+        let watchdog = SystemdNotifier.watchdogInterval()
+        var nextWatchdog = monotonicMilliseconds()
+        var nextRescan = monotonicMilliseconds() + config.inbox.rescan.milliseconds
+        var deferral: WriteDeferral?
+        logger.info(
+            "started",
+            metadata: [
+                "inbox": "\(config.inbox.path)", "snapshots": "\(config.snapshotsPath)",
+                "sources": "\(config.sources.count)", "pid": "\(getpid())",
+            ])
+        notifier.send("READY=1\nSTATUS=watching \(config.inbox.path)")
+
+        var fds = [
+            pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: watcher.fd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: queue.wakeFD, events: Int16(POLLIN), revents: 0),
+        ]
+        var stopping = false
+        while !stopping {
+            let now = monotonicMilliseconds()
+            var deadline = nextRescan
+            if let d = tracker.nextDeadline { deadline = min(deadline, d) }
+            if watchdog != nil { deadline = min(deadline, nextWatchdog) }
+            let timeout = Int32(clamping: max(0, deadline - now))
+            _ = poll(&fds, nfds_t(fds.count), timeout)
+
+            for signal in signals.drain() {
+                switch signal {
+                case .stop(let number):
+                    stopping = true
+                    notifier.send("STOPPING=1")
+                    logger.info("stopping", metadata: ["signal": "\(number)"])
+                case .reload:
+                    reload()
+                }
+            }
+            let loopNow = monotonicMilliseconds()
+            for event in watcher.drain() {
+                switch event {
+                case .completed(let name): tracker.completed(name, now: loopNow)
+                case .activity(let name): tracker.activity(name, now: loopNow)
+                case .overflow:
+                    logger.warning("inbox_overflow", metadata: ["action": "rescan"])
+                    tracker.scan(now: loopNow)
+                case .folderGone:
+                    logger.critical("inbox_gone", metadata: ["inbox": "\(config.inbox.path)"])
+                    stopping = true
+                }
+            }
+            if loopNow >= nextRescan {
+                tracker.scan(now: loopNow)
+                nextRescan = loopNow + config.inbox.rescan.milliseconds
+            }
+
+            // One batch per pass, so that signals are seen between batches.
+            let files = tracker.takeReady(now: monotonicMilliseconds(), limit: Self.batchLimit)
+            let fetched = queue.take(limit: Self.batchLimit)
+            if !files.isEmpty || !fetched.isEmpty {
+                let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
+                logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
+                let outcomes = ingestor.ingest(items)
+                var deferredNow: String?
+                var deferredFiles: [String] = []
+                var wroteSome = false
+                for (item, outcome) in zip(items, outcomes) {
+                    switch outcome {
+                    case .written:
+                        counts.written += 1
+                        wroteSome = true
+                    case .duplicate: counts.duplicate += 1
+                    case .failed: counts.failed += 1
+                    case .deferred(let reason): deferredNow = reason
+                    case .unchanged, .vanished: break
+                    }
+                    if case .file(let f) = item {
+                        if case .deferred = outcome {
+                            deferredFiles.append(f.name)
+                        } else {
+                            // Still there (replaced meanwhile, or its move failed): look at it again.
+                            tracker.finished(f.name)
+                            tracker.completed(f.name, now: monotonicMilliseconds())
+                        }
+                    }
+                }
+                for ((_, complete), outcome) in zip(fetched, outcomes.suffix(fetched.count)) { complete(outcome) }
+                // A batch of only failed or duplicate inputs says nothing about the write problem.
+                if deferredNow != nil || wroteSome {
+                    deferral = noteDeferral(deferredNow, previous: deferral)
+                }
+                let retryNow = monotonicMilliseconds()
+                for name in deferredFiles {
+                    let wait = max(0, (deferral?.retryAt ?? retryNow) - retryNow)
+                    tracker.retry(name, after: wait, now: retryNow)
+                }
+                notifier.send(
+                    "STATUS=\(counts.written) snapshots, \(counts.duplicate) duplicates, \(counts.failed) failed, "
+                        + "\(tracker.pendingCount) waiting")
+            }
+            IngestMetrics().backlog(tracker.pendingCount)
+            if let watchdog, monotonicMilliseconds() >= nextWatchdog {
+                notifier.send("WATCHDOG=1")
+                nextWatchdog = monotonicMilliseconds() + watchdog
+            }
+        }
+        queue.shutDown()
+        poller?.stop()
+        metricsServer?.stop()
+        logger.info(
+            "stopped",
+            metadata: [
+                "snapshots": "\(counts.written)", "duplicates": "\(counts.duplicate)", "failed": "\(counts.failed)",
+            ])
+        return 0
+    }
+
+    /// Logs a write problem once per cause (not per retry) and backs off up to 30 s; logs recovery.
+    private func noteDeferral(_ reason: String?, previous: WriteDeferral?) -> WriteDeferral? {
+        guard let reason else {
+            if let previous { logger.notice("resumed", metadata: ["after": "\(previous.reason)"]) }
+            return nil
+        }
+        if previous?.reason != reason {
+            logger.error(
+                "cannot_write", metadata: ["reason": "\(reason)", "action": "inputs stay in the inbox; retrying"])
+        }
+        return WriteDeferral.after(previous, reason: reason, now: monotonicMilliseconds())
+    }
+
+    private func reload() {
+        notifier.send("RELOADING=1\nMONOTONIC_USEC=\(monotonicMilliseconds() * 1000)")
+        do {
+            let fresh = try ConfigLoader.load(path: configPath)
+            if fresh.inbox != config.inbox || fresh.snapshotsPath != config.snapshotsPath
+                || fresh.statePath != config.statePath || fresh.metricsListen != config.metricsListen
+            {
+                logger.warning(
+                    "reload_partial",
+                    metadata: [
+                        "reason": "inbox, snapshot and state paths and metrics.listen change only on restart"
+                    ])
+            }
+            logLevel.set(fresh.logLevel)
+            config.logLevel = fresh.logLevel
+            config.sources = fresh.sources
+            config.http = fresh.http
+            logger.notice("reloaded", metadata: ["sources": "\(fresh.sources.count)", "log_level": "\(fresh.logLevel)"])
+        } catch {
+            logger.error("reload_rejected", metadata: ["error": "\(error)", "action": "keeping the running config"])
+        }
+        notifier.send("READY=1")
+    }
+
+    /// Opens the state database; a damaged one is set aside and rebuilt from the snapshot files.
+    static func openState(config: DaemonConfig, logger: Logger) throws -> StateStore {
+        try FileSystem.makeDirectories(config.statePath)
+        // A lost database with snapshots on disk: recovery rebuilds it; say so before it does.
+        let database = config.statePath + "/" + StateStore.fileName
+        let manifest = SnapshotStore(root: config.snapshotsPath).manifestPath
+        if access(database, F_OK) != 0, access(manifest, F_OK) == 0 {
+            logger.warning(
+                "state_missing", metadata: ["path": "\(database)", "action": "rebuilding from snapshots"])
+        }
+        do {
+            return try StateStore(directory: config.statePath)
+        } catch .corrupt(let path, let reason) {
+            let aside = path + ".corrupt-" + Timestamp.now().compact
+            for suffix in ["", "-wal", "-shm"] { rename(path + suffix, aside + suffix) }
+            logger.error(
+                "state_rebuilt", metadata: ["reason": "\(reason)", "set_aside": "\(aside)", "action": "rebuilding from snapshots"])
+            return try StateStore(directory: config.statePath)
+        }
+    }
+}

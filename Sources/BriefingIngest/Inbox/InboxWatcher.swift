@@ -1,0 +1,70 @@
+import CLinuxShim
+import Foundation
+
+/// inotify on the inbox folder: reports names that were closed after writing, renamed in, or
+/// created (for symlinks, folders and pipes, which are never "closed after writing").
+final class InboxWatcher {
+    enum Event: Equatable {
+        /// Written and closed, or renamed into the folder: complete from the writer's side.
+        case completed(String)
+        /// Created or written to: a writer may still be at work.
+        case activity(String)
+        /// The kernel's event queue overflowed: events were lost, rescan everything.
+        case overflow
+        /// The inbox folder itself was removed or moved away.
+        case folderGone
+    }
+
+    let fd: Int32
+    private let path: String
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+    init(path: String) throws(FileSystemError) {
+        self.path = path
+        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard fd >= 0 else { throw FileSystemError("inotify_init1", path) }
+        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF)
+        guard inotify_add_watch(fd, path, mask | UInt32(IN_ONLYDIR)) >= 0 else {
+            let error = FileSystemError("inotify_add_watch", path)
+            close(fd)
+            throw error
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Reads every event queued now (the descriptor is non-blocking).
+    func drain() -> [Event] {
+        var events: [Event] = []
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n <= 0 { break }
+            var offset = 0
+            buffer.withUnsafeBytes { raw in
+                while offset + MemoryLayout<inotify_event>.size <= n {
+                    let mask = raw.load(fromByteOffset: offset + 4, as: UInt32.self)
+                    let length = Int(raw.load(fromByteOffset: offset + 12, as: UInt32.self))
+                    let nameStart = offset + MemoryLayout<inotify_event>.size
+                    var name = ""
+                    if length > 0 {
+                        let bytes = raw[nameStart..<(nameStart + length)]
+                        name = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                    }
+                    if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                        events.append(.overflow)
+                    } else if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
+                        events.append(.folderGone)
+                    } else if !name.isEmpty {
+                        if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 {
+                            events.append(.completed(name))
+                        } else {
+                            events.append(.activity(name))
+                        }
+                    }
+                    offset = nameStart + length
+                }
+            }
+        }
+        return events
+    }
+}

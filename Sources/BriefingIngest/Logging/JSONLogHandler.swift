@@ -1,0 +1,164 @@
+import BriefingCore
+import Foundation
+import Logging
+
+/// swift-log handler writing one JSON object per line: `ts`, `level`, `event`, then the metadata.
+///
+/// The message is the event name (`snapshot_written`, `duplicate`, …); details go in metadata so
+/// that a log reader can filter on fields rather than parse sentences.
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let level: LogLevelControl
+    private let sink: LogSink
+
+    /// The level is shared by every logger of the process, so a SIGHUP reload changes it everywhere.
+    public var logLevel: Logger.Level {
+        get { level.level }
+        set { level.level = newValue }
+    }
+
+    public init(label: String, level: LogLevelControl, sink: LogSink = .standardError) {
+        self.level = level
+        self.sink = sink
+    }
+
+    /// Routes every swift-log logger of the process to JSON lines on stderr.
+    public static func bootstrap(level: String) -> LogLevelControl {
+        let control = LogLevelControl(Logger.Level(rawValue: level) ?? .info)
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: control) }
+        return control
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var line = "{\"ts\":\"\(Timestamp.now().rfc3339)\",\"level\":\"\(event.level.rawValue)\",\"event\":"
+        appendJSONString(event.message.description, to: &line)
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        for key in merged.keys.sorted() where !["ts", "level", "event"].contains(key) {
+            line += ","
+            appendJSONString(key, to: &line)
+            line += ":"
+            appendValue(merged[key]!, to: &line)
+        }
+        line += "}\n"
+        sink.write(line)
+    }
+
+    private func appendValue(_ value: Logger.Metadata.Value, to out: inout String) {
+        switch value {
+        case .string(let s):
+            // Numbers and booleans logged as strings stay numbers in the JSON for easy querying.
+            if let n = Int64(s) {
+                out += String(n)
+            } else if s == "true" || s == "false" {
+                out += s
+            } else {
+                appendJSONString(s, to: &out)
+            }
+        case .stringConvertible(let c):
+            if let n = c as? any BinaryInteger {
+                out += "\(n)"
+            } else if let d = c as? Double, d.isFinite {
+                out += "\(d)"
+            } else if let b = c as? Bool {
+                out += b ? "true" : "false"
+            } else {
+                appendJSONString(c.description, to: &out)
+            }
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                appendValue(item, to: &out)
+            }
+            out += "]"
+        case .dictionary(let dict):
+            out += "{"
+            for (i, key) in dict.keys.sorted().enumerated() {
+                if i > 0 { out += "," }
+                appendJSONString(key, to: &out)
+                out += ":"
+                appendValue(dict[key]!, to: &out)
+            }
+            out += "}"
+        }
+    }
+}
+
+/// The process-wide log level, changed on reload.
+public final class LogLevelControl: Sendable {
+    private let box: LockedBox<Logger.Level>
+    public init(_ level: Logger.Level) { box = LockedBox(level) }
+    public var level: Logger.Level {
+        get { box.value }
+        set { box.value = newValue }
+    }
+    /// Sets the level from its config name (`info`, `debug`, …); unknown names are ignored.
+    public func set(_ name: String) {
+        if let l = Logger.Level(rawValue: name) { level = l }
+    }
+}
+
+/// Escapes `s` as a JSON string literal.
+func appendJSONString(_ s: String, to out: inout String) {
+    out += "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20:
+            out += "\\u00" + String(scalar.value >> 4, radix: 16) + String(scalar.value & 0xF, radix: 16)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    out += "\""
+}
+
+/// Where log lines go. Each line is written with a single `write(2)`, so lines never interleave.
+public struct LogSink: Sendable {
+    let fd: Int32
+    public static let standardError = LogSink(fd: 2)
+    /// Lines to an open file descriptor (tests, or a log file given by the service manager).
+    public init(fd: Int32) { self.fd = fd }
+
+    func write(_ line: String) {
+        var line = line
+        line.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 {
+                    if n < 0 && errno == EINTR { continue }
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+}
+
+extension Timestamp {
+    /// The current wall-clock time.
+    public static func now() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(millisecondsSinceEpoch: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+    }
+}
+
+/// Monotonic milliseconds, for durations and deadlines.
+public func monotonicMilliseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+}
