@@ -65,6 +65,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Throughput, latency and memory benchmark (docs/benchmark.md); release builds only.
+        .executableTarget(
+            name: "briefingd-bench",
+            dependencies: [
+                "BriefingCore", "BriefingIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+
         // Shared by the test targets: temp folders, the shared fixture, the daemon as a child process.
         .target(name: "TestSupport", dependencies: ["BriefingCore"], path: "Tests/TestSupport"),
         .testTarget(

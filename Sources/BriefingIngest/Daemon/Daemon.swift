@@ -19,8 +19,11 @@ public final class Daemon {
     private let logLevel: LogLevelControl
     private let notifier: SystemdNotifier
     private let poller: (any SourcePolling)?
-    /// Largest batch: bounds how long a SIGTERM waits for the work in hand.
-    static let batchLimit = 256
+    /// Largest batch: bounds how long a SIGTERM waits for the work in hand, and the memory held: every
+    /// input of a batch is in memory at once with its text, snapshot and JSON (about 1/3 MiB per input
+    /// at 25 KB). At 256 the daemon peaked at 117 MiB RSS in a burst of 2,000 files; at 32 at 47 MiB,
+    /// with the same throughput and CPU per file (docs/benchmark.md): two cores stay busy either way.
+    static let batchLimit = 32
 
     public init(
         config: DaemonConfig, configPath: String, logger: Logger, logLevel: LogLevelControl,
