@@ -79,7 +79,8 @@ let package = Package(
         .testTarget(
             name: "BriefingCoreTests", dependencies: ["BriefingCore", "TestSupport"],
             resources: [.copy("Transcripts")]),
-        .testTarget(name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
+        .testTarget(
+            name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

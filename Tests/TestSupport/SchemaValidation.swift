@@ -5,7 +5,8 @@ import Foundation
 public func validateSnapshots(_ paths: [String]) throws -> (valid: Bool, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", Paths.repository.appendingPathComponent("scripts/validate_snapshots.py").path] + paths
+    p.arguments =
+        ["python3", Paths.repository.appendingPathComponent("scripts/validate_snapshots.py").path] + paths
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = pipe
@@ -16,9 +17,11 @@ public func validateSnapshots(_ paths: [String]) throws -> (valid: Bool, output:
 }
 
 /// Runs the built `briefingd` with `arguments`; returns exit status, stdout and stderr.
-public func runBriefingd(_ arguments: [String], stdin: [UInt8]? = nil, currentDirectory: String? = nil) throws -> (
-    status: Int32, stdout: String, stderr: String
-) {
+public func runBriefingd(_ arguments: [String], stdin: [UInt8]? = nil, currentDirectory: String? = nil) throws
+    -> (
+        status: Int32, stdout: String, stderr: String
+    )
+{
     let p = Process()
     p.executableURL = URL(fileURLWithPath: Paths.daemonExecutable)
     p.arguments = arguments
@@ -39,7 +42,10 @@ public func runBriefingd(_ arguments: [String], stdin: [UInt8]? = nil, currentDi
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     while !errData.done { usleep(1000) }
-    return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData.data, as: UTF8.self))
+    return (
+        p.terminationStatus, String(decoding: outData, as: UTF8.self),
+        String(decoding: errData.data, as: UTF8.self)
+    )
 }
 
 private final class LockedData: @unchecked Sendable {

@@ -5,7 +5,8 @@ import Logging
 /// Something that polls the configured sources and hands what it fetches to a ``FetchQueue``.
 /// The daemon starts it once the inbox is watched, restarts it on reload and stops it on SIGTERM.
 public protocol SourcePolling: Sendable {
-    func start(sources: [SourceConfig], http: HTTPConfig, queue: FetchQueue, state: StateStore, logger: Logger)
+    func start(
+        sources: [SourceConfig], http: HTTPConfig, queue: FetchQueue, state: StateStore, logger: Logger)
     /// Stops polling; returns once no transfer is running.
     func stop()
 }
@@ -54,7 +55,8 @@ public final class Daemon {
         try ingestor.prepare()
         let watcher = try InboxWatcher(path: config.inbox.path)
         let queue = FetchQueue()
-        var tracker = SettleTracker(directory: config.inbox.path, settleMilliseconds: config.inbox.settle.milliseconds)
+        var tracker = SettleTracker(
+            directory: config.inbox.path, settleMilliseconds: config.inbox.settle.milliseconds)
         tracker.scan(now: monotonicMilliseconds())
         poller?.start(sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
 
@@ -206,7 +208,8 @@ public final class Daemon {
         }
         if previous?.reason != reason {
             logger.error(
-                "cannot_write", metadata: ["reason": "\(reason)", "action": "inputs stay in the inbox; retrying"])
+                "cannot_write",
+                metadata: ["reason": "\(reason)", "action": "inputs stay in the inbox; retrying"])
         }
         return WriteDeferral.after(previous, reason: reason, now: monotonicMilliseconds())
     }
@@ -229,10 +232,13 @@ public final class Daemon {
             config.sources = fresh.sources
             config.http = fresh.http
             // Unchanged sources keep their schedule; changed, new and removed ones are (re)started or stopped.
-            poller?.start(sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
-            logger.notice("reloaded", metadata: ["sources": "\(fresh.sources.count)", "log_level": "\(fresh.logLevel)"])
+            poller?.start(
+                sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
+            logger.notice(
+                "reloaded", metadata: ["sources": "\(fresh.sources.count)", "log_level": "\(fresh.logLevel)"])
         } catch {
-            logger.error("reload_rejected", metadata: ["error": "\(error)", "action": "keeping the running config"])
+            logger.error(
+                "reload_rejected", metadata: ["error": "\(error)", "action": "keeping the running config"])
         }
         notifier.send("READY=1")
     }
@@ -253,7 +259,10 @@ public final class Daemon {
             let aside = path + ".corrupt-" + Timestamp.now().compact
             for suffix in ["", "-wal", "-shm"] { rename(path + suffix, aside + suffix) }
             logger.error(
-                "state_rebuilt", metadata: ["reason": "\(reason)", "set_aside": "\(aside)", "action": "rebuilding from snapshots"])
+                "state_rebuilt",
+                metadata: [
+                    "reason": "\(reason)", "set_aside": "\(aside)", "action": "rebuilding from snapshots",
+                ])
             return try StateStore(directory: config.statePath)
         }
     }

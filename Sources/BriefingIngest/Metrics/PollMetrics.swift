@@ -21,8 +21,10 @@ public struct PollMetrics: Sendable {
 
     /// Counts a finished poll of `source`; any result but `error` is a success.
     public func polled(source: String, result: Result) {
-        Counter(label: "briefingd_polls_total", dimensions: [("source", source), ("result", result.rawValue)])
-            .increment()
+        Counter(
+            label: "briefingd_polls_total", dimensions: [("source", source), ("result", result.rawValue)]
+        )
+        .increment()
         if result != .error {
             Gauge(label: "briefingd_last_success_timestamp_seconds", dimensions: [("source", source)])
                 .record(Double(Timestamp.now().millisecondsSinceEpoch) / 1000)
@@ -31,7 +33,8 @@ public struct PollMetrics: Sendable {
 
     /// One HTTP transfer (all its redirect hops): bytes on the wire and how long it took.
     public func fetched(source: String, bytes: Int, milliseconds: Int64) {
-        Counter(label: "briefingd_fetch_bytes_total", dimensions: [("source", source)]).increment(by: max(0, bytes))
+        Counter(label: "briefingd_fetch_bytes_total", dimensions: [("source", source)]).increment(
+            by: max(0, bytes))
         Timer(label: "briefingd_fetch_duration_seconds", dimensions: [("source", source)])
             .recordMilliseconds(milliseconds)
     }
@@ -45,8 +48,10 @@ public struct PollMetrics: Sendable {
     /// Creates a source's poll series at zero, so that they are scraped before its first poll.
     public func register(source: String) {
         for result in Result.allCases {
-            Counter(label: "briefingd_polls_total", dimensions: [("source", source), ("result", result.rawValue)])
-                .increment(by: 0)
+            Counter(
+                label: "briefingd_polls_total", dimensions: [("source", source), ("result", result.rawValue)]
+            )
+            .increment(by: 0)
         }
         Counter(label: "briefingd_fetch_bytes_total", dimensions: [("source", source)]).increment(by: 0)
     }
