@@ -93,15 +93,7 @@ final class SourcePoller: Sendable {
 
     /// One poll of the source. `nextPollAt` (monotonic ms) bounds retries: they never run into it.
     func poll(nextPollAt: Int64) async -> Outcome {
-        switch source.kind {
-        case .page: await pollPage(nextPollAt: nextPollAt)
-        case .feed, .index: await pollListing(nextPollAt: nextPollAt)
-        }
-    }
-
-    // MARK: Pages
-
-    private func pollPage(nextPollAt: Int64) async -> Outcome {
+        // Every kind starts with a conditional request for the configured URL.
         var outcome = Outcome(result: .error)
         let fetched = await fetch(source.url, conditional: true, nextPollAt: nextPollAt, cost: &outcome)
         guard case .success(let response) = fetched else {
@@ -114,30 +106,27 @@ final class SourcePoller: Sendable {
             logger.debug("not_modified", metadata: ["url": "\(source.url)"])
             return outcome
         }
+        switch source.kind {
+        case .page: await ingestPage(response, outcome: &outcome)
+        case .feed, .index: await ingestListing(response, nextPollAt: nextPollAt, outcome: &outcome)
+        }
+        return outcome
+    }
+
+    // MARK: Pages
+
+    private func ingestPage(_ response: HTTPResponse, outcome: inout Outcome) async {
         let ingest = await submit(source.url, response)
         outcome.interrupted = ingest.interrupted
         outcome.result = ingest.result
         outcome.error = ingest.error
         outcome.snapshots = ingest.written ? 1 : 0
         if ingest.keep { await saveValidators(source.url, response) }
-        return outcome
     }
 
     // MARK: Feeds and index pages
 
-    private func pollListing(nextPollAt: Int64) async -> Outcome {
-        var outcome = Outcome(result: .error)
-        let fetched = await fetch(source.url, conditional: true, nextPollAt: nextPollAt, cost: &outcome)
-        guard case .success(let response) = fetched else {
-            if case .failure(let message) = fetched { outcome.error = message }
-            outcome.interrupted = fetched.isCancelled
-            return outcome
-        }
-        if response.status == 304 {
-            outcome.result = .notModified
-            logger.debug("not_modified", metadata: ["url": "\(source.url)"])
-            return outcome
-        }
+    private func ingestListing(_ response: HTTPResponse, nextPollAt: Int64, outcome: inout Outcome) async {
         let listed: [ListedItem]
         do {
             listed = try parseListing(response)
@@ -145,7 +134,7 @@ final class SourcePoller: Sendable {
             logger.warning(
                 "listing_unreadable", metadata: ["url": "\(source.url)", "error": "\(error.problem)"])
             outcome.error = error.description
-            return outcome
+            return
         }
         let sourceName = source.name
         let state = self.state
@@ -162,7 +151,7 @@ final class SourcePoller: Sendable {
         } catch {
             outcome.error = error.description
             logger.error("state_failed", metadata: ["error": "\(error)"])
-            return outcome
+            return
         }
         outcome.newItems = unseen.count
         logger.debug(
@@ -212,7 +201,6 @@ final class SourcePoller: Sendable {
         if allTaken { await saveValidators(source.url, response) }
         outcome.error = firstError
         outcome.result = firstError != nil ? .error : anyWritten ? .changed : .unchanged
-        return outcome
     }
 
     private func parseListing(_ response: HTTPResponse) throws(ListingError) -> [ListedItem] {
