@@ -2,7 +2,7 @@
 #   make run   installs the system packages, builds, and runs the daemon on Config/briefingd.yaml
 #   make test  installs the system packages and runs the whole test suite
 SHELL := /bin/bash
-APT_PACKAGES := libcurl4-openssl-dev libuchardet-dev libxml2-dev libsqlite3-dev libssl-dev python3 systemd
+APT_PACKAGES := libcurl4-openssl-dev libuchardet-dev libxml2-dev libsqlite3-dev libssl-dev python3 systemd openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test bench format clean install install-files

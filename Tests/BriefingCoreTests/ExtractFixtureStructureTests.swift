@@ -8,7 +8,7 @@ import Testing
     let text: String
 
     init() throws {
-        (briefing, text) = extractBriefing(try transcript("nmg-public-security-briefing"))
+        (briefing, text) = extractBriefing(try loadExtractTranscript("nmg-public-security-briefing"))
     }
 
     @Test func title() {

@@ -157,7 +157,7 @@ import Testing
 
     /// No input makes the extractor trap: cut the fixture at every kind of boundary and mix in noise.
     @Test func survivesArbitraryInput() throws {
-        let raw = try transcript("nmg-public-security-briefing")
+        let raw = try loadExtractTranscript("nmg-public-security-briefing")
         let scalars = Array(raw.unicodeScalars)
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ bound: Int) -> Int {
@@ -285,5 +285,61 @@ extension ExtractPartsTests {
         #expect(
             b.changes.allSatisfy { $0.direction == .flat && $0.basis == .yearOnYear && $0.percent == nil })
         #expect(b.changes.map(\.figure) == [0, nil])
+    }
+}
+
+extension ExtractPartsTests {
+    /// Degenerate inputs (endless markers, changes without punctuation, thousands of speakers)
+    /// stay linear: a quadratic step would take minutes here.
+    @Test func degenerateInputsStayFast() {
+        let inputs = [
+            String(repeating: "一是。", count: 20000),
+            String(repeating: "同比减少1起", count: 10000) + "持平",
+            (0..<3000).map { "王\($0 % 10)局长李\(["一", "二", "三"][$0 % 3])\($0)：说\n" }.joined(),
+            "前言\n" + String(repeating: "增加3人", count: 10000),
+        ]
+        let clock = ContinuousClock()
+        for text in inputs {
+            let elapsed = clock.measure { _ = extract(text) }
+            #expect(elapsed < .seconds(20))
+        }
+    }
+}
+
+extension ExtractLabelShapesTests {
+    @Test func moreTitles() {
+        let premier = speaker("国务院总理李强")
+        #expect([premier?.organization, premier?.title, premier?.name] == ["国务院", "总理", "李强"])
+        let professor = speaker("王教授")
+        #expect(professor?.role == .official && professor?.name == "王" && professor?.title == "教授")
+    }
+}
+
+extension ExtractPartsTests {
+    @Test func documentInsideAQuote() {
+        let b = extract("开展“《反恐怖主义法》宣传月”活动。")
+        #expect(
+            b.named.map { "\($0.kind.rawValue):\($0.text)" } == ["quoted:《反恐怖主义法》宣传月", "document:反恐怖主义法"])
+    }
+}
+
+extension ExtractPartsTests {
+    @Test func tradeFiguresAndOpenPeriods() {
+        let b = extract(
+            "2023年9月12日例行记者会\n毛宁：建交31年来，双边贸易额从4.6亿美元增长到702亿美元，增长了150多倍。自8月24日以来，日方已排放约7800吨，持续了两周多。")
+        #expect(b.date == "2023-09-12")
+        #expect(
+            figures(
+                "2023年9月12日例行记者会\n毛宁：建交31年来，双边贸易额从4.6亿美元增长到702亿美元，增长了150多倍。自8月24日以来，日方已排放约7800吨，持续了两周多。"
+            ) == [
+                "4.6亿美元=460000000.0美元/exact", "702亿美元=70200000000.0美元/exact", "150多倍=150.0倍/over",
+                "约7800吨=7800.0吨/about", "两周多=2.0周/over",
+            ])
+        #expect(b.figures[0].subject == "双边贸易额")
+        #expect(b.changes.map(\.text) == ["增长了150多倍"] && b.changes[0].figure == 1)
+        #expect(
+            b.periods.map { "\($0.text) \($0.start ?? "nil") \($0.end ?? "nil")" } == [
+                "2023年9月12日 2023-09-12 2023-09-12", "31年来 1993-01-01 nil", "8月24日以来 2023-08-24 nil",
+            ])
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// Short invented transcripts in each style issue 4 names: speakers, turns and facts.
 @Suite struct ExtractStyleTests {
     func load(_ name: String, _ ext: String = "txt") throws -> (Briefing, String) {
-        extractBriefing(try transcript(name, ext))
+        extractBriefing(try loadExtractTranscript(name, ext))
     }
 
     func roles(_ b: Briefing) -> [String] { b.turns.map { "\($0.speaker):\($0.kind.rawValue)" } }
@@ -37,7 +37,7 @@ import Testing
                 Exchange(question: 8, answers: [9]),
             ])
         // `下面报告几组数据：` and `这项改革的好处有三点：` are text; `责任编辑：` belongs to no turn.
-        #expect(b.turns[1].text.contains("下面报告几组数据：\n1至2月"))
+        #expect(b.turns[1].text.contains("下面报告几组数据：") && b.turns[1].text.contains("1至2月"))
         #expect(b.turns[1].text.hasSuffix("第三，提高办事效率。"))
         #expect(b.turns[3].text == "请问今年以来全省治安形势如何？")
         #expect(b.turns[9].text == "数据经过严格核查，误差不足0.1个百分点。")
@@ -61,7 +61,7 @@ import Testing
                 "2024年3月15日 2024-03-15 2024-03-15", "一季度 2024-01-01 2024-03-31", "1至2月 2024-01-01 2024-02-29",
                 "今年以来 2024-01-01 nil",
                 "今年以来 2024-01-01 nil", "今年以来 2024-01-01 nil", "上年同期 2023-01-01 2023-03-15",
-                "4月 2024-04-01 2024-04-30",
+                "4月中旬 2024-04-11 2024-04-20",
             ])
         #expect(b.named.map(\.text) == ["96110"] && b.named[0].kind == .hotline)
         let points = b.points.map { "\($0.turn ?? -1) \($0.marker) L\($0.level) \($0.text)" }
@@ -190,7 +190,7 @@ import Testing
 
 @Suite struct ExtractMinistryStyleTests {
     @Test func ministryBriefingChairedByASpokeswoman() throws {
-        let (b, text) = extractBriefing(try transcript("ministry-briefing"))
+        let (b, text) = extractBriefing(try loadExtractTranscript("ministry-briefing"))
         #expect(b.title == "国新办举行2023年国民经济运行情况新闻发布会")
         #expect(b.date == "2024-01-17")
         #expect(b.referenceYear == 2023)
@@ -224,6 +224,20 @@ import Testing
                 "2023年 2023-01-01 2023-12-31", "今年以来 2024-01-01 nil", "12月份 2023-12-01 2023-12-31",
                 "12月份 2023-12-01 2023-12-31",
             ])
+        expectSpansHold(b, in: text)
+    }
+}
+
+extension ExtractStyleTests {
+    @Test func hongKongPressReleaseDatedAtTheEnd() throws {
+        let (b, text) = try load("hong-kong-release")
+        // The date line after `完` dates the briefing; it and the time line belong to no turn.
+        #expect(b.date == "2023-10-10")
+        #expect(b.turns.count == 2)
+        #expect(b.turns[1].text.hasSuffix("（請同時參閱答問內容的英文部分。）"))
+        #expect(
+            b.periods.map { "\($0.text) \($0.start ?? "")" } == ["十月十日 2023-10-10", "2023年10月10日 2023-10-10"])
+        #expect(b.figures.map(\.text) == ["超過20項"])
         expectSpansHold(b, in: text)
     }
 }

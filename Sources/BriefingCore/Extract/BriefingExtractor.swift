@@ -44,7 +44,8 @@ public enum BriefingExtractor {
         let rawPeriods = Periods.scan(t, excluded: named.excluded)
         // The date the text states before the first turn, else the first time stamp of a live text.
         let briefingDate =
-            statedDate(rawPeriods, frontMatter: layout.frontMatter, ingestion: context.ingestionDate)
+            statedDate(rawPeriods, in: layout.frontMatter, ingestion: context.ingestionDate)
+            ?? statedDate(rawPeriods, in: layout.backMatter, ingestion: context.ingestionDate)
             ?? layout.firstTimestamp.flatMap { Periods.isoDate(t, at: $0.lowerBound, allowTime: true) }.map {
                 Periods.date(
                     $0.0, first: true, reference: context.ingestionDate.year,
@@ -68,16 +69,8 @@ public enum BriefingExtractor {
         let inChange = Set(changes.map(\.figureIndex))
         for (change, k) in changes {
             // The qualified figure: the last one before the change in its sentence, outside changes.
-            var target: Int? = nil
-            var j = k - 1
-            while j >= 0, target == nil {
-                let f = figures[j]
-                if f.range.upperBound <= change.range.lowerBound, !inChange.contains(j) {
-                    if !crossesSentence(t, f.range.upperBound..<change.range.lowerBound) { target = j }
-                    break
-                }
-                j -= 1
-            }
+            let target = qualified(
+                t, figures, inChange: inChange, before: change.range.lowerBound, from: k - 1)
             if let target {
                 figures[k].subject = figures[target].subject
             } else {
@@ -94,14 +87,12 @@ public enum BriefingExtractor {
                     amount: isPercent ? nil : f.value.double,
                     unit: isPercent ? nil : f.unit, figure: target, span: span(change.range)))
         }
+        var next = 0
         for flat in Changes.flats(t) {
             // The figure that did not change: the last one before it in its sentence.
-            let before = figures.indices.last {
-                figures[$0].range.upperBound <= flat.range.lowerBound && !inChange.contains($0)
-            }
-            let target = before.flatMap {
-                crossesSentence(t, figures[$0].range.upperBound..<flat.range.lowerBound) ? nil : $0
-            }
+            while next < figures.count, figures[next].range.lowerBound < flat.range.lowerBound { next += 1 }
+            let target = qualified(
+                t, figures, inChange: inChange, before: flat.range.lowerBound, from: next - 1)
             b.changes.append(
                 Change(
                     turn: turnOf[flat.range.lowerBound], text: t.string(flat.range), direction: .flat,
@@ -137,11 +128,31 @@ public enum BriefingExtractor {
         r.contains { Scalars.endsSentence(t[$0]) }
     }
 
-    /// The first full date (year, month and day) before the first turn: when the briefing was held.
-    static func statedDate(_ raw: [RawPeriod], frontMatter: [Range<Int>], ingestion: CivilDate) -> CivilDate?
-    {
-        guard let last = frontMatter.last else { return nil }
-        for p in raw where p.range.lowerBound < last.upperBound {
+    /// How far back a change looks for the figure it qualifies.
+    static let qualifiedReach = 200
+
+    /// The last figure (searching back from index `k`) that ends before `position` in the same
+    /// sentence, not further than `qualifiedReach`, and is not itself part of a change.
+    static func qualified(
+        _ t: ScalarText, _ figures: [RawFigure], inChange: Set<Int>, before position: Int, from k: Int
+    ) -> Int? {
+        var j = k
+        while j >= 0 {
+            let end = figures[j].range.upperBound
+            if end <= position {
+                if position - end > qualifiedReach { return nil }
+                if !inChange.contains(j) { return crossesSentence(t, end..<position) ? nil : j }
+            }
+            j -= 1
+        }
+        return nil
+    }
+
+    /// The first full date (year, month and day) in the front matter (or the back matter of a
+    /// press release): when the briefing was held.
+    static func statedDate(_ raw: [RawPeriod], in matter: [Range<Int>], ingestion: CivilDate) -> CivilDate? {
+        guard let first = matter.first, let last = matter.last else { return nil }
+        for p in raw where p.range.lowerBound >= first.lowerBound && p.range.lowerBound < last.upperBound {
             if case .range(let a, let b) = p.shape, a == b, case .explicit(let y) = a.year, let m = a.month,
                 let d = a.day
             {

@@ -17,6 +17,9 @@ enum Changes {
         ("较上月", .periodOnPeriod), ("比上季度", .periodOnPeriod), ("按月", .periodOnPeriod),
     ].map { (word($0.0), $0.1) }
 
+    /// First characters of the basis words: a cheap test before trying each of them.
+    static let basisInitials = Set(bases.map { $0.0[0] })
+
     static let directions: [([Unicode.Scalar], Change.Direction)] = [
         ("下降", Change.Direction.down), ("减少", .down), ("減少", .down), ("降低", .down), ("回落", .down),
         ("下滑", .down), ("下跌", .down), ("增长", .up), ("增長", .up), ("增加", .up), ("上升", .up), ("上涨", .up),
@@ -74,13 +77,16 @@ enum Changes {
 
     /// `增加24.5万起，同比增加9.3％`: a change without a basis takes the one its sentence names.
     static func impliedBasis(_ t: ScalarText, around i: Int) -> Change.Basis {
+        // Within its sentence, and no further than a long sentence reaches (keeps the scan linear).
         var a = i
-        while a > 0, !Scalars.endsSentence(t[a - 1]) { a -= 1 }
+        while a > max(0, i - 200), !Scalars.endsSentence(t[a - 1]) { a -= 1 }
         var b = i
-        while b < t.count, !Scalars.endsSentence(t[b]) { b += 1 }
+        while b < min(t.count, i + 200), !Scalars.endsSentence(t[b]) { b += 1 }
         var k = a
         while k < b {
-            if let basis = bases.first(where: { t.matches($0.0, at: k) }) { return basis.1 }
+            if basisInitials.contains(t[k]), let basis = bases.first(where: { t.matches($0.0, at: k) }) {
+                return basis.1
+            }
             k += 1
         }
         return .other

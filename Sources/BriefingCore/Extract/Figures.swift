@@ -84,6 +84,10 @@ enum Figures {
         {
             return (nil, numEnd + 1)
         }
+        // Times of day: `11时30分`, `10點15分`.
+        if prev == "时" || prev == "時" || prev == "点" || prev == "點", Scalars.isDigit(t.at(i - 2)) {
+            return (nil, numEnd + 1)
+        }
         // Years and dates left over by the period scanner.
         if next == "年", numEnd - i == 4 { return (nil, numEnd + 1) }
         if next == "月"
@@ -97,6 +101,16 @@ enum Figures {
     private static func chinese(_ t: ScalarText, at i: Int) -> (RawFigure?, Int) {
         var j = i
         while j < t.count, ChineseNumerals.isNumeral(t[j]) { j += 1 }
+        // Most numeral characters in running text (`一`, `万`) are followed by no unit, percentage
+        // or qualifier: skip them before the costlier checks.
+        let after = t.at(j)
+        if Lexicons.measureWords.match(t, at: j) == nil, after != "余", after != "餘", after != "多",
+            after != "成",
+            !Scalars.isPercent(after), !(t[i] == "百" && t.at(i + 1) == "分"),
+            Lexicons.qualifiers.match(t, endingAt: i) == nil
+        {
+            return (nil, j)
+        }
         // A numeral inside a fixed word (`统一`, `十分`, `一是`) is not a number.
         var k = max(0, i - 4)
         while k <= i {
@@ -116,7 +130,6 @@ enum Figures {
                     range: i..<e, value: DecimalValue(mantissa: v, exponent: 0), unit: "%", approx: .exact), e
             )
         }
-        // Cut the run where a multiplier would not belong (`两个`, `千余个`) and parse it.
         guard let v = ChineseNumerals.value(t, i..<j), v > 0 else { return (nil, j) }
         let before = Lexicons.qualifiers.match(t, endingAt: i)
         guard
@@ -186,6 +199,11 @@ enum Figures {
         if let q = Lexicons.qualifiers.match(t, at: j), q.tags.last == "after", q.word.count == 2 {
             approx = approxValue(q)
             j += q.word.count
+        } else if unit != nil, t.at(j) == "多" || t.at(j) == "余" || t.at(j) == "餘", !Scalars.isHan(t.at(j + 1))
+        {
+            // `两周多，`: more than, written after the unit.
+            approx = .over
+            j += 1
         }
         if chinese && unit == nil && first == start { return nil }
         // A bare number running into a word (`不足3成为`) is not a stated quantity.
@@ -232,9 +250,12 @@ enum Figures {
     // MARK: Subject
 
     static let maxSubject = 24
-    /// Units whose figure is named before it: rates and durations (`连续3年稳步增长`).
-    static let namedBefore: Set<String> = [
-        "%", "年", "个月", "個月", "天", "小时", "小時", "分钟", "分鐘", "秒", "周", "週", "岁", "歲", "倍", "分", "个百分点", "個百分點",
+    /// Classifiers that may be followed by the noun they count (`10个部门`, `2800余名边民群众`); other
+    /// units (rates, money, weights, durations) measure what was named before them.
+    static let countsThingsAfter: Set<String> = [
+        "个", "個", "名", "位", "家", "户", "戶", "件", "项", "項", "座", "所", "条", "條", "辆", "輛", "艘", "架", "台", "臺",
+        "套",
+        "种", "種", "类", "類", "批", "省区", "省", "市", "县", "縣", "支", "部", "张", "張", "本", "篇", "只", "隻", "头", "頭",
     ]
 
     @inline(__always) static func isStop(_ t: ScalarText, at i: Int) -> Bool {
@@ -247,7 +268,7 @@ enum Figures {
         let words = Lexicons.subjectWords
         let next = t.at(r.upperBound)
         // A rate (`破案率达到100%`) is named before it; a count may name its noun after (`10个部门`).
-        if !(unit.map(namedBefore.contains) ?? false), Scalars.isHan(next), !isStop(t, at: r.upperBound) {
+        if let unit, countsThingsAfter.contains(unit), Scalars.isHan(next), !isStop(t, at: r.upperBound) {
             var e = r.upperBound
             while e < t.count, e - r.upperBound < maxSubject, Scalars.isHan(t[e]),
                 !isStop(t, at: e)
@@ -257,7 +278,8 @@ enum Figures {
             if e - r.upperBound >= 2 { return t.string(r.upperBound..<e) }
         }
         var s = r.lowerBound
-        while s > floor, !Scalars.endsClause(t[s - 1]) || t[s - 1] == "、" { s -= 1 }
+        let reach = max(floor, r.lowerBound - 3 * maxSubject)
+        while s > reach, !Scalars.endsClause(t[s - 1]) || t[s - 1] == "、" { s -= 1 }
         var e = r.lowerBound
         var changed = true
         while changed {

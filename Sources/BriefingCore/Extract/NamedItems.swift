@@ -40,7 +40,8 @@ enum NamedItems {
                 } else if !content.contains(where: { isSentencePunctuation(t[$0]) }) {
                     out.named.append((.quoted, content))
                 }
-                i = j + 1
+                // Go on inside the quote: it may hold a document title (`“《反恐怖主义法》宣传月”`).
+                i += 1
             case "《":
                 var depth = 0
                 var j = i

@@ -69,7 +69,7 @@ enum Periods {
 
     private static func word(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
     static let sinceWords = [word("以来"), word("以來")]
-    static let untilWords = [word("截至"), word("截止"), word("截止到"), word("截至到")]
+    static let untilWords = [word("截止到"), word("截至到"), word("截至"), word("截止")]  // longest first
     static let nowWords = [
         word("目前"), word("当前"), word("當前"), word("现在"), word("現在"), word("今天"), word("今日"),
     ]
@@ -116,6 +116,23 @@ enum Periods {
         guard let (first, firstEnd) = point(t, at: i) else { return nil }
         var j = firstEnd
         if t.at(j) == "份" { j += 1 }
+        // `4月中旬`: a third of the month.
+        if first.month != nil, first.day == nil, !first.monthEnd, t.at(j + 1) == "旬" {
+            let days: (Int, Int)? =
+                switch t.at(j) {
+                case "上": (1, 10)
+                case "中": (11, 20)
+                case "下": (21, 31)
+                default: nil
+                }
+            if let days {
+                var a = first
+                var b = first
+                a.day = days.0
+                b.day = days.1
+                return (.range(a, b), j + 2)
+            }
+        }
         if let w = sinceWords.first(where: { t.matches($0, at: j) }) { return (.since(first), j + w.count) }
         // A year word alone (`今年将…`) is an adverb, not a period; `2022年` is.
         if first.month == nil, first.day == nil {

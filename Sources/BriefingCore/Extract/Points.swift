@@ -100,43 +100,60 @@ enum Points {
         return (v, false)
     }
 
+    /// Deepest nesting kept; deeper `一是` series (only in garbled text) stay at this level.
+    static let maxDepth = 6
+
     private static func assemble(_ t: ScalarText, _ markers: [Marker], in r: Range<Int>) -> [RawPoint] {
         // Open series, outermost first: style and last number.
         var stack: [(style: Style, number: Int)] = []
         var levels: [Int] = []
+        levels.reserveCapacity(markers.count)
         for m in markers {
             if let k = stack.lastIndex(where: { $0.style == m.style && $0.number == m.number - 1 }) {
                 stack.removeSubrange(k + 1..<stack.count)
                 stack[k].number = m.number
                 levels.append(k + 1)
-            } else if m.number == 1 || !stack.contains(where: { $0.style == m.style }) {
+            } else if (m.number == 1 || !stack.contains(where: { $0.style == m.style }))
+                && stack.count < maxDepth
+            {
                 stack.append((m.style, m.number))
                 levels.append(stack.count)
             } else {
-                let k = stack.lastIndex(where: { $0.style == m.style })!
+                let k = stack.lastIndex(where: { $0.style == m.style }) ?? stack.count - 1
                 stack.removeSubrange(k + 1..<stack.count)
-                stack[k].number = m.number
+                stack[k] = (m.style, m.number)
                 levels.append(k + 1)
             }
         }
+        // Where each point ends: at the next marker of the same or a higher level (one pass from
+        // the back with a stack, so that many markers stay linear).
+        var ends = [Int](repeating: r.upperBound, count: markers.count)
+        var pending: [Int] = []
+        for n in markers.indices.reversed() {
+            while let top = pending.last, levels[top] > levels[n] { pending.removeLast() }
+            if let top = pending.last { ends[n] = markers[top].range.lowerBound }
+            pending.append(n)
+        }
+        // Paragraph ends, and how far an inline point may run: to the end of its paragraph, and on
+        // through following paragraphs that open with a marker.
+        let starts = Set(markers.map(\.range.lowerBound))
+        var paragraphEnds: [Int] = []
+        var k = r.lowerBound
+        while k < r.upperBound {
+            if t[k] == "\n" { paragraphEnds.append(k) }
+            k += 1
+        }
+        paragraphEnds.append(r.upperBound)
+        var reach = paragraphEnds
+        for p in paragraphEnds.indices.dropLast().reversed() where starts.contains(paragraphEnds[p] + 1) {
+            reach[p] = reach[p + 1]
+        }
         var out: [RawPoint] = []
+        var paragraph = 0
         for (n, m) in markers.enumerated() {
-            var end = r.upperBound
-            if let next = markers[(n + 1)...].indices.first(where: { levels[$0] <= levels[n] }) {
-                end = markers[next].range.lowerBound
-            }
-            if !m.heading {
-                // An inline point ends with its paragraph unless the next paragraph opens a point.
-                var k = m.range.upperBound
-                while k < end, t[k] != "\n" { k += 1 }
-                while k < end {
-                    let nextParagraph = k + 1
-                    guard markers.contains(where: { $0.range.lowerBound == nextParagraph }) else { break }
-                    k = nextParagraph
-                    while k < end, t[k] != "\n" { k += 1 }
-                }
-                end = min(end, k)
-            }
+            var end = ends[n]
+            while paragraphEnds[paragraph] < m.range.upperBound { paragraph += 1 }
+            if !m.heading { end = min(end, reach[paragraph]) }
             var start = m.range.upperBound
             while start < end, Scalars.isSpace(t[start]) { start += 1 }
             while end > start, Scalars.isSpace(t[end - 1]) { end -= 1 }

@@ -74,13 +74,6 @@ struct ScalarLexicon: Sendable {
         return nil
     }
 
-    /// Every entry ending right before `end`, longest first.
-    func matches(_ t: ScalarText, endingAt end: Int, floor: Int = 0) -> [Entry] {
-        guard end > 0, end <= t.count, let slot = lastSlots[t[end - 1]] else { return [] }
-        let list = byLast[slot]
-        return list.filter { end - $0.word.count >= floor && t.matches($0.word, endingAt: end) }
-    }
-
     @inline(__always) private static func test(_ bits: [UInt64], _ c: Unicode.Scalar) -> Bool {
         let v = c.value
         return v >= 0x10000 || bits[Int(v >> 6)] & (1 << UInt64(v & 63)) != 0

@@ -8,11 +8,16 @@ struct TurnLayout {
     var exchanges: [Exchange] = []
     /// Non-empty paragraphs before the first turn (title, date line, lead).
     var frontMatter: [Range<Int>] = []
+    /// Paragraphs from an end mark (`完`) on, such as a press release's date line.
+    var backMatter: [Range<Int>] = []
     /// The first time-stamp line of a live text: when the briefing was held.
     var firstTimestamp: Range<Int>? = nil
 }
 
 enum TurnBuilder {
+    static let maxMatchedSpeakers = 200
+    /// How much front matter is searched for a speaker's title or chairing (`发言人汪文斌主持`).
+    static let frontMatterWindow = 4000
     private struct Draft {
         var speaker: Int
         var info: LabelInfo
@@ -30,6 +35,13 @@ enum TurnBuilder {
 
         func speaker(for info: LabelInfo) -> Int {
             if let k = byLabel[info.label] { return k }
+            // Real briefings have a few dozen speakers; past that (a list, not a transcript) the
+            // name matching below, linear in the speakers, is skipped to keep extraction linear.
+            guard infos.count < maxMatchedSpeakers else {
+                infos.append(info)
+                byLabel[info.label] = infos.count - 1
+                return infos.count - 1
+            }
             // `发言人张华说` after `省公安厅副厅长张华：` is the same official.
             if info.kind == .official, info.organization == nil, let name = info.name,
                 let k = infos.firstIndex(where: { $0.kind == .official && $0.name == name })
@@ -63,9 +75,16 @@ enum TurnBuilder {
             return infos.count - 1
         }
 
+        var ended = false
         for line in t.lines() {
             let p = t.trimmed(line)
             if p.isEmpty { continue }
+            // `完` closes a press release: what follows (its date line) is back matter.
+            if ended || isEndMark(t, p) {
+                ended = true
+                layout.backMatter.append(p)
+                continue
+            }
             if SpeakerLabels.isTimestampLine(t, p) {
                 if layout.firstTimestamp == nil { layout.firstTimestamp = p }
                 continue
@@ -174,12 +193,26 @@ enum TurnBuilder {
             title: info.title, name: info.name)
     }
 
+    /// `完`, `（完）`, `-完-`: the end of a press release.
+    static func isEndMark(_ t: ScalarText, _ p: Range<Int>) -> Bool {
+        guard p.count <= 5 else { return false }
+        var sawEnd = false
+        for i in p {
+            switch t[i] {
+            case "完": sawEnd = true
+            case "（", "）", "(", ")", "-", "—", "－", " ", "【", "】": break
+            default: return false
+            }
+        }
+        return sawEnd
+    }
+
     /// Whether the front matter says `name` chairs the briefing (`寿小丽主持`).
     static func presides(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> Bool {
         let word = Array((name + "主持").unicodeScalars)
-        for p in frontMatter {
+        for p in frontMatter where p.lowerBound < frontMatterWindow {
             var i = p.lowerBound
-            while i + word.count <= p.upperBound {
+            while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i) { return true }
                 i += 1
             }
@@ -190,9 +223,9 @@ enum TurnBuilder {
     /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
     static func titleInFrontMatter(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> String? {
         let word = Array(name.unicodeScalars)
-        for p in frontMatter {
+        for p in frontMatter where p.lowerBound < frontMatterWindow {
             var i = p.lowerBound
-            while i + word.count <= p.upperBound {
+            while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i),
                     let title = Lexicons.officialTitles.match(t, endingAt: i, floor: p.lowerBound)
                 {

@@ -64,6 +64,11 @@ extension LexiconText {
         超過 trail
         可 trail
         只 trail
+        从 trail
+        從 trail
+        到 trail
+        增长到 trail
+        增長到 trail
         连续 trail
         連續 trail
         僅 trail
@@ -107,5 +112,11 @@ extension LexiconText {
         較 stop
         以 stop
         集中 stop
+        增长 stop
+        增長 stop
+        增加 stop
+        下降 stop
+        减少 stop
+        減少 stop
         """
 }
