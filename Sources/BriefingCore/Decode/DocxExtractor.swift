@@ -1,6 +1,6 @@
 import CLibXML2
 
-// A .docx → the text of its body. ZIPFoundation opens the archive in memory; libxml2 parses
+// A .docx → the text of its body. ``DocxArchive`` unpacks the archive in memory; libxml2 parses
 // word/document.xml. Paragraphs (w:p) come in body order, one per line; runs give w:t text,
 // w:tab a tab, w:br/w:cr a line break. Tables become one line per row with cells separated by a
 // tab. Never in the text: field instructions (w:instrText; the field's displayed result stays),
@@ -14,10 +14,10 @@ enum DocxExtractor {
         let options =
             XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
             | XML_PARSE_COMPACT.rawValue  // no XML_PARSE_HUGE: keep libxml2's depth and size limits
-        let doc = xml.withUnsafeBytes { raw in
-            xmlReadMemory(
-                raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), "document.xml", nil,
-                Int32(options))
+        let doc = xml.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                xmlReadMemory($0.baseAddress, Int32($0.count), "document.xml", nil, Int32(options))
+            }
         }
         guard let doc else { throw .invalidDocx(reason: "word/document.xml is not well-formed XML") }
         defer { xmlFreeDoc(doc) }
