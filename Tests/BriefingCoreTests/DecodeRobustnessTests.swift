@@ -49,3 +49,18 @@ func mutatedInputsNeverTrapAndNormalizeIdempotently(seed: UInt64) throws {
     }
     #expect(decodedCount > 50)  // most light damage is survivable
 }
+
+@Test func deeplyNestedMarkupDoesNotExhaustTheStack() throws {
+    let depth = 100_000
+    let html =
+        "<html><body>" + String(repeating: "<div>", count: depth) + "新闻发布会答记者问"
+        + String(repeating: "</div>", count: depth) + "</body></html>"
+    // Either some text or a clear error; the point is that the process survives.
+    _ = try? InputDecoder.decode(Array(html.utf8))
+    let xml =
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>"
+        + String(repeating: "<w:sdt><w:sdtContent>", count: depth) + "<w:p><w:r><w:t>文</w:t></w:r></w:p>"
+        + String(repeating: "</w:sdtContent></w:sdt>", count: depth) + "</w:body></w:document>"
+    let docx = try DocumentBuilders.zip([("word/document.xml", xml)])
+    _ = try? InputDecoder.decode(docx)
+}
