@@ -183,6 +183,7 @@ enum EncodingDetector {
     private struct Candidate {
         var encoding: String
         var score: Double
+        var replacements: Int
     }
 
     /// - Parameters:
@@ -198,14 +199,22 @@ enum EncodingDetector {
         if let declared, !names.contains(declared), declared != "UTF-8", declared != "UTF-16" {
             names.append(declared)
         }
-        // A sample cut mid-character must not count against a candidate: drop a partial tail.
         let atEnd = sample.endIndex == bytes.count
         var candidates: [Candidate] = []
         func consider(_ name: String) {
-            // Big5-HKSCS decodes everything Big5 does; it is needed only when Big5 fails.
-            if name == "Big5-HKSCS" && candidates.contains(where: { $0.encoding == "Big5" }) { return }
-            guard let converted = strictDecode(sample, name: name, allowCutTail: !atEnd) else { return }
-            let text = String(decoding: converted, as: UTF8.self)
+            // Big5-HKSCS decodes everything Big5 does; it is needed only when Big5 does not fit.
+            if name == "Big5-HKSCS", let big5 = candidates.first(where: { $0.encoding == "Big5" }),
+                big5.replacements == 0
+            {
+                return
+            }
+            guard let converted = Iconv.toUTF8(sample, from: CharsetNames.iconvName(name)) else { return }
+            // A sample cut mid-character must not count against a candidate.
+            let replacements = converted.replacements - (converted.truncated && !atEnd ? 1 : 0)
+            // A damaged file keeps its encoding: a few bad bytes (≤ 1%) are allowed, at a price,
+            // so that one flipped byte does not hand the text to a wrong table that happens to fit.
+            guard replacements * 100 <= sample.count else { return }
+            let text = String(decoding: converted.utf8, as: UTF8.self)
             if text.unicodeScalars.count == sample.count {
                 // A single-byte charset decodes any bytes; take it only for text with word spacing
                 // (random or binary bytes have none).
@@ -213,8 +222,13 @@ enum EncodingDetector {
                 if spaces * 20 < sample.count { return }
             }
             var score = CJKFrequency.shared.score(text)
+            if replacements > 0 {
+                // An intact decoding wins unless a damaged one reads clearly better.
+                score -= 0.5 + 30 * Double(replacements) / Double(max(text.unicodeScalars.count, 1))
+            }
             if name.hasPrefix("UTF-16") { score -= 0.2 }  // only when it plainly reads better
-            candidates.append(Candidate(encoding: name, score: score))
+            if name == "Big5-HKSCS" { score -= 0.01 }  // plain Big5 on a tie
+            candidates.append(Candidate(encoding: name, score: score, replacements: replacements))
         }
         for name in names { consider(name) }
         candidates.sort { $0.score > $1.score }

@@ -314,10 +314,15 @@ enum UnicodeScalars {
     }
 
     static func string(_ scalars: [Unicode.Scalar]) -> String {
-        let bytes = [UInt8](unsafeUninitializedCapacity: scalars.count * 4) { buffer, count in
+        String(decoding: utf8(scalars.lazy.map(\.value)), as: UTF8.self)
+    }
+
+    /// UTF-8 of scalar values known to be valid (from a String, or produced by iconv), encoded by
+    /// hand: several times faster than building a String scalar by scalar.
+    static func utf8<C: Collection>(_ values: C) -> [UInt8] where C.Element == UInt32 {
+        [UInt8](unsafeUninitializedCapacity: values.count * 4) { buffer, count in
             var o = 0
-            for s in scalars {
-                let v = s.value
+            for v in values {
                 if v < 0x80 {
                     buffer[o] = UInt8(v)
                     o += 1
@@ -340,6 +345,5 @@ enum UnicodeScalars {
             }
             count = o
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
