@@ -77,13 +77,18 @@ struct BurstFigure: Codable, Sendable {
 struct LatencyFigure: Codable, Sendable {
     var drops: Int
     var p50Milliseconds: Double
+    var p90Milliseconds: Double
     var p99Milliseconds: Double
     var maxMilliseconds: Double
+    /// Drops slower than the 50 ms goal: tells one stall (a busy machine) from a slow path.
+    var over50Milliseconds: Int
     var samplesMilliseconds: [Double]
 
     enum CodingKeys: String, CodingKey {
         case drops
         case p50Milliseconds = "p50_ms"
+        case p90Milliseconds = "p90_ms"
+        case over50Milliseconds = "drops_over_50_ms"
         case p99Milliseconds = "p99_ms"
         case maxMilliseconds = "max_ms"
         case samplesMilliseconds = "samples_ms"

@@ -143,7 +143,9 @@ struct InboxBenchmark {
         }
         return LatencyFigure(
             drops: latencyDrops, p50Milliseconds: Statistics.percentile(samples, 50),
-            p99Milliseconds: Statistics.percentile(samples, 99), maxMilliseconds: samples.max() ?? 0,
+            p90Milliseconds: Statistics.percentile(samples, 90),
+            p99Milliseconds: Statistics.percentile(samples, 99),
+            maxMilliseconds: samples.max() ?? 0, over50Milliseconds: samples.filter { $0 >= 50 }.count,
             samplesMilliseconds: samples.map { ($0 * 100).rounded() / 100 })
     }
 }

@@ -105,7 +105,9 @@ enum Report {
             if let l = d.latency {
                 out +=
                     "  drop-to-snapshot   \(l.drops) single drops into the idle daemon: p50 \(figure(l.p50Milliseconds)) ms, "
-                out += "p99 \(figure(l.p99Milliseconds)) ms, max \(figure(l.maxMilliseconds)) ms\n"
+                out += "p90 \(figure(l.p90Milliseconds)) ms, p99 \(figure(l.p99Milliseconds)) ms, "
+                out +=
+                    "max \(figure(l.maxMilliseconds)) ms; \(l.over50Milliseconds) of \(l.drops) at 50 ms or more\n"
             }
             if let mem = d.memory {
                 out += "  RSS (MiB)          idle after start \(figure(mem.idleAfterStartMiB)), "
