@@ -82,6 +82,10 @@ struct LatencyFigure: Codable, Sendable {
     var maxMilliseconds: Double
     /// Drops slower than the 50 ms goal: tells one stall (a busy machine) from a slow path.
     var over50Milliseconds: Int
+    /// The first drop after start pays the pipeline's one-time lazy initialization (lexicon tables,
+    /// type metadata, first page faults); shown apart so that cost and the steady state are both seen.
+    var firstDropMilliseconds: Double
+    var p99AfterFirstMilliseconds: Double?
     var samplesMilliseconds: [Double]
 
     enum CodingKeys: String, CodingKey {
@@ -89,6 +93,8 @@ struct LatencyFigure: Codable, Sendable {
         case p50Milliseconds = "p50_ms"
         case p90Milliseconds = "p90_ms"
         case over50Milliseconds = "drops_over_50_ms"
+        case firstDropMilliseconds = "first_drop_ms"
+        case p99AfterFirstMilliseconds = "p99_after_first_ms"
         case p99Milliseconds = "p99_ms"
         case maxMilliseconds = "max_ms"
         case samplesMilliseconds = "samples_ms"

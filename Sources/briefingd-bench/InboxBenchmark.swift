@@ -146,6 +146,9 @@ struct InboxBenchmark {
             p90Milliseconds: Statistics.percentile(samples, 90),
             p99Milliseconds: Statistics.percentile(samples, 99),
             maxMilliseconds: samples.max() ?? 0, over50Milliseconds: samples.filter { $0 >= 50 }.count,
+            firstDropMilliseconds: samples[0],
+            p99AfterFirstMilliseconds: samples.count > 1
+                ? Statistics.percentile(Array(samples.dropFirst()), 99) : nil,
             samplesMilliseconds: samples.map { ($0 * 100).rounded() / 100 })
     }
 }
