@@ -108,6 +108,8 @@ enum Report {
                 out += "p90 \(figure(l.p90Milliseconds)) ms, p99 \(figure(l.p99Milliseconds)) ms, "
                 out +=
                     "max \(figure(l.maxMilliseconds)) ms; \(l.over50Milliseconds) of \(l.drops) at 50 ms or more\n"
+                out += "                     first drop after start \(figure(l.firstDropMilliseconds)) ms"
+                out += l.p99AfterFirstMilliseconds.map { ", p99 of the others \(figure($0)) ms\n" } ?? "\n"
             }
             if let mem = d.memory {
                 out += "  RSS (MiB)          idle after start \(figure(mem.idleAfterStartMiB)), "
