@@ -2,7 +2,8 @@
 // one-entry-per-line lists in `Lexicon/`.
 
 /// A word list with optional tags (`余 over after`), searchable forwards and backwards.
-struct ScalarLexicon: Sendable {
+/// A class, not a struct: a scanner's lookup then retains one object, not each of its tables.
+final class ScalarLexicon: Sendable {
     struct Entry: Sendable {
         let word: [Unicode.Scalar]
         let tags: [String]
