@@ -13,18 +13,18 @@ struct RawFigure {
 }
 
 enum Figures {
-    static func scan(_ t: ScalarText, excluded: [Range<Int>]) -> [RawFigure] {
+    static func scan(_ t: ScalarText, _ candidates: Candidates, excluded: [Range<Int>]) -> [RawFigure] {
         var out: [RawFigure] = []
         var i = 0
         var ex = 0
-        let n = t.count
         var lastEnd = 0
-        let table = CharClass.table
-        while i < n {
-            if CharClass.flags(table, t[i]) & (CharClass.digit | CharClass.numeral) == 0 {
-                i += 1
-                continue
-            }
+        var next = 0
+        while next < candidates.positions.count {
+            let at = candidates.positions[next]
+            let flags = candidates.flags[next]
+            next += 1
+            guard at >= i, flags & (CharClass.digit | CharClass.numeral) != 0 else { continue }
+            i = at
             while ex < excluded.count, excluded[ex].upperBound <= i {
                 // A subject never reaches back over a quote or a period (`今年前4个月中欧班列开行`).
                 lastEnd = max(lastEnd, excluded[ex].upperBound)

@@ -41,17 +41,17 @@ enum Periods {
     // MARK: Scanning
 
     /// Every period expression outside `excluded` ranges (quotes), in text order.
-    static func scan(_ t: ScalarText, excluded: [Range<Int>]) -> [RawPeriod] {
+    static func scan(_ t: ScalarText, _ candidates: Candidates, excluded: [Range<Int>]) -> [RawPeriod] {
         var out: [RawPeriod] = []
         var i = 0
         var ex = 0
-        let n = t.count
-        let table = CharClass.table
-        while i < n {
-            if CharClass.flags(table, t[i]) & CharClass.periodStart == 0 {
-                i += 1
-                continue
-            }
+        var next = 0
+        while next < candidates.positions.count {
+            let at = candidates.positions[next]
+            let flags = candidates.flags[next]
+            next += 1
+            guard at >= i, flags & CharClass.periodStart != 0 else { continue }
+            i = at
             while ex < excluded.count, excluded[ex].upperBound <= i { ex += 1 }
             if ex < excluded.count, excluded[ex].contains(i) {
                 i = excluded[ex].upperBound
