@@ -2,7 +2,7 @@
 #   make run   installs the system packages, builds, and runs the daemon on Config/briefingd.yaml
 #   make test  installs the system packages and runs the whole test suite
 SHELL := /bin/bash
-APT_PACKAGES := libcurl4-openssl-dev libuchardet-dev libxml2-dev libsqlite3-dev libssl-dev python3 systemd
+APT_PACKAGES := libcurl4-openssl-dev libuchardet-dev libxml2-dev libsqlite3-dev libssl-dev python3 systemd openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test bench format clean install install-files
@@ -27,6 +27,9 @@ test: deps
 	swift test --skip-build
 
 bench: deps
+	@# The Python alternative it is compared with; without it the bench says why and goes on.
+	@python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r scripts/requirements-bench.txt \
+		|| echo "bench: could not install scripts/requirements-bench.txt; the Python comparison will be skipped"
 	swift build -c release
 	.build/release/briefingd-bench
 

@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "BriefingIngest",
             dependencies: [
-                "BriefingCore", "CCurlShim", "CLinuxShim", "CSQLite",
+                "BriefingCore", "CCurlShim", "CLibXML2", "CLinuxShim", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -65,12 +65,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Throughput, latency and memory benchmark (docs/benchmark.md); release builds only.
+        .executableTarget(
+            name: "briefingd-bench",
+            dependencies: [
+                "BriefingCore", "BriefingIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+
         // Shared by the test targets: temp folders, the shared fixture, the daemon as a child process.
         .target(name: "TestSupport", dependencies: ["BriefingCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "BriefingCoreTests", dependencies: ["BriefingCore", "TestSupport"],
             resources: [.copy("Transcripts")]),
-        .testTarget(name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
+        .testTarget(
+            name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -43,7 +43,8 @@ public enum BriefingPipeline {
             throw .tooManyReplacements(count: decoded.replacementCharacters, characters: scalarCount,
                 encoding: decoded.encoding)
         }
-        let normalized = TextNormalizer.normalize(decoded.text, format: decoded.format)
+        // Repairs made while decoding (docx field codes, HTML boilerplate) are merged into the text's own.
+        let normalized = TextNormalizer.normalize(decoded)
         guard normalized.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw .noText(format: decoded.format)
         }
@@ -53,11 +54,10 @@ public enum BriefingPipeline {
             format: decoded.format, bytes: bytes.count, sha256: SHA256Digest.hex(of: bytes),
             encoding: decoded.encoding, encodingConfidence: decoded.confidence, bom: decoded.bom,
             replacementCharacters: decoded.replacementCharacters)
-        // Repairs made while decoding (mojibake, HTML boilerplate) come before the text's own.
         let snapshot = Snapshot(
             id: SHA256Digest.hex(of: Array(normalized.text.utf8)), ingestedAt: ingestedAt.rfc3339,
             source: source, input: input,
-            normalization: Normalization(actions: decoded.actions + normalized.actions),
+            normalization: Normalization(actions: normalized.actions),
             briefing: briefing, text: normalized.text)
         return (snapshot, decoded.notes)
     }

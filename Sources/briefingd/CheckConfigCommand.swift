@@ -56,7 +56,9 @@ struct CheckConfig: ParsableCommand {
             if let links = s.links { lines.append("    links: '\(links)'") }
             lines.append("    jitter: \(s.jitter)")
             // Header values may hold secrets: print names only.
-            if !s.headers.isEmpty { lines.append("    headers: [\(s.headers.keys.sorted().joined(separator: ", "))]") }
+            if !s.headers.isEmpty {
+                lines.append("    headers: [\(s.headers.keys.sorted().joined(separator: ", "))]")
+            }
             if let f = s.headersFromFile { lines.append("    headers_from_file: \(f)") }
             if let f = s.caFile { lines.append("    ca_file: \(f)") }
             if s.proxy != nil { lines.append("    proxy: (set)") }

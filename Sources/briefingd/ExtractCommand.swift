@@ -5,7 +5,8 @@ import Foundation
 
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Decode, normalize and extract files; print each snapshot document to stdout. Writes nothing.")
+        abstract:
+            "Decode, normalize and extract files; print each snapshot document to stdout. Writes nothing.")
 
     @Flag(help: "Indent the JSON.")
     var pretty = false
@@ -48,6 +49,7 @@ struct Extract: ParsableCommand {
         }
         let name = file == "-" ? nil : (file as NSString).lastPathComponent
         return try BriefingPipeline.process(
-            bytes, hints: DecodeHints(fileName: name), source: .file(file), ingestedAt: .now(), options: PipelineOptions())
+            bytes, hints: DecodeHints(fileName: name), source: .file(file), ingestedAt: .now(),
+            options: PipelineOptions())
     }
 }

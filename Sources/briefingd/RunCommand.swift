@@ -20,7 +20,7 @@ struct Run: ParsableCommand {
         let level = JSONLogHandler.bootstrap(level: config.logLevel)
         let logger = Logger(label: "briefingd")
         let daemon = Daemon(
-            config: config, configPath: options.path, logger: logger, logLevel: level, poller: nil)
+            config: config, configPath: options.path, logger: logger, logLevel: level, poller: CurlPoller())
         do {
             let code = try daemon.run()
             if code != 0 { throw ExitCode(code) }

@@ -69,3 +69,14 @@ func declaredGBFamilyAgreeingWithTheBytesIsUsed(_ declared: String) throws {
     #expect(decoded.replacementCharacters >= 1)
     #expect(decoded.confidence < 1)
 }
+
+@Test(arguments: [("BIG5", "Big5"), ("GB18030", "GB18030")])
+func pageWithALongASCIIHeadIsJudgedByItsText(_ encoding: String, _ expected: String) throws {
+    let script = String(
+        repeating: "var x = document.getElementById('nav'); x.style.color = '#333';\n", count: 120)
+    let page =
+        "<html><head><script>\(script)</script></head><body><p>\(Fixtures.extract(Fixtures.traditional, offset: 20, count: 120))</p></body></html>"
+    let decoded = try InputDecoder.decode(TestEncoding.encode(page, as: encoding))
+    #expect(decoded.encoding == expected)
+    #expect(decoded.format == .html)
+}

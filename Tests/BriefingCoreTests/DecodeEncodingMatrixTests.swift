@@ -89,3 +89,21 @@ func hardWrappedBriefingIsJoinedBack(_ crlf: Bool) throws {
     let (_, normalized) = try Fixtures.normalized(TestEncoding.encode(text, as: "GB18030"))
     #expect(normalized == reference, "\(firstDifference(normalized, reference))")
 }
+
+@Test(arguments: [
+    ("GB18030", "GB18030"), ("BIG5", "Big5"), ("UTF-16LE", "UTF-16LE"), ("UTF-16BE", "UTF-16BE"),
+])
+func shortExtractsAreDetectedWherever(_ encoding: String, _ expected: String) throws {
+    // Every 200-character window of the traditional text and (where encodable) of the fixture.
+    var texts = [Fixtures.traditional]
+    if encoding != "BIG5" { texts.append(Fixtures.briefing) }
+    for text in texts {
+        let length = text.unicodeScalars.count
+        for offset in stride(from: 0, to: length - 200, by: 97) {
+            let extract = Fixtures.extract(text, offset: offset)
+            let decoded = try InputDecoder.decode(TestEncoding.encode(extract, as: encoding))
+            #expect(decoded.encoding == expected, "offset \(offset)")
+            #expect(decoded.text == extract, "offset \(offset)")
+        }
+    }
+}

@@ -115,3 +115,10 @@ func htmlPageGivesTheArticleOnly(encoding: String) throws {
     #expect(Set(kinds).count == kinds.count)  // one entry per kind
     #expect(result.text == TextNormalizer.normalize(decoded.text, format: .docx).text)
 }
+
+@Test func htmlFragmentWithoutHtmlOrBodyIsHTML() throws {
+    let fragment = "<p>新闻发布会答记者问</p>\n<p>记者：请问<br>成效如何？</p>\n<p>处长：成效明显。</p>"
+    let decoded = try InputDecoder.decode(Array(fragment.utf8), hints: DecodeHints(fileName: "export.txt"))
+    #expect(decoded.format == .html)
+    #expect(TextNormalizer.normalize(decoded).text == "新闻发布会答记者问\n记者：请问\n成效如何？\n处长：成效明显。")
+}

@@ -80,6 +80,11 @@ func ruleRemovesItsArtifact(_ input: String, _ expected: String, _ kind: String)
     #expect(action(result, "label_line_joined")?.count == 2)
 }
 
+@Test func anIntroductionEndingInAColonKeepsItsList() {
+    let text = "我们采取了以下措施：\n一是加强巡逻。\n二是强化宣传。"
+    #expect(normalize(text).text == text)
+}
+
 @Test func hardWrapsAreJoinedButTurnsListsAndHeadingsAreNot() {
     let wrapped = """
         标题不加标点

@@ -13,7 +13,8 @@ import Testing
 
     @Test func shippedConfigIsValidAndRelativeToTheWorkingDirectory() throws {
         let text = try String(
-            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("Config/briefingd.yaml"), encoding: .utf8)
         let config = try ConfigLoader.parse(text, workingDirectory: "/srv/b")
         #expect(config.inbox.path == "/srv/b/var/inbox")
@@ -31,7 +32,9 @@ import Testing
         #expect(ConfigDuration(parsing: "5m")?.milliseconds == 300_000)
         #expect(ConfigDuration(parsing: "2h")?.milliseconds == 7_200_000)
         #expect(ConfigDuration(parsing: "1d")?.milliseconds == 86_400_000)
-        for bad in ["", "10", "s", "-5s", "1.5s", "5 m", "10sec"] { #expect(ConfigDuration(parsing: bad) == nil, "\(bad)") }
+        for bad in ["", "10", "s", "-5s", "1.5s", "5 m", "10sec"] {
+            #expect(ConfigDuration(parsing: bad) == nil, "\(bad)")
+        }
         #expect(ConfigDuration(milliseconds: 1_800_000).description == "30m")
         #expect(ConfigDuration(milliseconds: 1500).description == "1500ms")
     }
@@ -61,14 +64,19 @@ import Testing
             ("- {name: a, url: 'ftp://e.org', every: 1m}", "sources[0].url"),
             ("- {name: a, url: 'https://e.org'}", "sources[0]"),
             ("- {name: a, url: 'https://e.org', every: 1m, cron: '* * * * *'}", "sources[0]"),
-            ("- {name: a, url: 'https://e.org', every: 1m}\n  - {name: a, url: 'https://f.org', every: 1m}", "sources[1].name"),
+            (
+                "- {name: a, url: 'https://e.org', every: 1m}\n  - {name: a, url: 'https://f.org', every: 1m}",
+                "sources[1].name"
+            ),
             ("- {name: a, url: 'https://e.org', cron: '61 * * * *'}", "sources[0].cron"),
             ("- {name: a, url: 'https://e.org', every: 1m, kind: index}", "sources[0].links"),
             ("- {name: a, url: 'https://e.org', every: 1m, colour: red}", "sources[0].colour"),
             ("- {name: inbox, url: 'https://e.org', every: 1m}", "sources[0].name"),
         ]
         for (yaml, key) in bad {
-            #expect(throws: ConfigError.self) { try ConfigLoader.parse(minimal + "sources:\n  " + yaml, workingDirectory: "/") }
+            #expect(throws: ConfigError.self) {
+                try ConfigLoader.parse(minimal + "sources:\n  " + yaml, workingDirectory: "/")
+            }
             do {
                 _ = try ConfigLoader.parse(minimal + "sources:\n  " + yaml, workingDirectory: "/")
             } catch {
@@ -111,22 +119,30 @@ import Testing
 
     @Test func nextFiringTimes() throws {
         let every15 = try #require(CronSchedule("*/15 * * * *"))
-        #expect(every15.next(after: date("2026-11-29T08:07:30Z"), calendar: utc) == date("2026-11-29T08:15:00Z"))
-        #expect(every15.next(after: date("2026-11-29T08:15:00Z"), calendar: utc) == date("2026-11-29T08:30:00Z"))
+        #expect(
+            every15.next(after: date("2026-11-29T08:07:30Z"), calendar: utc) == date("2026-11-29T08:15:00Z"))
+        #expect(
+            every15.next(after: date("2026-11-29T08:15:00Z"), calendar: utc) == date("2026-11-29T08:30:00Z"))
 
         let weekdayMornings = try #require(CronSchedule("30 9 * * 1-5"))
         // 2026-11-28 is a Saturday: next is Monday 30 Nov 09:30.
-        #expect(weekdayMornings.next(after: date("2026-11-28T10:00:00Z"), calendar: utc) == date("2026-11-30T09:30:00Z"))
+        #expect(
+            weekdayMornings.next(after: date("2026-11-28T10:00:00Z"), calendar: utc)
+                == date("2026-11-30T09:30:00Z"))
 
         let leap = try #require(CronSchedule("0 0 29 2 *"))
         #expect(leap.next(after: date("2026-03-01T00:00:00Z"), calendar: utc) == date("2028-02-29T00:00:00Z"))
 
         let sunday = try #require(CronSchedule("0 12 * * 7"))
-        #expect(sunday.next(after: date("2026-11-29T13:00:00Z"), calendar: utc) == date("2026-12-06T12:00:00Z"))
+        #expect(
+            sunday.next(after: date("2026-11-29T13:00:00Z"), calendar: utc) == date("2026-12-06T12:00:00Z"))
     }
 
     @Test func invalidExpressions() {
-        for bad in ["* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *", "a * * * *", "5-1 * * * *"] {
+        for bad in [
+            "* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *",
+            "a * * * *", "5-1 * * * *",
+        ] {
             #expect(CronSchedule(bad) == nil, "\(bad)")
         }
     }

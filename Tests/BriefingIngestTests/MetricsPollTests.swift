@@ -14,9 +14,13 @@ import Testing
         let server = try #require(Self.server, "cannot listen on 127.0.0.1")
         let metrics = PollMetrics()
         metrics.register(source: "town-hall")
-        metrics.polled(source: "town-hall", result: .notModified, bytes: 0, nanoseconds: 5_000_000)
-        metrics.polled(source: "town-hall", result: .changed, bytes: 1234, nanoseconds: 20_000_000)
-        metrics.polled(source: "town-hall", result: .error, bytes: 0, nanoseconds: 1_000_000)
+        metrics.fetched(source: "town-hall", bytes: 0, milliseconds: 5)
+        metrics.polled(source: "town-hall", result: .notModified)
+        metrics.fetched(source: "town-hall", bytes: 1234, milliseconds: 20)
+        metrics.polled(source: "town-hall", result: .changed)
+        metrics.fetched(source: "town-hall", bytes: 0, milliseconds: 1)
+        metrics.fetchError(source: "town-hall", kind: "connect")
+        metrics.polled(source: "town-hall", result: .error)
         let lines = server.exposition().split(separator: "\n").map(String.init)
         func value(_ name: String, _ labels: [String]) -> Double? {
             lines.first { line in
@@ -30,6 +34,7 @@ import Testing
         #expect(value("briefingd_polls_total", [source, "result=\"unchanged\""]) == 0)
         #expect(value("briefingd_fetch_bytes_total", [source]) == 1234)
         #expect(value("briefingd_fetch_duration_seconds_count", [source]) == 3)
+        #expect(value("briefingd_fetch_errors_total", [source, "kind=\"connect\""]) == 1)
         let lastSuccess = try #require(value("briefingd_last_success_timestamp_seconds", [source]))
         #expect(abs(lastSuccess - Date().timeIntervalSince1970) < 60)
     }

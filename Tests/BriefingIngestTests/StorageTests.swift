@@ -12,9 +12,11 @@ import Testing
         try FileSystem.makeDirectories(dir.file("a/b/c"))
         for i in 0..<3 {
             try "v\(i)".write(toFile: dir.file("in\(i)"), atomically: false, encoding: .utf8)
-            try FileSystem.moveWithoutOverwriting(dir.file("in\(i)"), toDirectory: dir.file("a/b/c"), name: "report.final.txt")
+            try FileSystem.moveWithoutOverwriting(
+                dir.file("in\(i)"), toDirectory: dir.file("a/b/c"), name: "report.final.txt")
         }
-        #expect(filesUnder(dir.file("a/b/c")) == ["report.final-1.txt", "report.final-2.txt", "report.final.txt"])
+        #expect(
+            filesUnder(dir.file("a/b/c")) == ["report.final-1.txt", "report.final-2.txt", "report.final.txt"])
         #expect(try String(contentsOfFile: dir.file("a/b/c/report.final.txt"), encoding: .utf8) == "v0")
         #expect(try String(contentsOfFile: dir.file("a/b/c/report.final-2.txt"), encoding: .utf8) == "v2")
         #expect(FileSystem.splitExtension(".hidden") == (".hidden", ""))
@@ -28,9 +30,15 @@ import Testing
         #expect(try FileSystem.readRegularFile(dir.file("f"), limit: 10) == Array("hello".utf8))
         symlink(dir.file("f"), dir.file("link"))
         mkdir(dir.file("d"), 0o755)
-        #expect { try FileSystem.readRegularFile(dir.file("link"), limit: 10) } throws: { "\($0)" == "symlink" }
-        #expect { try FileSystem.readRegularFile(dir.file("d"), limit: 10) } throws: { "\($0)".contains("directory") }
-        #expect { try FileSystem.readRegularFile(dir.file("f"), limit: 4) } throws: { "\($0)".contains("tooLarge") }
+        #expect { try FileSystem.readRegularFile(dir.file("link"), limit: 10) } throws: {
+            "\($0)" == "symlink"
+        }
+        #expect { try FileSystem.readRegularFile(dir.file("d"), limit: 10) } throws: {
+            "\($0)".contains("directory")
+        }
+        #expect { try FileSystem.readRegularFile(dir.file("f"), limit: 4) } throws: {
+            "\($0)".contains("tooLarge")
+        }
     }
 }
 
@@ -41,8 +49,11 @@ import Testing
         do {
             let state = try StateStore(directory: dir.path)
             try state.record([
-                .init(id: "aa", path: "2026-11-29/x-inbox-aa.json", source: "inbox", url: nil, ingestedAt: "t1"),
-                .init(id: "bb", path: "2026-11-29/x-site-bb.json", source: "site", url: "https://e.org/", ingestedAt: "t2"),
+                .init(
+                    id: "aa", path: "2026-11-29/x-inbox-aa.json", source: "inbox", url: nil, ingestedAt: "t1"),
+                .init(
+                    id: "bb", path: "2026-11-29/x-site-bb.json", source: "site", url: "https://e.org/",
+                    ingestedAt: "t2"),
             ])
             try state.setValidators(url: "https://e.org/", etag: "\"v1\"", lastModified: nil, at: "t3")
             try state.markItemSeen(source: "site", url: "https://e.org/1", at: "t4")
@@ -50,7 +61,8 @@ import Testing
         let state = try StateStore(directory: dir.path)
         #expect(try state.snapshotPath(id: "aa") == "2026-11-29/x-inbox-aa.json")
         #expect(try state.snapshotPath(id: "cc") == nil)
-        #expect(try state.urlState("https://e.org/") == .init(etag: "\"v1\"", lastModified: nil, lastID: "bb"))
+        #expect(
+            try state.urlState("https://e.org/") == .init(etag: "\"v1\"", lastModified: nil, lastID: "bb"))
         #expect(try state.isItemSeen(source: "site", url: "https://e.org/1"))
         #expect(try !state.isItemSeen(source: "other", url: "https://e.org/1"))
         #expect(try state.snapshotCount() == 2)
@@ -69,7 +81,8 @@ import Testing
 
 @Suite struct SnapshotStoreTests {
     func snapshot(_ text: String, at t: Timestamp) throws -> SnapshotStore.Pending {
-        let s = try BriefingPipeline.process(Array(text.utf8), source: Source(kind: .inbox, name: "inbox"), ingestedAt: t)
+        let s = try BriefingPipeline.process(
+            Array(text.utf8), source: Source(kind: .inbox, name: "inbox"), ingestedAt: t)
         return SnapshotStore.Pending(snapshot: s, bytes: s.jsonBytes(), ingestedAt: t)
     }
 
@@ -86,7 +99,8 @@ import Testing
         #expect(a.relativePath.hasPrefix("2026-12-06/20261206T041002Z-inbox-"))
 
         // Crash aftermath: a recorded snapshot whose manifest line is torn, one never recorded, a temp file.
-        let recordA = StateStore.SnapshotRecord(id: a.snapshot.id, path: a.relativePath, source: "inbox", url: nil, ingestedAt: "x")
+        let recordA = StateStore.SnapshotRecord(
+            id: a.snapshot.id, path: a.relativePath, source: "inbox", url: nil, ingestedAt: "x")
         try state.record([recordA])
         try store.appendManifest([recordA])
         let torn = "{\"id\":\"dead"
@@ -151,7 +165,8 @@ import Testing
         handler.log(
             event: .init(
                 level: .warning, message: "input_failed",
-                metadata: ["file": "a \"b\"\n.txt", "duration_ms": "7", "ok": "true", "list": ["x", "y"]], source: "t",
+                metadata: ["file": "a \"b\"\n.txt", "duration_ms": "7", "ok": "true", "list": ["x", "y"]],
+                source: "t",
                 file: #fileID, function: #function, line: #line))
         close(fd)
         let line = try String(contentsOfFile: path, encoding: .utf8)

@@ -5,7 +5,10 @@ import Testing
 @Suite struct CommandLineTests {
     @Test func checkConfigPrintsEffectiveSettings() throws {
         let result = try runBriefingd(
-            ["check-config", "--config", Paths.repository.appendingPathComponent("Config/briefingd.yaml").path],
+            [
+                "check-config", "--config",
+                Paths.repository.appendingPathComponent("Config/briefingd.yaml").path,
+            ],
             currentDirectory: "/tmp")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("path: /tmp/var/inbox"))
@@ -17,8 +20,14 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let cases: [(String, String)] = [
-            ("inbox: {path: a, archive: b, failed: c, colour: red}\nsnapshots: {path: s}\nstate: {path: t}\n", "inbox.colour"),
-            ("inbox: {path: a, archive: b, failed: c}\nsnapshots: {path: s}\nstate: {path: t}\nlog: {level: loud}\n", "log.level"),
+            (
+                "inbox: {path: a, archive: b, failed: c, colour: red}\nsnapshots: {path: s}\nstate: {path: t}\n",
+                "inbox.colour"
+            ),
+            (
+                "inbox: {path: a, archive: b, failed: c}\nsnapshots: {path: s}\nstate: {path: t}\nlog: {level: loud}\n",
+                "log.level"
+            ),
             ("inbox: {path: a, archive: b}\nsnapshots: {path: s}\nstate: {path: t}\n", "inbox.failed"),
             (
                 "inbox: {path: a, archive: b, failed: c}\nsnapshots: {path: s}\nstate: {path: t}\n"
@@ -38,7 +47,8 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("env.yaml")
-        try "inbox: {path: /x/in, archive: /x/ar, failed: /x/fa}\nsnapshots: {path: /x/s}\nstate: {path: /x/t}\n"
+        try
+            "inbox: {path: /x/in, archive: /x/ar, failed: /x/fa}\nsnapshots: {path: /x/s}\nstate: {path: /x/t}\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         setenv("BRIEFINGD_CONFIG", path, 1)
         defer { unsetenv("BRIEFINGD_CONFIG") }

@@ -11,7 +11,8 @@ import Testing
         let dropped = Date()
         try daemon.drop(fixture, as: "briefing.txt")
 
-        #expect(waitUntil { daemon.snapshotFiles().count == 1 && daemon.events("snapshot_written").count == 1 })
+        #expect(
+            waitUntil { daemon.snapshotFiles().count == 1 && daemon.events("snapshot_written").count == 1 })
         let files = daemon.snapshotFiles()
         try #require(files.count == 1)
         // YYYY-MM-DD/YYYYMMDDTHHMMSSZ-inbox-<id12>.json, dated by UTC ingestion.
@@ -52,7 +53,9 @@ import Testing
         #expect(event["duration_ms"] is Int)
         #expect(event["level"] as? String == "info")
         #expect(event["ts"] is String)
-        print("drop-to-snapshot (including 20 ms settle and polling): \(Int(Date().timeIntervalSince(dropped) * 1000)) ms")
+        print(
+            "drop-to-snapshot (including 20 ms settle and polling): \(Int(Date().timeIntervalSince(dropped) * 1000)) ms"
+        )
 
         let validation = try validateSnapshots([daemon.snapshots + "/" + path])
         #expect(validation.valid, "\(validation.output)")
@@ -152,7 +155,8 @@ import Testing
         #expect(waitUntil { daemon.events("input_failed").count == expected.count }, "\(daemon.log())")
         for (name, code) in expected {
             let errorFile = daemon.failed + "/" + name + ".error.json"
-            let data = try #require(FileManager.default.contents(atPath: errorFile), "no error file for \(name)")
+            let data = try #require(
+                FileManager.default.contents(atPath: errorFile), "no error file for \(name)")
             let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             let error = try #require(json["error"] as? String)
             if !code.isEmpty { #expect(error == code, "\(name)") }
@@ -192,7 +196,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: daemon.inbox, withIntermediateDirectories: true)
         let fixture = try Paths.fixtureText()
         for i in 0..<20 {
-            try (fixture + "\n补充说明第\(i)条。").write(toFile: daemon.inbox + "/b\(i).txt", atomically: true, encoding: .utf8)
+            try (fixture + "\n补充说明第\(i)条。").write(
+                toFile: daemon.inbox + "/b\(i).txt", atomically: true, encoding: .utf8)
         }
         try daemon.start()
         #expect(waitUntil { daemon.events("snapshot_written").count == 20 })

@@ -16,12 +16,12 @@ import Testing
         try text.replacingOccurrences(of: "/usr/local/bin/briefingd", with: Paths.daemonExecutable)
             .write(toFile: copy, atomically: true, encoding: .utf8)
 
-        let verify = try Self.run("/usr/bin/systemd-analyze", ["verify", copy])
+        let verify = try runTool("/usr/bin/systemd-analyze", ["verify", copy])
         #expect(verify.status == 0, "\(verify.output)")
         #expect(
             !verify.output.contains("briefingd.service:"), "systemd-analyze verify warns:\n\(verify.output)")
 
-        let security = try Self.run("/usr/bin/systemd-analyze", ["security", "--offline=yes", copy])
+        let security = try runTool("/usr/bin/systemd-analyze", ["security", "--offline=yes", copy])
         let overall = try #require(
             security.output.split(separator: "\n").first {
                 $0.contains("Overall exposure level for briefingd.service")
@@ -51,7 +51,7 @@ import Testing
     @Test func installStagesTheFilesAndTheUserAndFoldersApply() throws {
         let root = try TemporaryDirectory("briefingd-install")
         defer { root.remove() }
-        let make = try Self.run(
+        let make = try runTool(
             "/usr/bin/make",
             [
                 "-C", Paths.repository.path, "install-files", "DESTDIR=\(root.path)",
@@ -74,7 +74,7 @@ import Testing
         // An edited config survives a second install.
         try "# edited\n".write(toFile: config, atomically: false, encoding: .utf8)
         #expect(
-            try Self.run(
+            try runTool(
                 "/usr/bin/make",
                 [
                     "-C", Paths.repository.path, "install-files", "DESTDIR=\(root.path)",
@@ -87,14 +87,14 @@ import Testing
         for file in ["passwd", "group", "shadow", "gshadow"] {
             #expect(FileManager.default.createFile(atPath: root.path + "/etc/" + file, contents: nil))
         }
-        #expect(try Self.run("/usr/bin/systemd-sysusers", ["--root=\(root.path)"]).status == 0)
+        #expect(try runTool("/usr/bin/systemd-sysusers", ["--root=\(root.path)"]).status == 0)
         let groups = try String(contentsOfFile: root.path + "/etc/group", encoding: .utf8)
         let readers = try #require(
             groups.split(separator: "\n").first { $0.hasPrefix("briefingd-readers:") }?.split(separator: ":")[
                 2])
         #expect(
             try String(contentsOfFile: root.path + "/etc/passwd", encoding: .utf8).contains("briefingd:x:"))
-        let tmpfiles = try Self.run("/usr/bin/systemd-tmpfiles", ["--root=\(root.path)", "--create"])
+        let tmpfiles = try runTool("/usr/bin/systemd-tmpfiles", ["--root=\(root.path)", "--create"])
         #expect(tmpfiles.status == 0, "\(tmpfiles.output)")
         #expect(Self.mode(root.path + "/var/lib/briefingd") == 0o751)
         #expect(Self.mode(root.path + "/var/lib/briefingd/inbox") == 0o2770)
@@ -127,19 +127,5 @@ import Testing
     static func mode(_ path: String) -> Int? {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_mode & 0o7777) : nil
-    }
-
-    /// Runs a tool; returns its status and its stdout and stderr together.
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -16,7 +16,9 @@ public final class DaemonProcess: @unchecked Sendable {
     public var state: String { root.file("state") }
 
     /// Writes a config with the standard folders plus `extraYAML` (top-level keys) into a new temp folder.
-    public init(extraYAML: String = "", settle: String = "20ms", rescan: String = "30s", logLevel: String = "debug")
+    public init(
+        extraYAML: String = "", settle: String = "20ms", rescan: String = "30s", logLevel: String = "debug"
+    )
         throws
     {
         root = try TemporaryDirectory("briefingd-e2e")
@@ -62,7 +64,8 @@ public final class DaemonProcess: @unchecked Sendable {
         try p.run()
         process = p
         let startedBefore = events("started").count
-        guard waitUntil(timeout: 20, { events("started").count > startedBefore || !p.isRunning }), p.isRunning else {
+        guard waitUntil(timeout: 20, { events("started").count > startedBefore || !p.isRunning }), p.isRunning
+        else {
             throw DaemonError.didNotStart(log: log())
         }
     }
@@ -90,7 +93,9 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Parsed log lines whose `event` is `name` (all lines when nil).
     public func events(_ name: String? = nil) -> [[String: Any]] {
         log().split(separator: "\n").compactMap { line in
-            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                return nil
+            }
             if let name, obj["event"] as? String != name { return nil }
             return obj
         }
@@ -99,7 +104,9 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Snapshot files (relative paths under `snapshots/`), manifest excluded.
     /// Temporary files (names starting with `.`) are not snapshots, as for any reader of the folder.
     public func snapshotFiles() -> [String] {
-        filesUnder(snapshots).filter { $0.hasSuffix(".json") && !($0 as NSString).lastPathComponent.hasPrefix(".") }
+        filesUnder(snapshots).filter {
+            $0.hasSuffix(".json") && !($0 as NSString).lastPathComponent.hasPrefix(".")
+        }
     }
 
     /// Parsed lines of `manifest.jsonl`.

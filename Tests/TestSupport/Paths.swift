@@ -11,7 +11,9 @@ public enum Paths {
         .appendingPathComponent("shared/fixtures")
 
     /// The real briefing every test starts from.
-    public static var fixtureBriefing: URL { sharedFixtures.appendingPathComponent("nmg-public-security-briefing.txt") }
+    public static var fixtureBriefing: URL {
+        sharedFixtures.appendingPathComponent("nmg-public-security-briefing.txt")
+    }
 
     public static func fixtureBytes() throws -> [UInt8] { [UInt8](try Data(contentsOf: fixtureBriefing)) }
     public static func fixtureText() throws -> String { String(decoding: try fixtureBytes(), as: UTF8.self) }
@@ -34,7 +36,8 @@ public struct TemporaryDirectory: Sendable {
     public var path: String { url.path }
 
     public init(_ label: String = "briefingd-test") throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

@@ -1,6 +1,6 @@
 import CLibXML2
 
-// A .docx → the text of its body. ZIPFoundation opens the archive in memory; libxml2 parses
+// A .docx → the text of its body. ``DocxArchive`` unpacks the archive in memory; libxml2 parses
 // word/document.xml. Paragraphs (w:p) come in body order, one per line; runs give w:t text,
 // w:tab a tab, w:br/w:cr a line break. Tables become one line per row with cells separated by a
 // tab. Never in the text: field instructions (w:instrText; the field's displayed result stays),
@@ -14,10 +14,10 @@ enum DocxExtractor {
         let options =
             XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
             | XML_PARSE_COMPACT.rawValue  // no XML_PARSE_HUGE: keep libxml2's depth and size limits
-        let doc = xml.withUnsafeBytes { raw in
-            xmlReadMemory(
-                raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), "document.xml", nil,
-                Int32(options))
+        let doc = xml.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                xmlReadMemory($0.baseAddress, Int32($0.count), "document.xml", nil, Int32(options))
+            }
         }
         guard let doc else { throw .invalidDocx(reason: "word/document.xml is not well-formed XML") }
         defer { xmlFreeDoc(doc) }
@@ -37,15 +37,12 @@ enum DocxExtractor {
     }
 
     private struct Writer {
-        var out: [Unicode.Scalar] = []
+        /// UTF-8, copied straight from libxml2's text nodes (which are UTF-8).
+        var out: [UInt8] = []
         var title: String?
         var tally = ActionTally()
 
-        func text() -> String {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: out)
-            return String(view)
-        }
+        func text() -> String { String(decoding: out, as: UTF8.self) }
 
         /// Block-level content: paragraphs, tables, content controls.
         mutating func blocks(_ container: UnsafeMutablePointer<xmlNode>) {
@@ -57,11 +54,9 @@ enum DocxExtractor {
                     let start = out.count
                     inline(c)
                     if title == nil, isTitleParagraph(c) {
-                        var view = String.UnicodeScalarView()
-                        view.append(contentsOf: out[start...])
-                        title = String(view)
+                        title = String(decoding: out[start...], as: UTF8.self)
                     }
-                    out.append("\n")
+                    out.append(0x0A)
                 } else if LibXML.hasName(c, "tbl") {
                     table(c)
                 } else if LibXML.hasName(c, "sdt") || LibXML.hasName(c, "sdtContent")
@@ -82,17 +77,17 @@ enum DocxExtractor {
                 while let c = cell {
                     defer { cell = c.pointee.next }
                     guard c.pointee.type == XML_ELEMENT_NODE, LibXML.hasName(c, "tc") else { continue }
-                    if !first { out.append("\t") }
+                    if !first { out.append(0x09) }
                     first = false
                     // A cell's paragraphs (and nested tables) share the row's line, space-separated.
                     var inner = Writer()
                     inner.blocks(c)
                     tally.merge(inner.tally)
                     var cellText = inner.out
-                    while cellText.last == "\n" { cellText.removeLast() }
-                    out.append(contentsOf: cellText.map { $0 == "\n" ? " " : $0 })
+                    while cellText.last == 0x0A { cellText.removeLast() }
+                    out.append(contentsOf: cellText.map { $0 == 0x0A ? 0x20 : $0 })
                 }
-                out.append("\n")
+                out.append(0x0A)
             }
         }
 
@@ -151,11 +146,11 @@ enum DocxExtractor {
                 if LibXML.hasName(c, "t") {
                     appendText(c)
                 } else if LibXML.hasName(c, "tab") {
-                    out.append("\t")
+                    out.append(0x09)
                 } else if LibXML.hasName(c, "br") || LibXML.hasName(c, "cr") {
-                    out.append("\n")
+                    out.append(0x0A)
                 } else if LibXML.hasName(c, "noBreakHyphen") {
-                    out.append("-")
+                    out.append(0x2D)
                 } else if LibXML.hasName(c, "instrText") {
                     let instruction = LibXMLText.content(c).trimmingASCIIWhitespace()
                     if !instruction.isEmpty { tally.add(.fieldCode, example: instruction) }
@@ -171,7 +166,8 @@ enum DocxExtractor {
             var child = t.pointee.children
             while let c = child {
                 if let content = c.pointee.content {
-                    out.append(contentsOf: String(cString: content).unicodeScalars)
+                    out.append(
+                        contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
                 }
                 child = c.pointee.next
             }

@@ -2,12 +2,16 @@ import CUchardet
 
 // Bytes → text: which encoding, how sure, and the text itself (undecodable bytes as U+FFFD).
 //
-// Order of evidence: a byte-order mark; the NUL-byte pattern of UTF-16; strict UTF-8 validity
-// (Chinese text in any other encoding is practically never valid UTF-8); then, for legacy bytes,
-// every candidate (GB18030, Big5, Big5-HKSCS, UTF-16 when its byte statistics fit, and whatever
-// uchardet names) is decoded strictly on a sample and scored by how much it reads like Chinese
-// (``CJKFrequency``). uchardet's verdict and the declared charset break near-ties; a declared
-// charset that does not decode, or reads far worse than another, is overridden with a note.
+// Order of evidence: a byte-order mark; UTF-16 byte statistics when NUL or control-range bytes
+// appear (otherwise those mean binary data); strict UTF-8 validity (Chinese text in any other
+// encoding is practically never valid UTF-8; a few bad bytes among many good sequences is damaged
+// UTF-8); then, for legacy bytes, each candidate (GB18030, Big5, Big5-HKSCS only when Big5 fails,
+// UTF-16 when its statistics fit, the declared charset) is decoded strictly on a 4 KB sample taken
+// from the first non-ASCII byte and scored by how much it reads like Chinese (``CJKFrequency``).
+// That frequency check is what makes 200-character extracts work, where uchardet alone guesses
+// wrong. uchardet is asked only when no candidate reads clearly as Chinese or two read alike (it
+// costs more than everything else here). The declared charset wins near-ties; one that does not
+// decode, or reads far worse than another, is overridden with a note.
 
 /// Text decoded from bytes, with the evidence.
 struct TextDecoding {
@@ -32,49 +36,47 @@ enum EncodingDetector {
         var notes: [String] = []
         let sample = bytes.prefix(sampleSize)
 
-        // UTF-16 with ASCII in it has NUL bytes; so does binary data.
+        // UTF-16 without BOM: NUL bytes (ASCII in it) or control-range bytes (the low bytes of many
+        // ideographs) make the statistics worth computing. Otherwise such bytes mean binary data.
         let nulCount = sample.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-        if nulCount > 0 {
+        let controls = sample.reduce(0) { n, b in
+            let isControl =
+                (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C && b != 0x1B) || b == 0x7F
+            return n + (isControl ? 1 : 0)
+        }
+        if nulCount > 0 || controls * 100 > sample.count {
             if let utf16 = utf16FromByteStatistics(sample) {
                 return try decodeUTF16(
                     bytes, encoding: utf16.encoding, confidence: utf16.confidence, bom: false)
             }
             throw .undecodable(
-                reason: "\(nulCount) NUL bytes in the first \(sample.count) bytes: binary data")
-        }
-
-        // Control bytes other than tab, line breaks, form feed and escape: binary, whatever else fits.
-        let controls = sample.reduce(0) { n, b in
-            n
-                + (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C && b != 0x1B || b == 0x7F
-                    ? 1 : 0)
-        }
-        if controls * 100 > sample.count {
-            throw .undecodable(
-                reason: "\(controls) control bytes in the first \(sample.count) bytes: binary data")
+                reason: "\(nulCount) NUL and \(controls) control bytes in the first \(sample.count) bytes: "
+                    + "binary data")
         }
 
         // UTF-8: valid (or nearly so, for a damaged file) and with some multi-byte characters.
-        let utf8 = UTF8Scan.scan(bytes, giveUp: true)
-        if utf8.invalid == 0 {
-            if utf8.multibyte == 0, let declaredName, declaredName != "UTF-8", declaredName != "UTF-16",
+        // The stdlib's validator is the fast path; the hand-written scan runs only for invalid bytes.
+        if let text = String(validating: bytes, as: UTF8.self) {
+            var multibyte = 0  // lead bytes, counted up to 8: enough to call it UTF-8 with confidence
+            for b in bytes where b >= 0xC0 {
+                multibyte += 1
+                if multibyte == 8 { break }
+            }
+            if multibyte == 0, let declaredName, declaredName != "UTF-8", declaredName != "UTF-16",
                 Iconv.toUTF8(sample, from: CharsetNames.iconvName(declaredName), strict: true) != nil
             {
                 // Pure ASCII reads the same in every ASCII-compatible charset: keep what was declared.
                 return TextDecoding(
-                    text: String(decoding: bytes, as: UTF8.self), encoding: declaredName, confidence: 1,
-                    bom: false, replacements: 0)
+                    text: text, encoding: declaredName, confidence: 1, bom: false, replacements: 0)
             }
-            if let declaredName, declaredName != "UTF-8", utf8.multibyte > 0 {
-                notes.append(
-                    "declared charset \(declaredName) overridden: the bytes are valid UTF-8 "
-                        + "(\(utf8.multibyte) multi-byte characters)")
+            if let declaredName, declaredName != "UTF-8", multibyte > 0 {
+                notes.append("declared charset \(declaredName) overridden: the bytes are valid UTF-8")
             }
-            let confidence = utf8.multibyte == 0 || utf8.multibyte >= 8 ? 1.0 : 0.9
             return TextDecoding(
-                text: String(decoding: bytes, as: UTF8.self), encoding: "UTF-8", confidence: confidence,
+                text: text, encoding: "UTF-8", confidence: multibyte == 0 || multibyte >= 8 ? 1.0 : 0.9,
                 bom: false, replacements: 0, notes: notes)
         }
+        let utf8 = UTF8Scan.scan(bytes, giveUp: true)
         if !utf8.gaveUp && utf8.multibyte >= 20 * utf8.invalid {
             // Damaged UTF-8 (a few bad bytes among many good sequences), not another encoding.
             let text = String(decoding: bytes, as: UTF8.self)
@@ -82,7 +84,12 @@ enum EncodingDetector {
                 text: text, encoding: "UTF-8", confidence: 0.8, bom: false,
                 replacements: utf8.invalid, notes: ["\(utf8.invalid) invalid UTF-8 sequences replaced"])
         }
-        return try decodeLegacy(bytes, sample: sample, declared: declaredName)
+        // Legacy candidates are compared where the non-ASCII text is, not on an ASCII page head
+        // (scripts, styles): from the first high byte, which in GB18030 and Big5 starts a character.
+        let firstHigh = bytes.firstIndex { $0 >= 0x80 } ?? 0
+        return try decodeLegacy(
+            bytes, sample: bytes[firstHigh..<min(bytes.count, firstHigh + sampleSize)], head: sample,
+            declared: declaredName)
     }
 
     // MARK: - BOM
@@ -176,26 +183,38 @@ enum EncodingDetector {
     private struct Candidate {
         var encoding: String
         var score: Double
+        var replacements: Int
     }
 
-    private static func decodeLegacy(_ bytes: [UInt8], sample: ArraySlice<UInt8>, declared: String?)
-        throws(InputError) -> TextDecoding
-    {
+    /// - Parameters:
+    ///   - sample: up to `sampleSize` bytes from the first non-ASCII byte on;
+    ///   - head: the first `sampleSize` bytes (UTF-16 statistics need the input's own alignment).
+    private static func decodeLegacy(
+        _ bytes: [UInt8], sample: ArraySlice<UInt8>, head: ArraySlice<UInt8>, declared: String?
+    ) throws(InputError) -> TextDecoding {
         var notes: [String] = []
         var names = ["GB18030", "Big5", "Big5-HKSCS"]
-        if utf16CJKShare(sample, highByteFirst: false) >= 0.8 { names.append("UTF-16LE") }
-        if utf16CJKShare(sample, highByteFirst: true) >= 0.8 { names.append("UTF-16BE") }
+        if utf16CJKShare(head, highByteFirst: false) >= 0.8 { names.append("UTF-16LE") }
+        if utf16CJKShare(head, highByteFirst: true) >= 0.8 { names.append("UTF-16BE") }
         if let declared, !names.contains(declared), declared != "UTF-8", declared != "UTF-16" {
             names.append(declared)
         }
-        // A sample cut mid-character must not count against a candidate: drop a partial tail.
-        let atEnd = sample.count == bytes.count
+        let atEnd = sample.endIndex == bytes.count
         var candidates: [Candidate] = []
         func consider(_ name: String) {
-            // Big5-HKSCS decodes everything Big5 does; it is needed only when Big5 fails.
-            if name == "Big5-HKSCS" && candidates.contains(where: { $0.encoding == "Big5" }) { return }
-            guard let converted = strictDecode(sample, name: name, allowCutTail: !atEnd) else { return }
-            let text = String(decoding: converted, as: UTF8.self)
+            // Big5-HKSCS decodes everything Big5 does; it is needed only when Big5 does not fit.
+            if name == "Big5-HKSCS", let big5 = candidates.first(where: { $0.encoding == "Big5" }),
+                big5.replacements == 0
+            {
+                return
+            }
+            guard let converted = Iconv.toUTF8(sample, from: CharsetNames.iconvName(name)) else { return }
+            // A sample cut mid-character must not count against a candidate.
+            let replacements = converted.replacements - (converted.truncated && !atEnd ? 1 : 0)
+            // A damaged file keeps its encoding: a few bad bytes (≤ 1%) are allowed, at a price,
+            // so that one flipped byte does not hand the text to a wrong table that happens to fit.
+            guard replacements * 100 <= sample.count else { return }
+            let text = String(decoding: converted.utf8, as: UTF8.self)
             if text.unicodeScalars.count == sample.count {
                 // A single-byte charset decodes any bytes; take it only for text with word spacing
                 // (random or binary bytes have none).
@@ -203,8 +222,13 @@ enum EncodingDetector {
                 if spaces * 20 < sample.count { return }
             }
             var score = CJKFrequency.shared.score(text)
+            if replacements > 0 {
+                // An intact decoding wins unless a damaged one reads clearly better.
+                score -= 0.5 + 30 * Double(replacements) / Double(max(text.unicodeScalars.count, 1))
+            }
             if name.hasPrefix("UTF-16") { score -= 0.2 }  // only when it plainly reads better
-            candidates.append(Candidate(encoding: name, score: score))
+            if name == "Big5-HKSCS" { score -= 0.01 }  // plain Big5 on a tie
+            candidates.append(Candidate(encoding: name, score: score, replacements: replacements))
         }
         for name in names { consider(name) }
         candidates.sort { $0.score > $1.score }

@@ -25,17 +25,25 @@ enum FormatSniffer {
         {
             return .html
         }
-        let htmlByName = ext == "html" || ext == "htm" || ext == "xhtml"
-        if htmlByName
-            && (ASCIIBytes.contains("<p", in: utf8) || ASCIIBytes.contains("<div", in: utf8)
-                || ASCIIBytes.contains("<br", in: utf8))
-        {
-            return .html
-        }
-
         let markdown = MarkdownStripper.evidence(text)
+        if markdown.frontMatter { return .markdown }  // Markdown may carry raw <p>/<br> tags
+        // A fragment without <html>/<body> (a CMS export saved as .txt): several block tags.
+        let blockTags = ASCIIBytes.withHead(utf8, limit: 4096) { head in
+            var count = 0
+            for tag: StaticString in ["<p>", "<p ", "<br", "<div", "</p>"] {
+                var from = 0
+                while count < 3, let at = ASCIIBytes.find(tag, in: head, from: from) {
+                    count += 1
+                    from = at + 1
+                }
+            }
+            return count
+        }
+        let htmlByName = ext == "html" || ext == "htm" || ext == "xhtml"
+        if blockTags >= 3 || (htmlByName && blockTags >= 1) { return .html }
+
         let markdownByName = ext == "md" || ext == "markdown"
-        if markdown.frontMatter || markdown.headings + markdown.links >= 2
+        if markdown.headings + markdown.links >= 2
             || (markdownByName && markdown.headings + markdown.links >= 1)
         {
             return .markdown

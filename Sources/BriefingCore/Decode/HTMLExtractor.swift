@@ -178,7 +178,9 @@ enum HTMLExtractor {
                 switch c.pointee.type {
                 case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                     guard let content = c.pointee.content else { continue }
-                    text(String(cString: content), preformatted: preformatted)
+                    text(
+                        UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))),
+                        preformatted: preformatted)
                 case XML_ELEMENT_NODE:
                     if walker.isDropped(c) { continue }
                     let name = LibXML.name(c)
@@ -210,8 +212,30 @@ enum HTMLExtractor {
             if let last = out.last, last != "\n" { out.append("\n") }
         }
 
-        private mutating func text(_ s: String, preformatted: Bool) {
-            for scalar in s.unicodeScalars {
+        /// A text node's UTF-8 (libxml2 converted the page to UTF-8), decoded by hand: this is the
+        /// inner loop of HTML extraction.
+        private mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, preformatted: Bool) {
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b0 = UInt32(bytes[i])
+                var v = b0
+                var length = 1
+                if b0 >= 0xF0 && i + 3 < n {
+                    v =
+                        (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F)
+                        << 6
+                        | UInt32(bytes[i + 3] & 0x3F)
+                    length = 4
+                } else if b0 >= 0xE0 && i + 2 < n {
+                    v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                    length = 3
+                } else if b0 >= 0xC0 && i + 1 < n {
+                    v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                    length = 2
+                }
+                i += length
+                let scalar = Unicode.Scalar(v) ?? "\u{FFFD}"
                 if preformatted {
                     out.append(scalar == "\r" ? "\n" : scalar)
                     continue

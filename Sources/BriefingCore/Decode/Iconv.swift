@@ -110,37 +110,7 @@ enum Iconv {
         }
         guard ok else { return nil }
         return ConvertedText(
-            utf8: utf8(scalars[..<written]), replacements: replacements, truncated: truncated)
-    }
-
-    /// UTF-8 for scalar values that iconv produced (all valid; a stray BOM is kept as text and the
-    /// normalizer removes it).
-    private static func utf8(_ scalars: ArraySlice<UInt32>) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: scalars.count * 4) { buffer, count in
-            var o = 0
-            for v in scalars {
-                if v < 0x80 {
-                    buffer[o] = UInt8(v)
-                    o += 1
-                } else if v < 0x800 {
-                    buffer[o] = UInt8(0xC0 | (v >> 6))
-                    buffer[o + 1] = UInt8(0x80 | (v & 0x3F))
-                    o += 2
-                } else if v < 0x10000 {
-                    buffer[o] = UInt8(0xE0 | (v >> 12))
-                    buffer[o + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
-                    buffer[o + 2] = UInt8(0x80 | (v & 0x3F))
-                    o += 3
-                } else {
-                    buffer[o] = UInt8(0xF0 | (v >> 18))
-                    buffer[o + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
-                    buffer[o + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
-                    buffer[o + 3] = UInt8(0x80 | (v & 0x3F))
-                    o += 4
-                }
-            }
-            count = o
-        }
+            utf8: UnicodeScalars.utf8(scalars[..<written]), replacements: replacements, truncated: truncated)
     }
 
     /// Converts UTF-8 text to `encoding`; nil if some character has no mapping there.

@@ -34,9 +34,9 @@ public struct DecodedInput: Sendable, Equatable {
     public var titleHint: String?
     /// Things worth a log line (e.g. a declared charset overridden by the bytes).
     public var notes: [String]
-    /// What the format decoder dropped on the way (docx field codes and deleted text, HTML
-    /// navigation, …). The snapshot's `normalization.actions` should list these before the
-    /// normalizer's own.
+    /// What the format decoder dropped on the way (docx field codes, deleted text and footnote
+    /// references; HTML navigation, scripts and other boilerplate). `TextNormalizer.normalize(_:)`
+    /// merges them with the normalizer's own actions for the snapshot's `normalization.actions`.
     public var actions: [NormalizationAction]
 
     public init(

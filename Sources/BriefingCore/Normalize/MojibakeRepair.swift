@@ -21,12 +21,19 @@ enum MojibakeRepair {
         var han = 0
         var rareHan = 0
         private var previous: UInt32 = 0
+        private var noted = 0
+        /// Held here so the hot loop does not go through the lazy global each time.
+        private let frequency = CJKFrequency.shared
+        /// The evidence is statistical: the first few thousand characters decide.
+        private static let enough = 4096
 
         /// Called for every non-ASCII scalar (ASCII resets the pair detector).
         @inline(__always) mutating func note(_ v: UInt32) {
+            guard noted < Self.enough else { return }
+            noted += 1
             if v >= 0x4E00 && v <= 0x9FFF {
                 han += 1
-                if !CJKFrequency.shared.isCommon(v) { rareHan += 1 }
+                if !frequency.isCommon(v) { rareHan += 1 }
             } else if previous >= 0xC2 && previous <= 0xEF,
                 let b = MojibakeRepair.cp1252Byte(v), b >= 0x80 && b <= 0xBF
             {

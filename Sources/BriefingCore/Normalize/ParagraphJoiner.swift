@@ -2,7 +2,8 @@
 // - blank lines are paragraph breaks and disappear (paragraphs are separated by one "\n");
 // - a line holding only a speaker label (`名字：`, e.g. from a Markdown heading or its own Word
 //   paragraph) is joined to the next non-blank line, unless that line is only a label too (the next
-//   line may well start like a label: `习近平总书记强调：…`);
+//   line may well start like a label: `习近平总书记强调：…`) or a list item (`主要措施：` then `一是…`
+//   is an introduction and its list, not a speaker and a turn);
 // - hard wraps are undone: a line is joined to the next when it does not end a sentence, is at least two
 //   thirds as wide as the text's wrap width, and the next line neither starts a turn (label), nor a list item,
 //   nor is indented. The wrap width is learnt from the text: the median width of the unfinished lines
@@ -35,7 +36,9 @@ enum ParagraphJoiner {
                 previousIsLabelOnly = LineShape.isLabelOnly(line.scalars)
                 continue
             }
-            if previousIsLabelOnly && !LineShape.isLabelOnly(line.scalars) {
+            if previousIsLabelOnly && !LineShape.isLabelOnly(line.scalars)
+                && !LineShape.isListItem(line.scalars)
+            {
                 out.append(contentsOf: line.scalars)
                 tally.add(.labelLineJoined, example: String(String.UnicodeScalarView(prev.scalars)))
                 previousIsLabelOnly = false

@@ -29,7 +29,8 @@ public enum ConfigLoader {
         throws(ConfigError) -> DaemonConfig
     {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(key: "", "cannot read config file \(path); pass --config PATH or set BRIEFINGD_CONFIG")
+            throw ConfigError(
+                key: "", "cannot read config file \(path); pass --config PATH or set BRIEFINGD_CONFIG")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(key: "", "config file \(path) is not UTF-8 text")
@@ -79,14 +80,18 @@ public enum ConfigLoader {
             if let level = try log.string("level") {
                 guard DaemonConfig.logLevels.contains(level) else {
                     throw ConfigError(
-                        key: "log.level", "'\(level)' is not a level; use one of \(DaemonConfig.logLevels.joined(separator: "|"))")
+                        key: "log.level",
+                        "'\(level)' is not a level; use one of \(DaemonConfig.logLevels.joined(separator: "|"))"
+                    )
                 }
                 config.logLevel = level
             }
             try log.rejectUnknown()
         }
         if let input = try top.table("input") {
-            if let v = try input.double("max_replacement_ratio", range: 0...1) { config.maxReplacementRatio = v }
+            if let v = try input.double("max_replacement_ratio", range: 0...1) {
+                config.maxReplacementRatio = v
+            }
             try input.rejectUnknown()
         }
         if let http = try top.table("http") {
@@ -95,7 +100,8 @@ public enum ConfigLoader {
         if let metrics = try top.table("metrics") {
             if let listen = try metrics.string("listen") {
                 guard HostPort(listen) != nil else {
-                    throw ConfigError(key: "metrics.listen", "'\(listen)' is not HOST:PORT, e.g. 127.0.0.1:9464")
+                    throw ConfigError(
+                        key: "metrics.listen", "'\(listen)' is not HOST:PORT, e.g. 127.0.0.1:9464")
                 }
                 config.metricsListen = listen
             }
@@ -118,13 +124,16 @@ public enum ConfigLoader {
         for (i, item) in seq.enumerated() {
             let t = try Table(item, path: "sources[\(i)]")
             let name = try t.string("name", required: true)!
-            guard !name.isEmpty, name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }),
+            guard !name.isEmpty,
+                name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }),
                 name != "inbox"
             else {
-                throw ConfigError(key: "sources[\(i)].name", "'\(name)' must match [a-z0-9-]+ and not be 'inbox'")
+                throw ConfigError(
+                    key: "sources[\(i)].name", "'\(name)' must match [a-z0-9-]+ and not be 'inbox'")
             }
             guard names.insert(name).inserted else {
-                throw ConfigError(key: "sources[\(i)].name", "'\(name)' is used by another source; names are unique")
+                throw ConfigError(
+                    key: "sources[\(i)].name", "'\(name)' is used by another source; names are unique")
             }
             let url = try t.string("url", required: true)!
             let lower = url.lowercased()
@@ -147,16 +156,19 @@ public enum ConfigLoader {
                 throw ConfigError(key: "sources[\(i)]", "give exactly one of 'every' or 'cron'")
             }
             if let every = source.every, every.milliseconds < 1000 {
-                throw ConfigError(key: "sources[\(i)].every", "polling more often than every 1s hammers the site")
+                throw ConfigError(
+                    key: "sources[\(i)].every", "polling more often than every 1s hammers the site")
             }
             source.links = try t.string("links")
             if let pattern = source.links {
                 do { _ = try NSRegularExpression(pattern: pattern) } catch {
-                    throw ConfigError(key: "sources[\(i)].links", "'\(pattern)' is not a valid regular expression")
+                    throw ConfigError(
+                        key: "sources[\(i)].links", "'\(pattern)' is not a valid regular expression")
                 }
             }
             if source.kind == .index && source.links == nil {
-                throw ConfigError(key: "sources[\(i)].links", "kind: index needs 'links', a pattern for briefing URLs")
+                throw ConfigError(
+                    key: "sources[\(i)].links", "kind: index needs 'links', a pattern for briefing URLs")
             }
             if let j = try t.double("jitter", range: 0...0.5) { source.jitter = j }
             source.headers = try t.stringMap("headers") ?? [:]
@@ -264,7 +276,9 @@ private final class Table {
     func double(_ key: String, range: ClosedRange<Double>) throws(ConfigError) -> Double? {
         guard let text = try string(key) else { return nil }
         guard let v = Double(text), range.contains(v) else {
-            throw ConfigError(key: keyPath(key), "'\(text)' must be a number from \(range.lowerBound) to \(range.upperBound)")
+            throw ConfigError(
+                key: keyPath(key),
+                "'\(text)' must be a number from \(range.lowerBound) to \(range.upperBound)")
         }
         return v
     }
@@ -279,7 +293,8 @@ private final class Table {
 
     func rejectUnknown() throws(ConfigError) {
         if let unknown = pairs.first(where: { !used.contains($0.0) }) {
-            throw ConfigError(key: keyPath(unknown.0), "unknown key; check its spelling against Config/briefingd.yaml")
+            throw ConfigError(
+                key: keyPath(unknown.0), "unknown key; check its spelling against Config/briefingd.yaml")
         }
     }
 }

@@ -11,7 +11,9 @@ public struct ConfigDuration: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `500ms`, `10s`, `5m`, `2h`, `1d`; nil for anything else.
     public init?(parsing text: String) {
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        let units: [(String, Int64)] = [
+            ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
+        ]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             let number = text.dropLast(suffix.count)
             // "5ms" also ends in "s": only accept when what is left is all digits.

@@ -5,7 +5,8 @@ import Logging
 /// Something that polls the configured sources and hands what it fetches to a ``FetchQueue``.
 /// The daemon starts it once the inbox is watched, restarts it on reload and stops it on SIGTERM.
 public protocol SourcePolling: Sendable {
-    func start(sources: [SourceConfig], http: HTTPConfig, queue: FetchQueue, state: StateStore, logger: Logger)
+    func start(
+        sources: [SourceConfig], http: HTTPConfig, queue: FetchQueue, state: StateStore, logger: Logger)
     /// Stops polling; returns once no transfer is running.
     func stop()
 }
@@ -19,8 +20,11 @@ public final class Daemon {
     private let logLevel: LogLevelControl
     private let notifier: SystemdNotifier
     private let poller: (any SourcePolling)?
-    /// Largest batch: bounds how long a SIGTERM waits for the work in hand.
-    static let batchLimit = 256
+    /// Largest batch: bounds how long a SIGTERM waits for the work in hand, and the memory held: every
+    /// input of a batch is in memory at once with its text, snapshot and JSON (about 1/3 MiB per input
+    /// at 25 KB). At 256 the daemon peaked at 117 MiB RSS in a burst of 2,000 files; at 32 at 47 MiB,
+    /// with the same throughput and CPU per file (docs/benchmark.md): two cores stay busy either way.
+    static let batchLimit = 32
 
     public init(
         config: DaemonConfig, configPath: String, logger: Logger, logLevel: LogLevelControl,
@@ -51,15 +55,15 @@ public final class Daemon {
         try ingestor.prepare()
         let watcher = try InboxWatcher(path: config.inbox.path)
         let queue = FetchQueue()
-        var tracker = SettleTracker(directory: config.inbox.path, settleMilliseconds: config.inbox.settle.milliseconds)
+        var tracker = SettleTracker(
+            directory: config.inbox.path, settleMilliseconds: config.inbox.settle.milliseconds)
         tracker.scan(now: monotonicMilliseconds())
         poller?.start(sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
 
-        var counts = (written: 0, duplicate: 0, failed: 0)
+        var progress = Progress()
         let watchdog = SystemdNotifier.watchdogInterval()
         var nextWatchdog = monotonicMilliseconds()
         var nextRescan = monotonicMilliseconds() + config.inbox.rescan.milliseconds
-        var deferral: WriteDeferral?
         logger.info(
             "started",
             metadata: [
@@ -74,6 +78,7 @@ public final class Daemon {
             pollfd(fd: queue.wakeFD, events: Int16(POLLIN), revents: 0),
         ]
         var stopping = false
+        var exitCode: Int32 = 0
         while !stopping {
             let now = monotonicMilliseconds()
             var deadline = nextRescan
@@ -89,71 +94,21 @@ public final class Daemon {
                     notifier.send("STOPPING=1")
                     logger.info("stopping", metadata: ["signal": "\(number)"])
                 case .reload:
-                    reload()
+                    reload(queue: queue, state: state)
                 }
             }
             let loopNow = monotonicMilliseconds()
-            for event in watcher.drain() {
-                switch event {
-                case .completed(let name): tracker.completed(name, now: loopNow)
-                case .activity(let name): tracker.activity(name, now: loopNow)
-                case .overflow:
-                    logger.warning("inbox_overflow", metadata: ["action": "rescan"])
-                    tracker.scan(now: loopNow)
-                case .folderGone:
-                    logger.critical("inbox_gone", metadata: ["inbox": "\(config.inbox.path)"])
-                    stopping = true
-                }
+            if !track(watcher.drain(), in: &tracker, now: loopNow) {
+                // Exit non-zero so that systemd restarts the daemon, which makes the folder again.
+                stopping = true
+                exitCode = 1
             }
             if loopNow >= nextRescan {
                 tracker.scan(now: loopNow)
                 nextRescan = loopNow + config.inbox.rescan.milliseconds
             }
-
             // One batch per pass, so that signals are seen between batches.
-            let files = tracker.takeReady(now: monotonicMilliseconds(), limit: Self.batchLimit)
-            let fetched = queue.take(limit: Self.batchLimit)
-            if !files.isEmpty || !fetched.isEmpty {
-                let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
-                logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
-                let outcomes = ingestor.ingest(items)
-                var deferredNow: String?
-                var deferredFiles: [String] = []
-                var wroteSome = false
-                for (item, outcome) in zip(items, outcomes) {
-                    switch outcome {
-                    case .written:
-                        counts.written += 1
-                        wroteSome = true
-                    case .duplicate: counts.duplicate += 1
-                    case .failed: counts.failed += 1
-                    case .deferred(let reason): deferredNow = reason
-                    case .unchanged, .vanished: break
-                    }
-                    if case .file(let f) = item {
-                        if case .deferred = outcome {
-                            deferredFiles.append(f.name)
-                        } else {
-                            // Still there (replaced meanwhile, or its move failed): look at it again.
-                            tracker.finished(f.name)
-                            tracker.completed(f.name, now: monotonicMilliseconds())
-                        }
-                    }
-                }
-                for ((_, complete), outcome) in zip(fetched, outcomes.suffix(fetched.count)) { complete(outcome) }
-                // A batch of only failed or duplicate inputs says nothing about the write problem.
-                if deferredNow != nil || wroteSome {
-                    deferral = noteDeferral(deferredNow, previous: deferral)
-                }
-                let retryNow = monotonicMilliseconds()
-                for name in deferredFiles {
-                    let wait = max(0, (deferral?.retryAt ?? retryNow) - retryNow)
-                    tracker.retry(name, after: wait, now: retryNow)
-                }
-                notifier.send(
-                    "STATUS=\(counts.written) snapshots, \(counts.duplicate) duplicates, \(counts.failed) failed, "
-                        + "\(tracker.pendingCount) waiting")
-            }
+            runBatch(tracker: &tracker, ingestor: ingestor, queue: queue, progress: &progress)
             IngestMetrics().backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
@@ -166,9 +121,83 @@ public final class Daemon {
         logger.info(
             "stopped",
             metadata: [
-                "snapshots": "\(counts.written)", "duplicates": "\(counts.duplicate)", "failed": "\(counts.failed)",
+                "snapshots": "\(progress.written)", "duplicates": "\(progress.duplicates)",
+                "failed": "\(progress.failed)",
             ])
-        return 0
+        return exitCode
+    }
+
+    /// What the loop has done since start, and the write problem inputs are waiting on, if any.
+    private struct Progress {
+        var written = 0
+        var duplicates = 0
+        var failed = 0
+        var deferral: WriteDeferral?
+    }
+
+    /// Feeds inbox events to the tracker; false when the inbox folder itself is gone.
+    private func track(_ events: [InboxWatcher.Event], in tracker: inout SettleTracker, now: Int64) -> Bool {
+        var inboxPresent = true
+        for event in events {
+            switch event {
+            case .completed(let name): tracker.completed(name, now: now)
+            case .activity(let name): tracker.activity(name, now: now)
+            case .overflow:
+                logger.warning("inbox_overflow", metadata: ["action": "rescan"])
+                tracker.scan(now: now)
+            case .folderGone:
+                logger.critical("inbox_gone", metadata: ["inbox": "\(config.inbox.path)"])
+                inboxPresent = false
+            }
+        }
+        return inboxPresent
+    }
+
+    /// Ingests the settled files and fetched pages that are ready (at most `batchLimit` of each),
+    /// answers the pollers, and schedules what must wait for a write problem to clear.
+    private func runBatch(
+        tracker: inout SettleTracker, ingestor: Ingestor, queue: FetchQueue, progress: inout Progress
+    ) {
+        let files = tracker.takeReady(now: monotonicMilliseconds(), limit: Self.batchLimit)
+        let fetched = queue.take(limit: Self.batchLimit)
+        guard !files.isEmpty || !fetched.isEmpty else { return }
+        let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
+        logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
+        let outcomes = ingestor.ingest(items)
+        var deferredNow: String?
+        var deferredFiles: [String] = []
+        var wroteSome = false
+        for (item, outcome) in zip(items, outcomes) {
+            switch outcome {
+            case .written:
+                progress.written += 1
+                wroteSome = true
+            case .duplicate: progress.duplicates += 1
+            case .failed: progress.failed += 1
+            case .deferred(let reason): deferredNow = reason
+            case .unchanged, .vanished: break
+            }
+            guard case .file(let f) = item else { continue }
+            if case .deferred = outcome {
+                deferredFiles.append(f.name)
+            } else {
+                // Still there (replaced meanwhile, or its move failed): look at it again.
+                tracker.finished(f.name)
+                tracker.completed(f.name, now: monotonicMilliseconds())
+            }
+        }
+        for ((_, complete), outcome) in zip(fetched, outcomes.suffix(fetched.count)) { complete(outcome) }
+        // A batch of only failed or duplicate inputs says nothing about the write problem.
+        if deferredNow != nil || wroteSome {
+            progress.deferral = noteDeferral(deferredNow, previous: progress.deferral)
+        }
+        let now = monotonicMilliseconds()
+        for name in deferredFiles {
+            tracker.retry(name, after: max(0, (progress.deferral?.retryAt ?? now) - now), now: now)
+        }
+        notifier.send(
+            "STATUS=\(progress.written) snapshots, \(progress.duplicates) duplicates, \(progress.failed) failed, "
+                + "\(tracker.pendingCount) waiting")
     }
 
     /// Logs a write problem once per cause (not per retry) and backs off up to 30 s; logs recovery.
@@ -179,12 +208,13 @@ public final class Daemon {
         }
         if previous?.reason != reason {
             logger.error(
-                "cannot_write", metadata: ["reason": "\(reason)", "action": "inputs stay in the inbox; retrying"])
+                "cannot_write",
+                metadata: ["reason": "\(reason)", "action": "inputs stay in the inbox; retrying"])
         }
         return WriteDeferral.after(previous, reason: reason, now: monotonicMilliseconds())
     }
 
-    private func reload() {
+    private func reload(queue: FetchQueue, state: StateStore) {
         notifier.send("RELOADING=1\nMONOTONIC_USEC=\(monotonicMilliseconds() * 1000)")
         do {
             let fresh = try ConfigLoader.load(path: configPath)
@@ -201,9 +231,14 @@ public final class Daemon {
             config.logLevel = fresh.logLevel
             config.sources = fresh.sources
             config.http = fresh.http
-            logger.notice("reloaded", metadata: ["sources": "\(fresh.sources.count)", "log_level": "\(fresh.logLevel)"])
+            // Unchanged sources keep their schedule; changed, new and removed ones are (re)started or stopped.
+            poller?.start(
+                sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
+            logger.notice(
+                "reloaded", metadata: ["sources": "\(fresh.sources.count)", "log_level": "\(fresh.logLevel)"])
         } catch {
-            logger.error("reload_rejected", metadata: ["error": "\(error)", "action": "keeping the running config"])
+            logger.error(
+                "reload_rejected", metadata: ["error": "\(error)", "action": "keeping the running config"])
         }
         notifier.send("READY=1")
     }
@@ -224,7 +259,10 @@ public final class Daemon {
             let aside = path + ".corrupt-" + Timestamp.now().compact
             for suffix in ["", "-wal", "-shm"] { rename(path + suffix, aside + suffix) }
             logger.error(
-                "state_rebuilt", metadata: ["reason": "\(reason)", "set_aside": "\(aside)", "action": "rebuilding from snapshots"])
+                "state_rebuilt",
+                metadata: [
+                    "reason": "\(reason)", "set_aside": "\(aside)", "action": "rebuilding from snapshots",
+                ])
             return try StateStore(directory: config.statePath)
         }
     }

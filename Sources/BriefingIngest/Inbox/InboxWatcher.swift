@@ -23,7 +23,8 @@ final class InboxWatcher {
         self.path = path
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { throw FileSystemError("inotify_init1", path) }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF)
+        let mask = UInt32(
+            IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF)
         guard inotify_add_watch(fd, path, mask | UInt32(IN_ONLYDIR)) >= 0 else {
             let error = FileSystemError("inotify_add_watch", path)
             close(fd)

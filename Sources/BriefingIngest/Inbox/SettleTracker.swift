@@ -63,7 +63,8 @@ struct SettleTracker {
             guard let st = Self.lstat(directory + "/" + name) else { continue }
             // Found without an event: its writer may still be at work, so it must prove stable first.
             candidates[name] = Candidate(
-                size: Int64(st.st_size), mtimeNanoseconds: Self.mtime(st), eligibleAt: now + settleMilliseconds,
+                size: Int64(st.st_size), mtimeNanoseconds: Self.mtime(st),
+                eligibleAt: now + settleMilliseconds,
                 writing: false)
         }
     }
@@ -105,7 +106,8 @@ struct SettleTracker {
         inFlight.remove(name)
         guard let st = Self.lstat(directory + "/" + name) else { return }
         candidates[name] = Candidate(
-            size: Int64(st.st_size), mtimeNanoseconds: Self.mtime(st), eligibleAt: now + delay, writing: false)
+            size: Int64(st.st_size), mtimeNanoseconds: Self.mtime(st), eligibleAt: now + delay, writing: false
+        )
     }
 
     /// Earliest monotonic ms at which `takeReady` could return something.

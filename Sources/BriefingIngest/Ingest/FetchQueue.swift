@@ -55,7 +55,9 @@ public final class FetchQueue: Sendable {
     /// Refuses new pages and answers every waiting one with `deferred`.
     func shutDown() {
         closed.value = true
-        for entry in entries.withValue({ list -> [Entry] in defer { list.removeAll() }; return list }) {
+        for entry in entries.withValue({ list -> [Entry] in
+            defer { list.removeAll() }; return list
+        }) {
             entry.continuation.resume(returning: .deferred(reason: "shutting down"))
         }
     }

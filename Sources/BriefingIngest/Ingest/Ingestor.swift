@@ -63,7 +63,9 @@ public final class Ingestor: Sendable {
     /// Manifest lines of recorded snapshots whose append failed (disk full), oldest first.
     private let owedManifest = LockedBox<[StateStore.SnapshotRecord]>([])
 
-    public init(config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics()) {
+    public init(
+        config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics()
+    ) {
         self.config = config
         self.state = state
         self.store = SnapshotStore(root: config.snapshotsPath)
@@ -126,7 +128,8 @@ public final class Ingestor: Sendable {
                 )
             }
             do {
-                try writeErrorFile(for: dir + "/" + name, fields: [("file", name)], code: code, detail: detail, at: now)
+                try writeErrorFile(
+                    for: dir + "/" + name, fields: [("file", name)], code: code, detail: detail, at: now)
                 try? state.recordFailure(
                     source: "inbox", name: name, error: code, detail: detail, at: now.rfc3339)
                 touched = true
@@ -156,7 +159,9 @@ public final class Ingestor: Sendable {
     /// Processes `items` as one batch and returns an outcome for each, in order.
     public func ingest(_ items: [IngestItem]) -> [IngestOutcome] {
         guard !items.isEmpty else { return [] }
-        var work = items.map { Work(item: $0, started: monotonicMilliseconds(), ingestedAt: .now(), result: nil) }
+        var work = items.map {
+            Work(item: $0, started: monotonicMilliseconds(), ingestedAt: .now(), result: nil)
+        }
         // Before reading: if the name is replaced after this, the check at archive time sees it.
         for i in work.indices {
             if case .file(let f) = work[i].item { work[i].identity = FileIdentity(path: f.path) }
@@ -169,7 +174,10 @@ public final class Ingestor: Sendable {
         let metrics = metrics
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
             let started = DispatchTime.now().uptimeNanoseconds
-            results.set(i, Self.process(snapshotWork[i], options: options, maxBytes: config.inbox.maxBytes, logger: logger))
+            results.set(
+                i,
+                Self.process(
+                    snapshotWork[i], options: options, maxBytes: config.inbox.maxBytes, logger: logger))
             metrics.extraction(
                 source: snapshotWork[i].item.sourceName,
                 nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
@@ -189,7 +197,9 @@ public final class Ingestor: Sendable {
             case .success(var snapshot):
                 do {
                     if let path = try state.snapshotPath(id: snapshot.id) {
-                        if case .fetched(let doc) = work[i].item, try state.urlState(doc.url)?.lastID == snapshot.id {
+                        if case .fetched(let doc) = work[i].item,
+                            try state.urlState(doc.url)?.lastID == snapshot.id
+                        {
                             outcomes[i] = .unchanged(id: snapshot.id)
                         } else {
                             outcomes[i] = .duplicate(id: snapshot.id, path: path)
@@ -208,7 +218,8 @@ public final class Ingestor: Sendable {
                     continue
                 }
                 batchIDs[snapshot.id] = pending.count
-                pending.append(SnapshotStore.Pending(snapshot: snapshot, bytes: [], ingestedAt: work[i].ingestedAt))
+                pending.append(
+                    SnapshotStore.Pending(snapshot: snapshot, bytes: [], ingestedAt: work[i].ingestedAt))
                 pendingIndex.append(i)
             }
         }
@@ -216,7 +227,9 @@ public final class Ingestor: Sendable {
         // Encoding is also pure and parallel.
         let encoded = UnsafeResults<[UInt8]>(count: pending.count)
         let toEncode = pending
-        DispatchQueue.concurrentPerform(iterations: pending.count) { j in encoded.set(j, toEncode[j].snapshot.jsonBytes()) }
+        DispatchQueue.concurrentPerform(iterations: pending.count) { j in
+            encoded.set(j, toEncode[j].snapshot.jsonBytes())
+        }
         for j in pending.indices { pending[j].bytes = encoded.get(j) }
 
         commit(pending, pendingIndex: pendingIndex, outcomes: &outcomes)
@@ -329,7 +342,8 @@ public final class Ingestor: Sendable {
                 meta["detail"] = "\(detail)"
                 meta["moved_to"] = "\(fail(w, code: code, detail: detail, touched: &touched))"
                 try? state.recordFailure(
-                    source: sourceName, name: w.item.displayName, error: code, detail: detail, at: w.ingestedAt.rfc3339)
+                    source: sourceName, name: w.item.displayName, error: code, detail: detail,
+                    at: w.ingestedAt.rfc3339)
                 metrics.failed(source: sourceName)
                 logger.warning("input_failed", metadata: meta)
             case .deferred(let reason):
@@ -369,7 +383,8 @@ public final class Ingestor: Sendable {
                 guard isUnchanged(file, work) else { return "" }
                 let target = try FileSystem.moveWithoutOverwriting(
                     file.path, toDirectory: config.inbox.failed, name: file.name)
-                try writeErrorFile(for: target, fields: [("file", file.name)], code: code, detail: detail, at: time)
+                try writeErrorFile(
+                    for: target, fields: [("file", file.name)], code: code, detail: detail, at: time)
                 touched.insert(config.inbox.path)
                 touched.insert(config.inbox.failed)
                 return target
@@ -380,12 +395,14 @@ public final class Ingestor: Sendable {
                 try FileSystem.writeNewFile(temp, doc.body, sync: true)
                 let target = try FileSystem.moveWithoutOverwriting(
                     temp, toDirectory: config.inbox.failed, name: "\(doc.sourceName)-\(time.compact)\(ext)")
-                try writeErrorFile(for: target, fields: [("url", doc.url)], code: code, detail: detail, at: time)
+                try writeErrorFile(
+                    for: target, fields: [("url", doc.url)], code: code, detail: detail, at: time)
                 touched.insert(config.inbox.failed)
                 return target
             }
         } catch {
-            logger.error("move_to_failed_failed", metadata: ["input": "\(work.item.displayName)", "error": "\(error)"])
+            logger.error(
+                "move_to_failed_failed", metadata: ["input": "\(work.item.displayName)", "error": "\(error)"])
             return ""
         }
     }
@@ -413,7 +430,9 @@ public final class Ingestor: Sendable {
         for target: String, fields: [(String, String)], code: String, detail: String, at time: Timestamp
     ) throws(FileSystemError) {
         var json = "{"
-        for (i, (key, value)) in ([("error", code), ("detail", detail), ("at", time.rfc3339)] + fields).enumerated() {
+        for (i, (key, value)) in ([("error", code), ("detail", detail), ("at", time.rfc3339)] + fields)
+            .enumerated()
+        {
             json += i == 0 ? "\"\(key)\":" : ",\"\(key)\":"
             appendJSONString(value, to: &json)
         }
@@ -426,9 +445,11 @@ public final class Ingestor: Sendable {
         guard rename(temp, errorPath) == 0 else { throw FileSystemError("rename", temp) }
     }
 
-    private static func process(_ work: Work, options: PipelineOptions, maxBytes: Int, logger: Logger) -> Result<
-        Snapshot, IngestFailure
-    > {
+    private static func process(_ work: Work, options: PipelineOptions, maxBytes: Int, logger: Logger)
+        -> Result<
+            Snapshot, IngestFailure
+        >
+    {
         let bytes: [UInt8]
         let hints: DecodeHints
         let source: Source
@@ -439,9 +460,17 @@ public final class Ingestor: Sendable {
             } catch {
                 switch error {
                 case .symlink:
-                    return .failure(.input(code: "symlink", detail: "the input is a symbolic link, which is never followed; copy the file itself into the inbox"))
+                    return .failure(
+                        .input(
+                            code: "symlink",
+                            detail:
+                                "the input is a symbolic link, which is never followed; copy the file itself into the inbox"
+                        ))
                 case .notRegular(let type):
-                    return .failure(.input(code: "not_regular_file", detail: "the input is a \(type), not a regular file; drop files only"))
+                    return .failure(
+                        .input(
+                            code: "not_regular_file",
+                            detail: "the input is a \(type), not a regular file; drop files only"))
                 case .tooLarge(let size):
                     let e = InputError.tooLarge(bytes: size, limit: maxBytes)
                     return .failure(.input(code: e.code, detail: e.description))
@@ -461,7 +490,8 @@ public final class Ingestor: Sendable {
             let (snapshot, notes) = try BriefingPipeline.processWithNotes(
                 bytes, hints: hints, source: source, ingestedAt: work.ingestedAt, options: options)
             for note in notes {
-                logger.notice("decode_note", metadata: ["input": "\(work.item.displayName)", "note": "\(note)"])
+                logger.notice(
+                    "decode_note", metadata: ["input": "\(work.item.displayName)", "note": "\(note)"])
             }
             return .success(snapshot)
         } catch {

@@ -46,7 +46,8 @@ public struct CronSchedule: Sendable, Equatable {
             if pieces[0] == "*" {
                 (lo, hi) = (range.lowerBound, range.upperBound)
             } else if let dash = pieces[0].firstIndex(of: "-") {
-                guard let a = Int(pieces[0][..<dash]), let b = Int(pieces[0][pieces[0].index(after: dash)...]),
+                guard let a = Int(pieces[0][..<dash]),
+                    let b = Int(pieces[0][pieces[0].index(after: dash)...]),
                     a <= b
                 else { return nil }
                 (lo, hi) = (a, b)

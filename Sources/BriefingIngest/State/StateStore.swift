@@ -19,7 +19,8 @@ public final class StateStore: Sendable {
             if readOnly { return }
             let check = try db.query("PRAGMA quick_check")
             guard check.first?.first?.string == "ok" else {
-                throw StateError.corrupt(path: path, reason: check.first?.first?.string ?? "quick_check failed")
+                throw StateError.corrupt(
+                    path: path, reason: check.first?.first?.string ?? "quick_check failed")
             }
             try db.execute(Self.schema)
         } catch let error as StateError {
@@ -97,9 +98,12 @@ public final class StateStore: Sendable {
     /// Every recorded snapshot, oldest first.
     public func allSnapshots() throws(StateError) -> [SnapshotRecord] {
         try wrap { () throws(SQLiteError) in
-            try db.query("SELECT id, path, source, url, ingested_at FROM snapshots ORDER BY ingested_at, path").map {
+            try db.query(
+                "SELECT id, path, source, url, ingested_at FROM snapshots ORDER BY ingested_at, path"
+            ).map {
                 SnapshotRecord(
-                    id: $0[0].string ?? "", path: $0[1].string ?? "", source: $0[2].string ?? "", url: $0[3].string,
+                    id: $0[0].string ?? "", path: $0[1].string ?? "", source: $0[2].string ?? "",
+                    url: $0[3].string,
                     ingestedAt: $0[4].string ?? "")
             }
         }
@@ -124,15 +128,19 @@ public final class StateStore: Sendable {
     public func urlState(_ url: String) throws(StateError) -> URLState? {
         try wrap { () throws(SQLiteError) in
             guard
-                let row = try db.query("SELECT etag, last_modified, last_id FROM urls WHERE url = ?", [.text(url)])
-                    .first
+                let row = try db.query(
+                    "SELECT etag, last_modified, last_id FROM urls WHERE url = ?", [.text(url)]
+                )
+                .first
             else { return nil }
             return URLState(etag: row[0].string, lastModified: row[1].string, lastID: row[2].string)
         }
     }
 
     /// Keeps the validators a server sent, to make the next request conditional.
-    public func setValidators(url: String, etag: String?, lastModified: String?, at: String) throws(StateError) {
+    public func setValidators(url: String, etag: String?, lastModified: String?, at: String)
+        throws(StateError)
+    {
         try wrap { () throws(SQLiteError) in
             try db.query(
                 """
@@ -147,20 +155,24 @@ public final class StateStore: Sendable {
 
     public func isItemSeen(source: String, url: String) throws(StateError) -> Bool {
         try wrap { () throws(SQLiteError) in
-            !(try db.query("SELECT 1 FROM items WHERE source = ? AND url = ?", [.text(source), .text(url)]).isEmpty)
+            !(try db.query("SELECT 1 FROM items WHERE source = ? AND url = ?", [.text(source), .text(url)])
+                .isEmpty)
         }
     }
 
     public func markItemSeen(source: String, url: String, at: String) throws(StateError) {
         try wrap { () throws(SQLiteError) in
             try db.query(
-                "INSERT OR IGNORE INTO items(source, url, seen_at) VALUES (?,?,?)", [.text(source), .text(url), .text(at)])
+                "INSERT OR IGNORE INTO items(source, url, seen_at) VALUES (?,?,?)",
+                [.text(source), .text(url), .text(at)])
         }
     }
 
     // MARK: Failures and source status
 
-    public func recordFailure(source: String, name: String, error: String, detail: String, at: String) throws(StateError) {
+    public func recordFailure(source: String, name: String, error: String, detail: String, at: String)
+        throws(StateError)
+    {
         try wrap { () throws(SQLiteError) in
             try db.query(
                 "INSERT INTO failures(at, source, name, error, detail) VALUES (?,?,?,?,?)",
@@ -179,7 +191,8 @@ public final class StateStore: Sendable {
         public var lastSuccess: String?
 
         public init(
-            name: String, lastPoll: String? = nil, result: String? = nil, nextPoll: String? = nil, errors: Int = 0,
+            name: String, lastPoll: String? = nil, result: String? = nil, nextPoll: String? = nil,
+            errors: Int = 0,
             lastError: String? = nil, lastSuccess: String? = nil
         ) {
             self.name = name
@@ -208,7 +221,8 @@ public final class StateStore: Sendable {
                 VALUES (?,?,?,?,?,?,?)
                 """,
                 [
-                    .text(s.name), SQLValue(s.lastPoll), SQLValue(s.result), SQLValue(s.nextPoll), .int(Int64(s.errors)),
+                    .text(s.name), SQLValue(s.lastPoll), SQLValue(s.result), SQLValue(s.nextPoll),
+                    .int(Int64(s.errors)),
                     SQLValue(s.lastError), SQLValue(s.lastSuccess),
                 ])
         }
@@ -220,7 +234,8 @@ public final class StateStore: Sendable {
                 "SELECT name, last_poll, result, next_poll, errors, last_error, last_success FROM sources ORDER BY name"
             ).map {
                 SourceStatus(
-                    name: $0[0].string ?? "", lastPoll: $0[1].string, result: $0[2].string, nextPoll: $0[3].string,
+                    name: $0[0].string ?? "", lastPoll: $0[1].string, result: $0[2].string,
+                    nextPoll: $0[3].string,
                     errors: Int($0[4].int ?? 0), lastError: $0[5].string, lastSuccess: $0[6].string)
             }
         }

@@ -43,7 +43,8 @@ public struct StatusReport: Codable, Sendable {
         for s in sources {
             lines.append(
                 "\(s.name): last poll \(s.lastPoll ?? "-"), result \(s.result ?? "-"), next poll \(s.nextPoll ?? "-"), "
-                    + "errors \(s.errors)\(s.lastError.map { " (last: \($0))" } ?? ""), last success \(s.lastSuccess ?? "-")")
+                    + "errors \(s.errors)\(s.lastError.map { " (last: \($0))" } ?? ""), last success \(s.lastSuccess ?? "-")"
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -11,6 +11,7 @@ CURLcode briefingd_curl_setopt_write_callback(CURL *handle, CURLoption option,
                                               size_t (*callback)(char *, size_t, size_t, void *));
 CURLcode briefingd_curl_setopt_xferinfo_callback(
     CURL *handle, int (*callback)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t));
+CURLcode briefingd_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
 CURLcode briefingd_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode briefingd_curl_getinfo_string(CURL *handle, CURLINFO info, char **value);
 CURLcode briefingd_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);

@@ -1,0 +1,34 @@
+import Foundation
+
+/// When a source is polled next: `every` with ± jitter, or a cron expression in local time.
+enum SourceSchedule: Sendable, Equatable {
+    case every(milliseconds: Int64, jitter: Double)
+    case cron(CronSchedule)
+
+    init(_ source: SourceConfig) {
+        if let expression = source.cron, let cron = CronSchedule(expression) {
+            self = .cron(cron)
+        } else {
+            // ConfigLoader guarantees exactly one of every/cron; 30m is the contract's example.
+            self = .every(milliseconds: source.every?.milliseconds ?? 1_800_000, jitter: source.jitter)
+        }
+    }
+
+    /// Milliseconds from `now` until the poll after one that starts at `now`.
+    func delay<R: RandomNumberGenerator>(from now: Date, using random: inout R) -> Int64 {
+        switch self {
+        case .every(let ms, let jitter):
+            // Jitter spreads sources configured with the same interval over time.
+            let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter), using: &random) : 1
+            return max(1, Int64((Double(ms) * factor).rounded()))
+        case .cron(let cron):
+            guard let next = cron.next(after: now) else { return 86_400_000 }
+            return max(1, Int64((next.timeIntervalSince(now) * 1000).rounded(.up)))
+        }
+    }
+
+    func delay(from now: Date) -> Int64 {
+        var random = SystemRandomNumberGenerator()
+        return delay(from: now, using: &random)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@testable import BriefingIngest
+
+/// Schedules, backoff and the per-host limit.
+struct PollScheduleTests {
+    @Test func everyStaysWithinItsJitter() {
+        var source = SourceConfig(name: "s", url: "http://h/")
+        source.every = .seconds(100)
+        source.jitter = 0.1
+        let schedule = SourceSchedule(source)
+        let delays = (0..<500).map { _ in schedule.delay(from: Date()) }
+        #expect(delays.allSatisfy { (90_000...110_000).contains($0) })
+        // Jitter actually varies the delay.
+        #expect(Set(delays).count > 10)
+        source.jitter = 0
+        #expect(SourceSchedule(source).delay(from: Date()) == 100_000)
+    }
+
+    @Test func cronWaitsForTheNextMatchingMinute() throws {
+        var source = SourceConfig(name: "s", url: "http://h/")
+        source.cron = "*/15 * * * *"
+        let schedule = SourceSchedule(source)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let now = try #require(
+            calendar.date(from: DateComponents(year: 2026, month: 3, day: 1, hour: 10, minute: 7, second: 30))
+        )
+        #expect(schedule.delay(from: now) == 7 * 60_000 + 30_000)
+    }
+
+    @Test func backoffGrowsWithFullJitterAndHonoursRetryAfter() {
+        let backoff = Backoff(base: 1000, cap: 8000)
+        for attempt in 0..<6 {
+            let bound = min(8000, 1000 << attempt)
+            let delays = (0..<200).map { _ in backoff.delay(attempt: attempt, retryAfter: nil) }
+            #expect(delays.allSatisfy { (0...Int64(bound)).contains($0) }, "attempt \(attempt)")
+            #expect(delays.contains { $0 > Int64(bound) / 2 })
+        }
+        // Retry-After is a floor.
+        #expect((0..<100).allSatisfy { _ in backoff.delay(attempt: 0, retryAfter: 5000) >= 5000 })
+        #expect(Backoff(base: 1000).delay(attempt: 200, retryAfter: nil) <= 300_000)
+    }
+
+    @Test func hostLimiterAdmitsAtMostTheLimitAndWakesWaitersInOrder() async {
+        let limiter = HostLimiter(limit: 2)
+        await limiter.acquire("a")
+        await limiter.acquire("a")
+        await limiter.acquire("b")
+        #expect(await limiter.count("a") == 2)
+        let order = LockedBox<[Int]>([])
+        let waiters = (1...2).map { i in
+            Task {
+                await limiter.acquire("a")
+                order.withValue { $0.append(i) }
+            }
+        }
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(order.value.isEmpty)
+        await limiter.release("a")
+        try? await Task.sleep(for: .milliseconds(50))
+        await limiter.release("a")
+        for w in waiters { await w.value }
+        #expect(order.value.count == 2)
+        #expect(await limiter.count("a") == 2)
+    }
+}
+
+extension PollScheduleTests {
+    @Test func transportErrorsThatMayPassAreRetriedOthersNot() {
+        let u = "http://h/"
+        #expect(HTTPError.transport(url: u, code: 6, message: "Could not resolve host").isRetryable)
+        #expect(HTTPError.transport(url: u, code: 7, message: "Failed to connect").isRetryable)
+        #expect(HTTPError.transport(url: u, code: 28, message: "Operation timed out").isRetryable)
+        #expect(!HTTPError.transport(url: u, code: 60, message: "SSL certificate problem").isRetryable)
+        #expect(HTTPError.transport(url: u, code: 60, message: "").kind == "tls")
+        #expect(!HTTPError.tooLarge(url: u, limit: 1).isRetryable)
+        #expect(!HTTPError.tooManyRedirects(url: u, limit: 5).isRetryable)
+        #expect(!HTTPError.redirectRefused(from: u, to: "file:///x", reason: "r").isRetryable)
+        #expect(HTTPError.tooLarge(url: u, limit: 10).description.contains("http.max_bytes"))
+    }
+}
