@@ -292,6 +292,15 @@ enum Figures {
                 changed = true
             }
         }
+        // `全区公安机关已打掉传统涉黑组织`: the agent before `已`, `累计`, `先后` is not what is counted.
+        var k = e - 2
+        while k > s {
+            if let w = words.match(t, endingAt: k, floor: s), w.flags & LexiconTag.agentEnd != 0 {
+                s = k
+                break
+            }
+            k -= 1
+        }
         // `在校园周边设立警务室或治安岗亭`: what was set up, not where.
         if t.at(s) == "在" || t.at(s) == "于" {
             var k = e
