@@ -26,7 +26,8 @@ public enum BriefingPipeline {
         _ bytes: [UInt8], hints: DecodeHints = DecodeHints(), source: Source, ingestedAt: Timestamp,
         options: PipelineOptions = PipelineOptions()
     ) throws(InputError) -> Snapshot {
-        try processWithNotes(bytes, hints: hints, source: source, ingestedAt: ingestedAt, options: options).snapshot
+        try processWithNotes(bytes, hints: hints, source: source, ingestedAt: ingestedAt, options: options)
+            .snapshot
     }
 
     /// ``process(_:hints:source:ingestedAt:options:)``, plus the decoder's notes worth a log line
@@ -39,7 +40,9 @@ public enum BriefingPipeline {
         if decoded.replacementCharacters > 0 {
             // Counting characters costs a pass over the text: only when something was replaced.
             let scalarCount = decoded.text.unicodeScalars.count
-            if Double(decoded.replacementCharacters) > options.maxReplacementRatio * Double(max(scalarCount, 1)) {
+            if Double(decoded.replacementCharacters) > options.maxReplacementRatio
+                * Double(max(scalarCount, 1))
+            {
                 throw .tooManyReplacements(
                     count: decoded.replacementCharacters, characters: scalarCount, encoding: decoded.encoding)
             }
