@@ -26,7 +26,8 @@ public enum BriefingPipeline {
         _ bytes: [UInt8], hints: DecodeHints = DecodeHints(), source: Source, ingestedAt: Timestamp,
         options: PipelineOptions = PipelineOptions()
     ) throws(InputError) -> Snapshot {
-        try processWithNotes(bytes, hints: hints, source: source, ingestedAt: ingestedAt, options: options).snapshot
+        try processWithNotes(bytes, hints: hints, source: source, ingestedAt: ingestedAt, options: options)
+            .snapshot
     }
 
     /// ``process(_:hints:source:ingestedAt:options:)``, plus the decoder's notes worth a log line
@@ -36,12 +37,15 @@ public enum BriefingPipeline {
         options: PipelineOptions = PipelineOptions()
     ) throws(InputError) -> (snapshot: Snapshot, notes: [String]) {
         let decoded = try InputDecoder.decode(bytes, hints: hints)
-        let scalarCount = decoded.text.unicodeScalars.count
-        if decoded.replacementCharacters > 0,
-            Double(decoded.replacementCharacters) > options.maxReplacementRatio * Double(max(scalarCount, 1))
-        {
-            throw .tooManyReplacements(count: decoded.replacementCharacters, characters: scalarCount,
-                encoding: decoded.encoding)
+        if decoded.replacementCharacters > 0 {
+            // Counting characters costs a pass over the text: only when something was replaced.
+            let scalarCount = decoded.text.unicodeScalars.count
+            if Double(decoded.replacementCharacters) > options.maxReplacementRatio
+                * Double(max(scalarCount, 1))
+            {
+                throw .tooManyReplacements(
+                    count: decoded.replacementCharacters, characters: scalarCount, encoding: decoded.encoding)
+            }
         }
         // Repairs made while decoding (docx field codes, HTML boilerplate) are merged into the text's own.
         let normalized = TextNormalizer.normalize(decoded)
@@ -55,7 +59,7 @@ public enum BriefingPipeline {
             encoding: decoded.encoding, encodingConfidence: decoded.confidence, bom: decoded.bom,
             replacementCharacters: decoded.replacementCharacters)
         let snapshot = Snapshot(
-            id: SHA256Digest.hex(of: Array(normalized.text.utf8)), ingestedAt: ingestedAt.rfc3339,
+            id: SHA256Digest.hex(of: normalized.text), ingestedAt: ingestedAt.rfc3339,
             source: source, input: input,
             normalization: Normalization(actions: normalized.actions),
             briefing: briefing, text: normalized.text)

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import BriefingCore
@@ -9,7 +10,7 @@ import Testing
     let text: String
 
     init() throws {
-        (briefing, text) = extractBriefing(try loadExtractTranscript("nmg-public-security-briefing"))
+        (briefing, text) = extractBriefing(try Paths.fixtureText())
     }
 
     struct F: Equatable, CustomStringConvertible {
@@ -152,6 +153,7 @@ import Testing
         #expect(subjects["399起"] == "破获刑事案件")
         #expect(subjects["319处"] == "打掉黄赌窝点")
         #expect(subjects["10个"] == "部门")
+        #expect(subjects["1个"] == "打掉传统涉黑组织")  // 全区公安机关已打掉传统涉黑组织1个
         #expect(subjects["1095.1万元"] == "财产损失")
         #expect(subjects["7个"] == "边境管理政务服务中心")
         #expect(subjects["2800余名"] == "边民群众")

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import BriefingCore
@@ -8,7 +9,7 @@ import Testing
     let text: String
 
     init() throws {
-        (briefing, text) = extractBriefing(try loadExtractTranscript("nmg-public-security-briefing"))
+        (briefing, text) = extractBriefing(try Paths.fixtureText())
     }
 
     @Test func title() {

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import BriefingCore
@@ -157,7 +158,7 @@ import Testing
 
     /// No input makes the extractor trap: cut the fixture at every kind of boundary and mix in noise.
     @Test func survivesArbitraryInput() throws {
-        let raw = try loadExtractTranscript("nmg-public-security-briefing")
+        let raw = try Paths.fixtureText()
         let scalars = Array(raw.unicodeScalars)
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ bound: Int) -> Int {

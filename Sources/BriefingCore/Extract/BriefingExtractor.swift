@@ -34,14 +34,15 @@ public enum BriefingExtractor {
         let turnOf = TurnLocator(layout.turns)
 
         // Quotes first: they are names, and what they hold is neither a figure nor a period.
-        let named = NamedItems.scan(t)
+        let candidates = Candidates(t)
+        let named = NamedItems.scan(t, candidates)
         b.named = named.named.map {
             Named(
                 kind: $0.kind, turn: turnOf[$0.range.lowerBound], text: t.string($0.range),
                 span: span($0.range))
         }
 
-        let rawPeriods = Periods.scan(t, excluded: named.excluded)
+        let rawPeriods = Periods.scan(t, candidates, excluded: named.excluded)
         // The date the text states before the first turn, else the first time stamp of a live text.
         let briefingDate =
             statedDate(rawPeriods, in: layout.frontMatter, ingestion: context.ingestionDate)
@@ -64,7 +65,7 @@ public enum BriefingExtractor {
         }
 
         let excluded = merge(named.excluded, rawPeriods.map(\.range))
-        var figures = Figures.scan(t, excluded: excluded)
+        var figures = Figures.scan(t, candidates, excluded: excluded)
         let changes = Changes.scan(t, figures: figures)
         let inChange = Set(changes.map(\.figureIndex))
         for (change, k) in changes {
@@ -112,7 +113,7 @@ public enum BriefingExtractor {
             layout.turns.isEmpty
             ? [(nil, 0..<t.count)] : layout.turns.map { ($0.index, $0.span[0]..<$0.span[1]) }
         for (turn, range) in blocks {
-            for p in Points.scan(t, in: range) {
+            for p in Points.scan(t, in: range, candidates) {
                 b.points.append(
                     Point(
                         turn: turn, marker: t.string(p.marker), level: p.level, text: t.string(p.text),

@@ -60,8 +60,12 @@ enum Changes {
     static func flats(_ t: ScalarText) -> [RawChange] {
         var out: [RawChange] = []
         var i = 1
-        while i + 1 < t.count {
-            if t[i] == "持", t[i + 1] == "平" {
+        let n = t.count
+        while i + 1 < n {
+            // Most text has no 持: find the next one with a tight search over the scalars.
+            guard let k = t.s[i..<n - 1].firstIndex(of: "持") else { break }
+            i = k
+            if t[i + 1] == "平" {
                 var s = i
                 if t.matches(roughly, endingAt: s) { s -= roughly.count }
                 if let b = bases.first(where: { t.matches($0.0, endingAt: s) }) {

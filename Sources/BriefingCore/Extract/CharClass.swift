@@ -27,3 +27,43 @@ enum CharClass {
         c.value < 0x10000 ? table[Int(c.value)] : 0
     }
 }
+
+/// The positions whose scalar has any class flag, with the flags, in text order: each scanner
+/// walks this short list (a fifth of the text, or less) instead of every scalar.
+struct Candidates {
+    private(set) var positions: [Int] = []
+    private(set) var flags: [UInt8] = []
+
+    init(_ t: ScalarText) {
+        let table = CharClass.table
+        var positions: [Int] = []
+        var flags: [UInt8] = []
+        positions.reserveCapacity(t.count / 4)
+        flags.reserveCapacity(t.count / 4)
+        t.s.withUnsafeBufferPointer { s in
+            table.withUnsafeBufferPointer { table in
+                for i in 0..<s.count {
+                    let v = s[i].value
+                    let f = v < 0x10000 ? table[Int(v)] : 0
+                    if f != 0 {
+                        positions.append(i)
+                        flags.append(f)
+                    }
+                }
+            }
+        }
+        self.positions = positions
+        self.flags = flags
+    }
+
+    /// Index of the first candidate at or after `position`.
+    func firstIndex(atOrAfter position: Int) -> Int {
+        var lo = 0
+        var hi = positions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if positions[mid] < position { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -6,23 +6,25 @@ struct RawFigure {
     var range: Range<Int>
     var value: DecimalValue
     var unit: String?
+    /// `LexiconTag` bits of the unit's lexicon entry.
+    var unitFlags: UInt32 = 0
     var approx: Figure.Approx
     var subject: String?
 }
 
 enum Figures {
-    static func scan(_ t: ScalarText, excluded: [Range<Int>]) -> [RawFigure] {
+    static func scan(_ t: ScalarText, _ candidates: Candidates, excluded: [Range<Int>]) -> [RawFigure] {
         var out: [RawFigure] = []
         var i = 0
         var ex = 0
-        let n = t.count
         var lastEnd = 0
-        let table = CharClass.table
-        while i < n {
-            if CharClass.flags(table, t[i]) & (CharClass.digit | CharClass.numeral) == 0 {
-                i += 1
-                continue
-            }
+        var next = 0
+        while next < candidates.positions.count {
+            let at = candidates.positions[next]
+            let flags = candidates.flags[next]
+            next += 1
+            guard at >= i, flags & (CharClass.digit | CharClass.numeral) != 0 else { continue }
+            i = at
             while ex < excluded.count, excluded[ex].upperBound <= i {
                 // A subject never reaches back over a quote or a period (`今年前4个月中欧班列开行`).
                 lastEnd = max(lastEnd, excluded[ex].upperBound)
@@ -37,7 +39,7 @@ enum Figures {
                 let (figure, next) = arabic(t, at: i)
                 var resume = max(next, i + 1)
                 if var f = figure {
-                    f.subject = subject(t, of: f.range, after: lastEnd, unit: f.unit)
+                    f.subject = subject(t, of: f.range, after: lastEnd, unitFlags: f.unitFlags)
                     out.append(f)
                     lastEnd = f.range.upperBound
                     resume = max(resume, lastEnd)
@@ -46,7 +48,7 @@ enum Figures {
             } else if ChineseNumerals.isNumeral(c) {
                 let (figure, next) = chinese(t, at: i)
                 if var f = figure {
-                    f.subject = subject(t, of: f.range, after: lastEnd, unit: f.unit)
+                    f.subject = subject(t, of: f.range, after: lastEnd, unitFlags: f.unitFlags)
                     out.append(f)
                     lastEnd = f.range.upperBound
                 }
@@ -139,11 +141,11 @@ enum Figures {
         }
         // A Chinese numeral counts only with a unit (`两个战场`, `千余个`), or a qualifier and a power (`突破百万`);
         // `一` alone is the article "a".
-        if f.unit == nil && !(before?.tags.last == "before" && v >= 100) { return (nil, j) }
+        if f.unit == nil && !((before?.flags ?? 0) & LexiconTag.before != 0 && v >= 100) { return (nil, j) }
         if v == 1, j == i + 1 { return (nil, j) }
         // `两个战场`, `四个方面`, `八类犯罪`: small Chinese numerals with a generic classifier name the
         // parts of a speech, not statistics; `三名嫌疑人` counts.
-        if v < 10, let unit = f.unit, weakClassifiers.contains(unit) { return (nil, j) }
+        if v < 10, f.unitFlags & LexiconTag.weak != 0 { return (nil, j) }
         return (f, f.range.upperBound)
     }
 
@@ -155,7 +157,7 @@ enum Figures {
         var j = end
         var approx = Figure.Approx.exact
         var first = start
-        if let q = Lexicons.qualifiers.match(t, endingAt: start), q.tags.last == "before" {
+        if let q = Lexicons.qualifiers.match(t, endingAt: start), q.flags & LexiconTag.before != 0 {
             first = start - q.word.count
             approx = approxValue(q)
         } else if lookBackForCeiling(t, from: start) {
@@ -184,6 +186,7 @@ enum Figures {
             }
         }
         var unit: String? = nil
+        var unitFlags: UInt32 = 0
         if Scalars.isPercent(t.at(j)) {
             unit = "%"
             j += 1
@@ -193,10 +196,11 @@ enum Figures {
             unit = "%"
             j += 1
         } else if let u = Lexicons.measureWords.match(t, at: j) {
-            unit = String(String.UnicodeScalarView(u.word))
+            unit = u.text
+            unitFlags = u.flags
             j += u.word.count
         }
-        if let q = Lexicons.qualifiers.match(t, at: j), q.tags.last == "after", q.word.count == 2 {
+        if let q = Lexicons.qualifiers.match(t, at: j), q.flags & LexiconTag.after != 0, q.word.count == 2 {
             approx = approxValue(q)
             j += q.word.count
         } else if unit != nil, t.at(j) == "多" || t.at(j) == "余" || t.at(j) == "餘", !Scalars.isHan(t.at(j + 1))
@@ -208,7 +212,7 @@ enum Figures {
         if chinese && unit == nil && first == start { return nil }
         // A bare number running into a word (`不足3成为`) is not a stated quantity.
         if unit == nil && Scalars.isHan(t.at(j)) { return nil }
-        return RawFigure(range: first..<j, value: value, unit: unit, approx: approx)
+        return RawFigure(range: first..<j, value: value, unit: unit, unitFlags: unitFlags, approx: approx)
     }
 
     @inline(__always) private static func tenthsFollow(_ c: Unicode.Scalar) -> Bool {
@@ -216,7 +220,11 @@ enum Figures {
     }
 
     private static func approxValue(_ e: ScalarLexicon.Entry) -> Figure.Approx {
-        Figure.Approx(rawValue: e.tags.first ?? "exact") ?? .exact
+        if e.flags & LexiconTag.over != 0 { return .over }
+        if e.flags & LexiconTag.nearly != 0 { return .nearly }
+        if e.flags & LexiconTag.about != 0 { return .about }
+        if e.flags & LexiconTag.under != 0 { return .under }
+        return .exact
     }
 
     private static let ceiling: [Unicode.Scalar] = Array("最高".unicodeScalars)
@@ -243,32 +251,23 @@ enum Figures {
         return j
     }
 
-    static let weakClassifiers: Set<String> = [
-        "个", "個", "类", "類", "种", "種", "项", "項", "批", "条", "條", "期", "年",
-    ]
-
     // MARK: Subject
 
     static let maxSubject = 24
-    /// Classifiers that may be followed by the noun they count (`10个部门`, `2800余名边民群众`); other
-    /// units (rates, money, weights, durations) measure what was named before them.
-    static let countsThingsAfter: Set<String> = [
-        "个", "個", "名", "位", "家", "户", "戶", "件", "项", "項", "座", "所", "条", "條", "辆", "輛", "艘", "架", "台", "臺",
-        "套",
-        "种", "種", "类", "類", "批", "省区", "省", "市", "县", "縣", "支", "部", "张", "張", "本", "篇", "只", "隻", "头", "頭",
-    ]
 
     @inline(__always) static func isStop(_ t: ScalarText, at i: Int) -> Bool {
-        Lexicons.subjectWords.match(t, at: i)?.tags.contains("stop") ?? false
+        (Lexicons.subjectWords.match(t, at: i)?.flags ?? 0) & LexiconTag.stop != 0
     }
 
     /// The phrase the figure counts: before it in its clause (`破获刑事案件399起`), or right after it
     /// when a noun follows the measure word (`10个部门`).
-    static func subject(_ t: ScalarText, of r: Range<Int>, after floor: Int, unit: String? = nil) -> String? {
+    /// `unitFlags`: the `LexiconTag` bits of the figure's unit (`count` allows a noun after it).
+    static func subject(_ t: ScalarText, of r: Range<Int>, after floor: Int, unitFlags: UInt32 = 0) -> String?
+    {
         let words = Lexicons.subjectWords
         let next = t.at(r.upperBound)
         // A rate (`破案率达到100%`) is named before it; a count may name its noun after (`10个部门`).
-        if let unit, countsThingsAfter.contains(unit), Scalars.isHan(next), !isStop(t, at: r.upperBound) {
+        if unitFlags & LexiconTag.count != 0, Scalars.isHan(next), !isStop(t, at: r.upperBound) {
             var e = r.upperBound
             while e < t.count, e - r.upperBound < maxSubject, Scalars.isHan(t[e]),
                 !isStop(t, at: e)
@@ -284,20 +283,29 @@ enum Figures {
         var changed = true
         while changed {
             changed = false
-            if let w = words.match(t, at: s, limit: e), w.tags.contains("lead") {
+            if let w = words.match(t, at: s, limit: e), w.flags & LexiconTag.lead != 0 {
                 s += w.word.count
                 changed = true
             }
-            if let w = words.match(t, endingAt: e, floor: s), w.tags.contains("trail") {
+            if let w = words.match(t, endingAt: e, floor: s), w.flags & LexiconTag.trail != 0 {
                 e -= w.word.count
                 changed = true
             }
+        }
+        // `全区公安机关已打掉传统涉黑组织`: the agent before `已`, `累计`, `先后` is not what is counted.
+        var k = e - 2
+        while k > s {
+            if let w = words.match(t, endingAt: k, floor: s), w.flags & LexiconTag.agentEnd != 0 {
+                s = k
+                break
+            }
+            k -= 1
         }
         // `在校园周边设立警务室或治安岗亭`: what was set up, not where.
         if t.at(s) == "在" || t.at(s) == "于" {
             var k = e
             while k > s {
-                if let w = words.match(t, endingAt: k, floor: s), w.tags.contains("place") {
+                if let w = words.match(t, endingAt: k, floor: s), w.flags & LexiconTag.place != 0 {
                     s = k
                     break
                 }

@@ -11,17 +11,18 @@ enum NamedItems {
     /// Longest quoted text taken as a name; longer quotes are speech, not names.
     static let maxQuoted = 30
 
-    static func scan(_ t: ScalarText) -> NamedScan {
+    static func scan(_ t: ScalarText, _ candidates: Candidates) -> NamedScan {
         var out = NamedScan()
         var i = 0
         let n = t.count
-        let table = CharClass.table
-        while i < n {
+        var next = 0
+        while next < candidates.positions.count {
+            let at = candidates.positions[next]
+            let flags = candidates.flags[next]
+            next += 1
+            guard at >= i, flags & (CharClass.namedStart | CharClass.digit) != 0 else { continue }
+            i = at
             let c = t[i]
-            if CharClass.flags(table, c) & (CharClass.namedStart | CharClass.digit) == 0 {
-                i += 1
-                continue
-            }
             switch c {
             case "“", "「", "『":
                 let close: Unicode.Scalar = c == "“" ? "”" : (c == "「" ? "」" : "』")

@@ -41,17 +41,17 @@ enum Periods {
     // MARK: Scanning
 
     /// Every period expression outside `excluded` ranges (quotes), in text order.
-    static func scan(_ t: ScalarText, excluded: [Range<Int>]) -> [RawPeriod] {
+    static func scan(_ t: ScalarText, _ candidates: Candidates, excluded: [Range<Int>]) -> [RawPeriod] {
         var out: [RawPeriod] = []
         var i = 0
         var ex = 0
-        let n = t.count
-        let table = CharClass.table
-        while i < n {
-            if CharClass.flags(table, t[i]) & CharClass.periodStart == 0 {
-                i += 1
-                continue
-            }
+        var next = 0
+        while next < candidates.positions.count {
+            let at = candidates.positions[next]
+            let flags = candidates.flags[next]
+            next += 1
+            guard at >= i, flags & CharClass.periodStart != 0 else { continue }
+            i = at
             while ex < excluded.count, excluded[ex].upperBound <= i { ex += 1 }
             if ex < excluded.count, excluded[ex].contains(i) {
                 i = excluded[ex].upperBound
@@ -77,9 +77,34 @@ enum Periods {
     static let recentYears = [word("近年来"), word("近年來"), word("近些年来"), word("近几年来"), word("近幾年來")]
     static let yearsAgoWords = [word("年来"), word("年來"), word("年以来"), word("年以來")]
 
+    /// A cheap look at the next few scalars: most `一`, `上`, `前` in running text start no period.
+    @inline(__always) static func mayStart(_ t: ScalarText, at i: Int, _ c: Unicode.Scalar) -> Bool {
+        let d = t.at(i + 1)
+        switch c {
+        case "今", "本", "去", "明": return d == "年"
+        case "上": return d == "年" || d == "半"
+        case "下": return d == "半"
+        case "近": return d == "年" || d == "些" || d == "几" || d == "幾" || d == "三" || Scalars.isDigit(d)
+        case "截": return d == "至" || d == "止"
+        case "前", "第": return true
+        default:
+            if Scalars.isDigit(c) { return true }
+            // A Chinese numeral: a date word must follow within a few scalars (`十二月`, `三年来`,
+            // `二〇二三年`, `一季度`, `一至八月`).
+            for k in i + 1...i + 5 {
+                switch t.at(k) {
+                case "年", "月", "季", "至", "到", "—", "-": return true
+                default: continue
+                }
+            }
+            return false
+        }
+    }
+
     /// A period expression starting at `i`, with its end.
     static func parse(_ t: ScalarText, at i: Int) -> (PeriodShape, Int)? {
         let c = t[i]
+        guard mayStart(t, at: i, c) else { return nil }
         let prev = t.at(i - 1)
         // Codes and names (`北疆-2022`, `G20`, `1·3·5分钟`) are not dates.
         if Scalars.isDigit(prev) || Scalars.isASCIILetter(prev) || prev == "-" || prev == "·" || prev == "."

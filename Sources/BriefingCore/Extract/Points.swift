@@ -27,23 +27,28 @@ enum Points {
     }
 
     /// Points of the text range `r` (one turn).
-    static func scan(_ t: ScalarText, in r: Range<Int>) -> [RawPoint] {
+    static func scan(_ t: ScalarText, in r: Range<Int>, _ candidates: Candidates) -> [RawPoint] {
         var markers: [Marker] = []
+        // Markers open the turn, or follow a boundary (`\n`, `。一是`): try the turn's start, then
+        // the position after each boundary candidate.
         var i = r.lowerBound
-        let table = CharClass.table
-        while i < r.upperBound {
-            // Markers follow a paragraph start or a boundary (`。一是`); skip the rest cheaply.
-            let atParagraphStart = i == r.lowerBound || t[i - 1] == "\n"
-            if !atParagraphStart, CharClass.flags(table, t[i - 1]) & CharClass.pointBoundary == 0 {
-                i += 1
-                continue
-            }
-            if t[i] != "\n", let m = marker(t, at: i, paragraphStart: atParagraphStart, limit: r.upperBound) {
+        var next = candidates.firstIndex(atOrAfter: r.lowerBound)
+        var at = r.lowerBound
+        while at < r.upperBound {
+            if at >= i, t[at] != "\n",
+                let m = marker(
+                    t, at: at, paragraphStart: at == r.lowerBound || t[at - 1] == "\n", limit: r.upperBound)
+            {
                 markers.append(m)
                 i = m.range.upperBound
-                continue
             }
-            i += 1
+            // The next position after a boundary.
+            while next < candidates.positions.count, candidates.flags[next] & CharClass.pointBoundary == 0 {
+                next += 1
+            }
+            guard next < candidates.positions.count else { break }
+            at = candidates.positions[next] + 1
+            next += 1
         }
         return assemble(t, markers, in: r)
     }

@@ -2,10 +2,15 @@
 // one-entry-per-line lists in `Lexicon/`.
 
 /// A word list with optional tags (`余 over after`), searchable forwards and backwards.
-struct ScalarLexicon: Sendable {
+/// A class, not a struct: a scanner's lookup then retains one object, not each of its tables.
+final class ScalarLexicon: Sendable {
     struct Entry: Sendable {
         let word: [Unicode.Scalar]
         let tags: [String]
+        /// The word as a String, made once.
+        let text: String
+        /// The tags as bits of `LexiconTag`, so scanners test them without comparing strings.
+        let flags: UInt32
     }
 
     /// Entries by first scalar, longest first (the slot comes from `firstSlots`).
@@ -29,7 +34,10 @@ struct ScalarLexicon: Sendable {
         for line in list.split(separator: "\n") {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let head = fields.first, !head.hasPrefix("#") else { continue }
-            let entry = Entry(word: Array(head.unicodeScalars), tags: fields.dropFirst().map(String.init))
+            let tags = fields.dropFirst().map(String.init)
+            let entry = Entry(
+                word: Array(head.unicodeScalars), tags: tags, text: String(head),
+                flags: tags.reduce(0) { $0 | (LexiconTag.bits[$1] ?? 0) })
             first[entry.word[0], default: []].append(entry)
             last[entry.word[entry.word.count - 1], default: []].append(entry)
             exact[String(head)] = entry
@@ -118,4 +126,27 @@ struct ScalarSlots: Sendable {
             i = (i + 1) & mask
         }
     }
+}
+
+/// Tags of lexicon entries as bits (see `ScalarLexicon.Entry.flags`).
+enum LexiconTag {
+    static let over: UInt32 = 1 << 0
+    static let nearly: UInt32 = 1 << 1
+    static let about: UInt32 = 1 << 2
+    static let under: UInt32 = 1 << 3
+    static let before: UInt32 = 1 << 4
+    static let after: UInt32 = 1 << 5
+    static let lead: UInt32 = 1 << 6
+    static let trail: UInt32 = 1 << 7
+    static let place: UInt32 = 1 << 8
+    static let stop: UInt32 = 1 << 9
+    static let count: UInt32 = 1 << 10
+    static let weak: UInt32 = 1 << 11
+    static let agentEnd: UInt32 = 1 << 12
+
+    static let bits: [String: UInt32] = [
+        "over": over, "nearly": nearly, "about": about, "under": under, "before": before, "after": after,
+        "lead": lead, "trail": trail, "place": place, "stop": stop, "count": count, "weak": weak,
+        "agent": agentEnd,
+    ]
 }

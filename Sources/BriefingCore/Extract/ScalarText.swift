@@ -7,6 +7,7 @@ struct ScalarText {
     let s: [Unicode.Scalar]
     /// The UTF-8 bytes of the text, and where each scalar starts in them (plus the end), so that
     /// cutting out an item's text is a byte copy instead of re-encoding scalars.
+    private let bytes: [UInt8]
     private let text: String
     private let offsets: [Int32]
     var count: Int { s.count }
@@ -52,6 +53,7 @@ struct ScalarText {
             }
         }
         self.offsets = offsets
+        self.bytes = bytes
         self.text = text
     }
 
@@ -61,12 +63,20 @@ struct ScalarText {
     @inline(__always) func at(_ i: Int) -> Unicode.Scalar { i >= 0 && i < s.count ? s[i] : "\u{0}" }
 
     func string(_ r: Range<Int>) -> String {
-        // Slicing the original String copies bytes already known to be valid UTF-8: no validation,
-        // unlike building a String from the byte array.
+        let a = Int(offsets[r.lowerBound])
+        let b = Int(offsets[r.upperBound])
+        if b - a <= 64 {
+            // Short: decoding a few bytes is cheaper than checking a substring's index alignment.
+            return bytes.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[a..<b]), as: UTF8.self)
+            }
+        }
+        // Long (turns, points): slicing the original String copies bytes known to be valid UTF-8,
+        // without validating them again.
         let utf8 = text.utf8
-        let a = utf8.index(utf8.startIndex, offsetBy: Int(offsets[r.lowerBound]))
-        let b = utf8.index(utf8.startIndex, offsetBy: Int(offsets[r.upperBound]))
-        return String(Substring(text.utf8[a..<b]))
+        return String(
+            Substring(
+                utf8[utf8.index(utf8.startIndex, offsetBy: a)..<utf8.index(utf8.startIndex, offsetBy: b)]))
     }
 
     /// Whether `word` is written at `i`.

@@ -229,7 +229,7 @@ enum TurnBuilder {
                 if t.matches(word, at: i),
                     let title = Lexicons.officialTitles.match(t, endingAt: i, floor: p.lowerBound)
                 {
-                    return String(String.UnicodeScalarView(title.word))
+                    return title.text
                 }
                 i += 1
             }

@@ -1,6 +1,8 @@
 extension LexiconText {
     /// Measure words and units that may follow a number; the longest match wins, so compounds
-    /// (`人次`, `万元`, `辆（列、架）次`) are listed whole. Traditional forms included.
+    /// (`人次`, `万元`, `辆（列、架）次`) are listed whole. Traditional forms included. Tags:
+    /// `count`, a classifier that may be followed by the noun it counts (`10个部门`); `weak`, a
+    /// classifier that after a small Chinese numeral names parts of a speech (`四个方面`), not data.
     static let measureWords = """
         辆（列、架）次
         輛（列、架）次
@@ -18,12 +20,12 @@ extension LexiconText {
         戶次
         批次
         件次
-        个
-        個
+        个 count weak
+        個 count weak
         次
         人
-        名
-        位
+        名 count
+        位 count
         处
         處
         起
@@ -31,37 +33,37 @@ extension LexiconText {
         枚
         发
         發
-        支
+        支 count
         把
-        条
-        條
-        辆
-        輛
-        家
-        户
-        戶
-        件
-        项
-        項
-        所
-        座
-        张
-        張
-        部
+        条 count weak
+        條 count weak
+        辆 count
+        輛 count
+        家 count
+        户 count
+        戶 count
+        件 count
+        项 count weak
+        項 count weak
+        所 count
+        座 count
+        张 count
+        張 count
+        部 count
         册
         冊
-        本
+        本 count
         份
-        套
-        台
-        臺
-        艘
-        架
+        套 count
+        台 count
+        臺 count
+        艘 count
+        架 count
         列
-        头
-        頭
-        只
-        隻
+        头 count
+        頭 count
+        只 count
+        隻 count
         匹
         棵
         株
@@ -76,19 +78,19 @@ extension LexiconText {
         層
         场
         場
-        期
-        批
-        篇
+        期 weak
+        批 count weak
+        篇 count
         封
         组
         組
         队
         隊
         支队
-        种
-        種
-        类
-        類
+        种 count weak
+        種 count weak
+        类 count weak
+        類 count weak
         吨
         噸
         公斤
@@ -128,7 +130,7 @@ extension LexiconText {
         千瓦
         千瓦时
         度
-        年
+        年 weak
         个月
         個月
         天
@@ -147,11 +149,11 @@ extension LexiconText {
         個百分點
         百分点
         百分點
-        省区
+        省区 count
         省份
-        省
-        市
-        县
-        縣
+        省 count
+        市 count
+        县 count
+        縣 count
         """
 }

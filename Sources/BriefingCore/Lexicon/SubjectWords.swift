@@ -3,7 +3,8 @@ extension LexiconText {
     /// `lead` is dropped from the front of the phrase before a figure (`全区共破获…` → `破获…`),
     /// `trail` from its end (`巡逻达` → `巡逻`), `place` ends a leading `在…` phrase
     /// (`在校园周边设立警务室` → `警务室`), `stop` ends the noun phrase after a measure word
-    /// (`10个部门开展…` → `部门`).
+    /// (`10个部门开展…` → `部门`), `agent` ends the doer before what was done
+    /// (`全区公安机关已打掉…` → `打掉…`).
     static let subjectWords = """
         全区共 lead
         全區共 lead
@@ -15,15 +16,15 @@ extension LexiconText {
         全國 lead
         共计 lead trail
         共計 lead trail
-        累计 lead
-        累計 lead
+        累计 lead agent
+        累計 lead agent
         共 lead trail
         其中 lead
         最高可 lead
-        先后 lead
-        先後 lead
-        已经 lead
-        已 lead
+        先后 lead agent
+        先後 lead agent
+        已经 lead agent
+        已 lead agent
         并 lead
         並 lead
         均 lead

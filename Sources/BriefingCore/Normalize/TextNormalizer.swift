@@ -253,7 +253,9 @@ public enum TextNormalizer {
             // …followed by a 2-4 character name up to the colon (not `新华网 记者：`).
             let outletBreak =
                 runEnd < labelEnd && (2...4).contains(labelEnd - runEnd) && Self.outletFinals.contains(before)
-                && !line[runEnd..<labelEnd].contains(where: { $0 == "记" || $0 == "記" || ScalarClass.isSpace($0) })
+                && !line[runEnd..<labelEnd].contains(where: {
+                    $0 == "记" || $0 == "記" || ScalarClass.isSpace($0)
+                })
             if ScalarClass.isCJK(before) && ScalarClass.isCJK(after) && !outletBreak {
                 tally.add(
                     .cjkSpaceRemoved,

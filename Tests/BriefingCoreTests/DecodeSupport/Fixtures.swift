@@ -1,22 +1,18 @@
 import BriefingCore
 import Foundation
+import TestSupport
 
 // The shared fixture and the texts every variant must normalize to.
 
 enum Fixtures {
-    /// <repo>: this file is <repo>/Tests/BriefingCoreTests/DecodeSupport/Fixtures.swift.
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    /// `../shared/fixtures/nmg-public-security-briefing.txt` beside the repository (or the worktree).
+    /// `../shared/fixtures/nmg-public-security-briefing.txt` beside the repository.
     static let briefingBytes: [UInt8] = {
-        let url = repoRoot.deletingLastPathComponent().appendingPathComponent(
-            "shared/fixtures/nmg-public-security-briefing.txt")
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            fatalError("fixture missing at \(url.path): a copy of shared/ must sit beside the clone")
+        guard let bytes = try? Paths.fixtureBytes() else {
+            fatalError(
+                "fixture missing at \(Paths.fixtureBriefing.path): a copy of shared/ must sit beside the clone"
+            )
         }
-        return Array(data)
+        return bytes
     }()
 
     static let briefing = String(decoding: briefingBytes, as: UTF8.self)
