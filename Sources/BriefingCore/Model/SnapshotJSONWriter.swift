@@ -8,9 +8,12 @@
 // synthesized conformance); numbers as JSONEncoder prints them. A new model field needs a line here.
 
 struct SnapshotJSONWriter {
-    private(set) var bytes: [UInt8] = []
+    private let sink: ByteSink
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int) { sink = ByteSink(capacity: capacity) }
+
+    /// The JSON written so far.
+    var bytes: [UInt8] { sink.array() }
 
     mutating func snapshot(_ s: Snapshot) {
         // briefing, id, ingested_at, input, normalization, revision, schema, source, text
@@ -252,21 +255,35 @@ struct SnapshotJSONWriter {
     // MARK: - Values
 
     private mutating func raw(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        // Every literal here is a string literal, so it has a pointer (no closure, no retain).
+        sink.append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     private mutating func array<T>(_ items: [T], _ element: (inout SnapshotJSONWriter, T) -> Void) {
         raw("[")
-        for (i, item) in items.enumerated() {
+        for i in items.indices {
             if i > 0 { raw(",") }
-            element(&self, item)
+            element(&self, items[i])
         }
         raw("]")
     }
 
     private mutating func span(_ span: Span) { array(span) { w, v in w.int(v) } }
 
-    private mutating func int(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+    private mutating func int(_ value: Int) {
+        // Digits written backwards into a small buffer: spans alone are hundreds of integers.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var magnitude = value.magnitude
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 { sink.append(UInt8(ascii: "-")) }
+            sink.append(UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
+    }
 
     private mutating func optionalInt(_ value: Int?) {
         if let value { int(value) } else { raw("null") }
@@ -281,7 +298,7 @@ struct SnapshotJSONWriter {
     private mutating func double(_ value: Double) {
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        text.withUTF8 { sink.append($0) }
     }
 
     private mutating func optionalString(_ value: String?) {
@@ -320,7 +337,7 @@ struct SnapshotJSONWriter {
                 let b = utf8[i]
                 i += 1
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i - 1]))
+                sink.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i - 1]))
                 runStart = i
                 switch b {
                 case UInt8(ascii: "\""): raw("\\\"")
@@ -332,14 +349,16 @@ struct SnapshotJSONWriter {
                 case 0x09: raw("\\t")
                 default:
                     let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [
+                    for byte in [
                         UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
                         hex[Int(b >> 4)],
                         hex[Int(b & 0xF)],
-                    ])
+                    ] {
+                        sink.append(byte)
+                    }
                 }
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+            sink.append(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         raw("\"")
     }
@@ -354,4 +373,46 @@ struct SnapshotJSONWriter {
         let control = (word &- ones &* 0x20) & ~word & highs != 0
         return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
+}
+
+/// A growable byte buffer whose append is a bounds check and a memcpy. The writer makes thousands of
+/// small appends per snapshot (keys, punctuation, numbers), where `Array.append(contentsOf:)` cost
+/// more than the copying itself.
+private final class ByteSink {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 256)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        if count + bytes.count > capacity { grow(to: count + bytes.count) }
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        (base + count).initialize(to: byte)
+        count += 1
+    }
+
+    private func grow(to needed: Int) {
+        let larger = max(needed, capacity * 2)
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        fresh.initialize(from: base, count: count)
+        base.deallocate()
+        base = fresh
+        capacity = larger
+    }
+
+    func array() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }
