@@ -30,7 +30,8 @@ public struct Timestamp: Sendable, Equatable, Comparable {
     public var compact: String {
         let d = civilDate
         let t = timeOfDay
-        return "\(pad(d.year, 4))\(pad(d.month, 2))\(pad(d.day, 2))T\(pad(t.h, 2))\(pad(t.m, 2))\(pad(t.s, 2))Z"
+        return
+            "\(pad(d.year, 4))\(pad(d.month, 2))\(pad(d.day, 2))T\(pad(t.h, 2))\(pad(t.m, 2))\(pad(t.s, 2))Z"
     }
 }
 
@@ -68,7 +69,9 @@ public struct CivilDate: Sendable, Equatable, Comparable, Hashable {
         }
     }
 
-    public var isValid: Bool { (1...12).contains(month) && day >= 1 && day <= Self.daysIn(month: month, year: year) }
+    public var isValid: Bool {
+        (1...12).contains(month) && day >= 1 && day <= Self.daysIn(month: month, year: year)
+    }
 
     /// `YYYY-MM-DD`
     public var iso: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
