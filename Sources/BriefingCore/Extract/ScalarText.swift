@@ -16,33 +16,16 @@ struct ScalarText {
         let bytes = Array(text.utf8)
         let n = bytes.count
         var offsets: [Int32] = []
-        // One pass decodes the scalars and records where each starts; a Swift String is valid
-        // UTF-8, so the lead byte tells the length and no validation is needed.
+        // One pass decodes the scalars and records where each starts.
         s = [Unicode.Scalar](unsafeUninitializedCapacity: n) { sc, scalarCount in
             offsets = [Int32](unsafeUninitializedCapacity: n + 1) { off, offsetCount in
                 bytes.withUnsafeBufferPointer { b in
                     var i = 0
                     var k = 0
                     while i < n {
-                        let lead = UInt32(b[i])
                         off[k] = Int32(truncatingIfNeeded: i)
-                        var v: UInt32
-                        if lead < 0x80 {
-                            v = lead
-                            i += 1
-                        } else if lead < 0xE0 {
-                            v = (lead & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
-                            i += 2
-                        } else if lead < 0xF0 {
-                            v = (lead & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
-                            i += 3
-                        } else {
-                            v =
-                                (lead & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F)
-                                << 6
-                                | UInt32(b[i + 3] & 0x3F)
-                            i += 4
-                        }
+                        let (v, length) = UnicodeScalars.scalar(in: b, at: i)
+                        i += length
                         sc[k] = unsafeBitCast(v, to: Unicode.Scalar.self)
                         k += 1
                     }

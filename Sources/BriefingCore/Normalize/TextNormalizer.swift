@@ -289,30 +289,28 @@ enum UnicodeScalars {
             var i = 0
             var o = 0
             while i < n {
-                let b0 = UInt32(bytes[i])
-                var v: UInt32
-                if b0 < 0x80 {
-                    v = b0
-                    i += 1
-                } else if b0 < 0xE0 {
-                    v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
-                    i += 2
-                } else if b0 < 0xF0 {
-                    v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
-                    i += 3
-                } else {
-                    v =
-                        (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F)
-                        << 6
-                        | UInt32(bytes[i + 3] & 0x3F)
-                    i += 4
-                }
+                let (v, length) = scalar(in: bytes, at: i)
                 // A String's UTF-8 is valid, so every value is a scalar.
-                buffer.initializeElement(at: o, to: Unicode.Scalar(v).unsafelyUnwrapped)
+                buffer.initializeElement(at: o, to: unsafeBitCast(v, to: Unicode.Scalar.self))
+                i += length
                 o += 1
             }
             count = o
         }
+    }
+
+    /// The scalar value starting at `i` of valid UTF-8, and its length in bytes; the lead byte
+    /// tells the length, so no validation is needed.
+    @inline(__always)
+    static func scalar(in b: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, length: Int) {
+        let lead = UInt32(b[i])
+        if lead < 0x80 { return (lead, 1) }
+        if lead < 0xE0 { return ((lead & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F), 2) }
+        if lead < 0xF0 {
+            return ((lead & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F), 3)
+        }
+        let high = (lead & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12
+        return (high | UInt32(b[i + 2] & 0x3F) << 6 | UInt32(b[i + 3] & 0x3F), 4)
     }
 
     static func string(_ scalars: [Unicode.Scalar]) -> String {
