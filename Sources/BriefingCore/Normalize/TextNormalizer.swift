@@ -314,36 +314,47 @@ enum UnicodeScalars {
     }
 
     static func string(_ scalars: [Unicode.Scalar]) -> String {
-        String(decoding: utf8(scalars.lazy.map(\.value)), as: UTF8.self)
+        // Encoded straight into the String's storage: no intermediate byte array.
+        String(unsafeUninitializedCapacity: scalars.count * 4) { buffer in
+            encode(scalars.lazy.map(\.value), into: buffer)
+        }
     }
 
     /// UTF-8 of scalar values known to be valid (from a String, or produced by iconv), encoded by
     /// hand: several times faster than building a String scalar by scalar.
     static func utf8<C: Collection>(_ values: C) -> [UInt8] where C.Element == UInt32 {
         [UInt8](unsafeUninitializedCapacity: values.count * 4) { buffer, count in
-            var o = 0
-            for v in values {
-                if v < 0x80 {
-                    buffer[o] = UInt8(v)
-                    o += 1
-                } else if v < 0x800 {
-                    buffer[o] = UInt8(0xC0 | (v >> 6))
-                    buffer[o + 1] = UInt8(0x80 | (v & 0x3F))
-                    o += 2
-                } else if v < 0x10000 {
-                    buffer[o] = UInt8(0xE0 | (v >> 12))
-                    buffer[o + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
-                    buffer[o + 2] = UInt8(0x80 | (v & 0x3F))
-                    o += 3
-                } else {
-                    buffer[o] = UInt8(0xF0 | (v >> 18))
-                    buffer[o + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
-                    buffer[o + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
-                    buffer[o + 3] = UInt8(0x80 | (v & 0x3F))
-                    o += 4
-                }
-            }
-            count = o
+            count = encode(values, into: buffer)
         }
+    }
+
+    /// Writes the UTF-8 of `values` into `buffer` (at least 4 bytes per value); returns the length.
+    @inline(__always)
+    private static func encode<C: Collection>(_ values: C, into buffer: UnsafeMutableBufferPointer<UInt8>)
+        -> Int
+    where C.Element == UInt32 {
+        var o = 0
+        for v in values {
+            if v < 0x80 {
+                buffer[o] = UInt8(v)
+                o += 1
+            } else if v < 0x800 {
+                buffer[o] = UInt8(0xC0 | (v >> 6))
+                buffer[o + 1] = UInt8(0x80 | (v & 0x3F))
+                o += 2
+            } else if v < 0x10000 {
+                buffer[o] = UInt8(0xE0 | (v >> 12))
+                buffer[o + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                buffer[o + 2] = UInt8(0x80 | (v & 0x3F))
+                o += 3
+            } else {
+                buffer[o] = UInt8(0xF0 | (v >> 18))
+                buffer[o + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+                buffer[o + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                buffer[o + 3] = UInt8(0x80 | (v & 0x3F))
+                o += 4
+            }
+        }
+        return o
     }
 }
