@@ -19,10 +19,15 @@ enum TestEncoding {
 
     static func tryEncode(_ text: String, as encoding: String) -> [UInt8]? {
         if encoding == "UTF-8" { return Array(text.utf8) }
-        let cd = iconv_open(encoding, "UTF-8")
-        precondition(cd != iconv_t(bitPattern: -1), "iconv does not know \(encoding)")
+        return convert(Array(text.utf8), from: "UTF-8", to: encoding)
+    }
+
+    /// Strict iconv conversion of the whole input, or nil if any of it has no mapping.
+    static func convert(_ bytes: [UInt8], from source: String, to target: String) -> [UInt8]? {
+        let cd = iconv_open(target, source)
+        precondition(cd != iconv_t(bitPattern: -1), "iconv does not know \(source) → \(target)")
         defer { iconv_close(cd) }
-        var input = Array(text.utf8)
+        var input = bytes
         var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
         var inLeft = input.count
         var outLeft = output.count
@@ -65,21 +70,6 @@ struct SeededRandom: RandomNumberGenerator {
 enum TestDecoding {
     /// Strictly decodes `bytes` as GB18030, or nil.
     static func gb18030(_ bytes: [UInt8]) -> String? {
-        let cd = iconv_open("UTF-8", "GB18030")
-        precondition(cd != iconv_t(bitPattern: -1))
-        defer { iconv_close(cd) }
-        var input = bytes
-        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 8)
-        var inLeft = input.count
-        var outLeft = output.count
-        let result = input.withUnsafeMutableBytes { inRaw in
-            output.withUnsafeMutableBytes { outRaw in
-                var inPtr = inRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
-                var outPtr = outRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
-                return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-            }
-        }
-        guard result != -1, inLeft == 0 else { return nil }
-        return String(decoding: output.prefix(output.count - outLeft), as: UTF8.self)
+        TestEncoding.convert(bytes, from: "GB18030", to: "UTF-8").map { String(decoding: $0, as: UTF8.self) }
     }
 }
