@@ -9,8 +9,6 @@ public final class SystemdNotifier: Sendable {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public var isActive: Bool { socketPath != nil }
-
     /// Sends `message` (e.g. `READY=1`, `STATUS=…`, `WATCHDOG=1`); failures are ignored, as in sd_notify.
     public func send(_ message: String) {
         guard let socketPath else { return }

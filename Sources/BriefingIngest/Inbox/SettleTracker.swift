@@ -72,6 +72,8 @@ struct SettleTracker {
     /// Files that have settled, removed from tracking and marked in flight.
     mutating func takeReady(now: Int64, limit: Int) -> [InboxFile] {
         var ready: [InboxFile] = []
+        // mtimes are wall-clock: an abandoned writer is judged against the wall clock, once per pass.
+        let wallNow = Int64(Date().timeIntervalSince1970 * 1000)
         for (name, c) in candidates where c.eligibleAt <= now {
             guard ready.count < limit else { break }
             let path = directory + "/" + name
@@ -81,7 +83,6 @@ struct SettleTracker {
             }
             let size = Int64(st.st_size)
             let mtime = Self.mtime(st)
-            let wallNow = Int64(Date().timeIntervalSince1970 * 1000)
             let unchanged = size == c.size && mtime == c.mtimeNanoseconds
             let abandoned = c.writing && unchanged && wallNow - mtime / 1_000_000 >= abandonedMilliseconds
             if unchanged && (!c.writing || abandoned) {
