@@ -2,7 +2,9 @@
 #   make run   installs the system packages, builds, and runs the daemon on Config/briefingd.yaml
 #   make test  installs the system packages and runs the whole test suite
 SHELL := /bin/bash
-APT_PACKAGES := libcurl4-openssl-dev libuchardet-dev libxml2-dev libsqlite3-dev libssl-dev python3 systemd openssl
+APT_PACKAGES := libcurl4-openssl-dev libuchardet-dev libxml2-dev libsqlite3-dev libssl-dev \
+	libpoppler-glib-dev poppler-data python3 python3-pip systemd openssl \
+	postgresql chromium chromium-driver fonts-noto-cjk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test bench format clean install install-files
@@ -11,9 +13,11 @@ deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
 	fi
-	@# The tests validate every snapshot with the reference JSON Schema validator.
-	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema \
-		|| $(SUDO) apt-get install -y --no-install-recommends python3-jsonschema
+	@# Python helpers of the tests: the JSON Schema validator, the browser driver, the HTML checker,
+	@# the PDF maker and the PostgreSQL client (scripts/requirements-test.txt).
+	@python3 -c 'import jsonschema, selenium, html5lib, reportlab, psycopg' 2>/dev/null \
+		|| python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+			-r scripts/requirements-test.txt
 
 build: deps
 	swift build -c release
