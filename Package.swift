@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
     ],
     targets: [
         // System libraries, each found through pkg-config and named by its Debian package.
@@ -51,16 +53,24 @@ let package = Package(
         .target(
             name: "BriefingIngest",
             dependencies: [
-                "BriefingCore", "CCurlShim", "CLibXML2", "CLinuxShim", "CSQLite",
+                "BriefingCore", "BriefingStore", "CCurlShim", "CLibXML2", "CLinuxShim", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // The optional shared PostgreSQL store of a fleet of instances (`store.postgres`).
+        .target(
+            name: "BriefingStore",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "briefingd",
             dependencies: [
-                "BriefingCore", "BriefingIngest",
+                "BriefingCore", "BriefingIngest", "BriefingStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -69,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "briefingd-bench",
             dependencies: [
-                "BriefingCore", "BriefingIngest",
+                "BriefingCore", "BriefingIngest", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
@@ -81,6 +91,12 @@ let package = Package(
             resources: [.copy("Transcripts")]),
         .testTarget(
             name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
+        .testTarget(
+            name: "BriefingStoreTests",
+            dependencies: [
+                "BriefingStore", "BriefingCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -50,6 +50,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The briefingd executable (default: beside this one).")
     var daemon: String?
 
+    @Flag(help: "Do not measure the shared PostgreSQL store.")
+    var skipStore = false
+
+    @Option(help: "Files per burst into the shared PostgreSQL store.")
+    var storeFiles = 600
+
     @Flag(help: "Keep the daemon's temporary folders for inspection.")
     var keepTemp = false
 
@@ -127,6 +133,10 @@ struct BenchCommand: ParsableCommand {
         Report.print(report)
         try Report.write(report, to: json)
         Swift.print("\nfigures written to \(json)")
+        if !skipStore && !skipDaemon {
+            progress("shared store: \(storeFiles) files into PostgreSQL with 1 and 3 instances, then single drops")
+            storeStage(fixture: fixtureBytes)
+        }
     }
 
     private func runDaemon(fixture: [UInt8]) -> DaemonFigures {
@@ -146,6 +156,32 @@ struct BenchCommand: ParsableCommand {
         } catch {
             return DaemonFigures(
                 settle: "20ms", loadAverage: nil, errorLogLines: 0, problem: error.description)
+        }
+    }
+
+    /// Prints the shared-store figures and writes them beside the main JSON as `store.json`.
+    private func storeStage(fixture: [UInt8]) {
+        let bench = StoreBenchmark(
+            executable: daemon ?? Environment.daemonExecutable(), fixture: fixture, files: storeFiles,
+            latencyDrops: latencyDrops)
+        let figures: StoreFigures
+        do {
+            figures = try bench.run()
+        } catch {
+            Swift.print("\nshared store (PostgreSQL): not measured: \(error)")
+            return
+        }
+        Swift.print(
+            """
+
+            shared store (PostgreSQL 15, fsync on, \(figures.files) files per burst)
+              1 instance:   \(String(format: "%.0f", figures.instances1PerSecond)) snapshots/s into rows
+              3 instances:  \(String(format: "%.0f", figures.instances3PerSecond)) snapshots/s into rows
+              drop → row:   p50 \(String(format: "%.1f", figures.latencyP50Milliseconds)) ms, p99 \(String(format: "%.1f", figures.latencyP99Milliseconds)) ms (\(figures.latencyDrops) single drops)
+            """)
+        let path = ((json as NSString).deletingLastPathComponent as NSString).appendingPathComponent("store.json")
+        if let data = try? JSONEncoder().encode(figures) {
+            try? data.write(to: URL(fileURLWithPath: path))
         }
     }
 

@@ -16,7 +16,7 @@ final class DaemonHarness {
     var manifest: String { snapshots + "/manifest.jsonl" }
     var pid: Int32 { process.processIdentifier }
 
-    init(executable: String, settle: String = "20ms") throws(BenchError) {
+    init(executable: String, settle: String = "20ms", extraYAML: String = "") throws(BenchError) {
         root = try FileIO.makeTemporaryDirectory(prefix: "briefingd-bench")
         configPath = root + "/briefingd.yaml"
         logPath = root + "/daemon.log"
@@ -35,6 +35,7 @@ final class DaemonHarness {
               path: \(root)/state
             log:
               level: info
+            \(extraYAML)
 
             """
         try FileIO.write(Array(yaml.utf8), to: configPath)

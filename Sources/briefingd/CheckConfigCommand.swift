@@ -45,8 +45,16 @@ struct CheckConfig: ParsableCommand {
             "  level: \(c.logLevel)",
             "metrics:",
             "  listen: \(c.metricsListen ?? "off")",
-            c.sources.isEmpty ? "sources: []" : "sources:",
         ]
+        if let pg = c.store {
+            // The password is never printed; only whether one is set.
+            lines += [
+                "store:", "  postgres:", "    url: \(pg.displayURL)",
+                "    password: \(pg.password == nil ? "(none)" : "(set)")", "    instance: \(pg.instance)",
+                "    lease: \(ConfigDuration(milliseconds: pg.leaseMilliseconds))",
+            ]
+        }
+        lines.append(c.sources.isEmpty ? "sources: []" : "sources:")
         for s in c.sources {
             lines.append("  - name: \(s.name)")
             lines.append("    url: \(s.url)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BriefingIngest
+import BriefingStore
 import Foundation
 import Logging
 
@@ -19,8 +20,32 @@ struct Run: ParsableCommand {
         }
         let level = JSONLogHandler.bootstrap(level: config.logLevel)
         let logger = Logger(label: "briefingd")
+        var shared: SharedStore?
+        var leases: SourceLeases?
+        if let settings = config.store {
+            do {
+                let store = try SharedStore.runBlocking { () async throws(StoreError) in
+                    try await SharedStore.open(settings: settings, logger: logger)
+                }
+                shared = store
+                leases = SourceLeases(store: store, logger: logger)
+                logger.info(
+                    "store_connected",
+                    metadata: [
+                        "url": "\(settings.displayURL)", "instance": "\(settings.instance)",
+                        "lease": "\(settings.leaseMilliseconds) ms",
+                    ])
+            } catch {
+                logger.critical("store_unusable", metadata: ["error": "\(error)"])
+                FileHandle.standardError.write(Data("briefingd: \(error)\n".utf8))
+                // A refused login is a config problem (78: systemd does not restart); a database
+                // that is down may come back (69: systemd restarts the daemon later).
+                throw ExitCode(error.isConfigProblem ? 78 : 69)
+            }
+        }
         let daemon = Daemon(
-            config: config, configPath: options.path, logger: logger, logLevel: level, poller: CurlPoller())
+            config: config, configPath: options.path, logger: logger, logLevel: level,
+            poller: CurlPoller(shared: shared, leases: leases), shared: shared, leases: leases)
         do {
             let code = try daemon.run()
             if code != 0 { throw ExitCode(code) }

@@ -1,3 +1,4 @@
+import BriefingStore
 import Foundation
 import Yams
 
@@ -107,6 +108,12 @@ public enum ConfigLoader {
             }
             try metrics.rejectUnknown()
         }
+        if let store = try top.table("store") {
+            if let postgres = try store.table("postgres") {
+                config.store = try parsePostgres(postgres, absolute: absolute)
+            }
+            try store.rejectUnknown()
+        }
         try top.rejectUnknown()
         return config
     }
@@ -179,6 +186,22 @@ public enum ConfigLoader {
             sources.append(source)
         }
         return sources
+    }
+
+    private static func parsePostgres(_ t: Table, absolute: (String) -> String) throws(ConfigError)
+        -> PostgresSettings
+    {
+        let url = try t.string("url", required: true)!
+        let passwordFile = try t.string("password_file").map(absolute)
+        let instance = try t.string("instance")
+        let lease = try t.duration("lease")
+        try t.rejectUnknown()
+        switch PostgresSettings.parse(
+            url: url, passwordFile: passwordFile, instance: instance, leaseMilliseconds: lease?.milliseconds)
+        {
+        case .success(let settings): return settings
+        case .failure(let problem): throw ConfigError(key: "store.postgres.\(problem.key)", problem.message)
+        }
     }
 
     private static func parseHTTP(_ t: Table) throws(ConfigError) -> HTTPConfig {

@@ -1,4 +1,5 @@
 import BriefingCore
+import BriefingStore
 
 // The daemon's settings, as read from the YAML file of `../shared/spec/contract.md` and checked.
 
@@ -95,6 +96,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxReplacementRatio: Double = PipelineOptions().maxReplacementRatio
     /// `127.0.0.1:9464`; nil disables the metrics endpoint.
     public var metricsListen: String?
+    /// `store.postgres`: the shared database of a fleet of instances; nil runs on its own.
+    public var store: PostgresSettings?
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 }

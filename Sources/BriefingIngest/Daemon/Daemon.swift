@@ -1,4 +1,5 @@
 import BriefingCore
+import BriefingStore
 import Foundation
 import Logging
 
@@ -20,6 +21,9 @@ public final class Daemon {
     private let logLevel: LogLevelControl
     private let notifier: SystemdNotifier
     private let poller: (any SourcePolling)?
+    /// The fleet's database (`store.postgres`), opened and migrated before the daemon is made.
+    private let shared: SharedStore?
+    private let leases: SourceLeases?
     /// Largest batch: bounds how long a SIGTERM waits for the work in hand, and the memory held: every
     /// input of a batch is in memory at once with its text, snapshot and JSON (about 1/3 MiB per input
     /// at 25 KB). At 256 the daemon peaked at 117 MiB RSS in a burst of 2,000 files; at 32 at 47 MiB,
@@ -28,8 +32,11 @@ public final class Daemon {
 
     public init(
         config: DaemonConfig, configPath: String, logger: Logger, logLevel: LogLevelControl,
-        poller: (any SourcePolling)?, notifier: SystemdNotifier = SystemdNotifier()
+        poller: (any SourcePolling)?, notifier: SystemdNotifier = SystemdNotifier(),
+        shared: SharedStore? = nil, leases: SourceLeases? = nil
     ) {
+        self.shared = shared
+        self.leases = leases
         self.config = config
         self.configPath = configPath
         self.logger = logger
@@ -51,7 +58,7 @@ public final class Daemon {
                 "metrics_listening", metadata: ["address": "\(metricsServer.address)", "path": "/metrics"])
         }
         let state = try Self.openState(config: config, logger: logger)
-        let ingestor = Ingestor(config: config, state: state, logger: logger)
+        let ingestor = Ingestor(config: config, state: state, logger: logger, shared: shared)
         try ingestor.prepare()
         let watcher = try InboxWatcher(path: config.inbox.path)
         let queue = FetchQueue()
@@ -59,6 +66,7 @@ public final class Daemon {
             directory: config.inbox.path, settleMilliseconds: config.inbox.settle.milliseconds)
         tracker.scan(now: monotonicMilliseconds())
         poller?.start(sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
+        let leaseKeeper = leases.map { leases in Task { await leases.run() } }
 
         var progress = Progress()
         let watchdog = SystemdNotifier.watchdogInterval()
@@ -118,6 +126,12 @@ public final class Daemon {
         }
         queue.shutDown()
         poller?.stop()
+        leaseKeeper?.cancel()
+        if let shared, let leases {
+            // Given back at once, so that the others take the sources over without waiting for `lease`.
+            try? shared.blocking { () async throws(StoreError) in await leases.releaseAll() }
+            shared.close()
+        }
         metricsServer?.stop()
         logger.info(
             "stopped",

@@ -1,22 +1,27 @@
 import BriefingCore
+import BriefingStore
 import Dispatch
 import Foundation
 import Logging
 
 /// Turns batches of items into snapshots, in the order of effects that makes a crash harmless:
-/// snapshot durable → state recorded → manifest line → input moved.
+/// snapshot durable → (row committed in the shared store) → state recorded → manifest line → input moved.
 public final class Ingestor: Sendable {
     let config: DaemonConfig
     let state: StateStore
     let store: SnapshotStore
     let logger: Logger
     let metrics: IngestMetrics
+    /// The fleet's shared database, when `store.postgres` is configured.
+    let shared: SharedStore?
     /// Manifest lines of recorded snapshots whose append failed (disk full), oldest first.
     private let owedManifest = LockedBox<[StateStore.SnapshotRecord]>([])
 
     public init(
-        config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics()
+        config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics(),
+        shared: SharedStore? = nil
     ) {
+        self.shared = shared
         self.config = config
         self.state = state
         self.store = SnapshotStore(root: config.snapshotsPath)
@@ -41,6 +46,7 @@ public final class Ingestor: Sendable {
                 ])
         }
         repairFailedFolder()
+        try publishMissingRows()
     }
 
     struct Work {
@@ -87,6 +93,17 @@ public final class Ingestor: Sendable {
         for i in work.indices { work[i].result = results.get(i) }
 
         var outcomes = [IngestOutcome?](repeating: nil, count: work.count)
+        // What the fleet already has: rows of these ids, and the last id of each fetched URL.
+        var lookup = SharedLookup()
+        if let shared {
+            do {
+                lookup = try SharedLookup.fetch(work.compactMap { try? $0.result?.get() }, from: shared)
+            } catch {
+                for i in work.indices where (try? work[i].result?.get()) != nil {
+                    outcomes[i] = .deferred(reason: error.description)
+                }
+            }
+        }
         var pending: [SnapshotStore.Pending] = []
         var pendingIndex: [Int] = []
         var batchIDs: [String: Int] = [:]
@@ -97,11 +114,11 @@ public final class Ingestor: Sendable {
             case .failure(.input(let code, let detail)):
                 outcomes[i] = .failed(code: code, detail: detail)
             case .success(var snapshot):
+                if outcomes[i] != nil { continue }
                 do {
-                    if let path = try state.snapshotPath(id: snapshot.id) {
-                        if case .fetched(let doc) = work[i].item,
-                            try state.urlState(doc.url)?.lastID == snapshot.id
-                        {
+                    let known = try state.snapshotPath(id: snapshot.id) ?? lookup.rows[snapshot.id].map(\.display)
+                    if let path = known {
+                        if case .fetched(let doc) = work[i].item, try lastID(doc.url, lookup) == snapshot.id {
                             outcomes[i] = .unchanged(id: snapshot.id)
                         } else {
                             outcomes[i] = .duplicate(id: snapshot.id, path: path)
@@ -113,7 +130,7 @@ public final class Ingestor: Sendable {
                         continue
                     }
                     if case .fetched(let doc) = work[i].item {
-                        snapshot.revision.supersedes = try state.urlState(doc.url)?.lastID
+                        snapshot.revision.supersedes = try lastID(doc.url, lookup)
                     }
                 } catch {
                     outcomes[i] = .deferred(reason: error.description)
@@ -158,12 +175,37 @@ public final class Ingestor: Sendable {
         }
         // Lines a full disk refused earlier come first, so the manifest keeps the order of effects.
         do { try appendOwedManifestLines() } catch { return deferAll(error) }
-        let records = pending.map {
+        var records = pending.map {
             StateStore.SnapshotRecord(
                 id: $0.snapshot.id, path: $0.relativePath, source: $0.snapshot.source.name,
                 url: $0.snapshot.source.url, ingestedAt: $0.snapshot.ingestedAt)
         }
         do { try store.write(pending) } catch { return deferAll(error) }
+        var pending = pending
+        var pendingIndex = pendingIndex
+        if let shared {
+            let published: SharedPublish
+            do {
+                published = try SharedPublish.insert(pending, into: shared)
+            } catch {
+                // Unpublished files would be twins of the snapshot the retry writes: take them back.
+                store.discard(pending)
+                return deferAll(error)
+            }
+            // Another instance committed the same content first: its row is the snapshot.
+            let lost = pending.indices.filter { !published.inserted.contains(pending[$0].snapshot.id) }
+            store.discard(lost.map { pending[$0] })
+            for j in lost {
+                let id = pending[j].snapshot.id
+                outcomes[pendingIndex[j]] = .duplicate(id: id, path: published.existing[id]?.display ?? "")
+            }
+            for j in lost.reversed() {
+                pending.remove(at: j)
+                pendingIndex.remove(at: j)
+                records.remove(at: j)
+            }
+            if pending.isEmpty { return }
+        }
         do {
             try state.record(records)
         } catch {
@@ -191,6 +233,12 @@ public final class Ingestor: Sendable {
         for (j, i) in pendingIndex.enumerated() {
             outcomes[i] = .written(id: pending[j].snapshot.id, path: pending[j].relativePath)
         }
+    }
+
+    /// The last snapshot id of a URL: the fleet's, when there is a shared store, else this instance's.
+    private func lastID(_ url: String, _ lookup: SharedLookup) throws(StateError) -> String? {
+        if shared != nil { return lookup.urls[url]?.lastID }
+        return try state.urlState(url)?.lastID
     }
 
     /// What stops writes, worded the same at every retry (no temporary file names in it), so that

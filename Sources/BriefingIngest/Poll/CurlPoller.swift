@@ -1,3 +1,4 @@
+import BriefingStore
 import Foundation
 import Logging
 
@@ -18,7 +19,15 @@ public final class CurlPoller: SourcePolling, @unchecked Sendable {
         var task: Task<Void, Never>
     }
 
-    public init() {}
+    /// With a shared store, a source is polled only while this instance holds its lease, and its
+    /// schedule, validators and seen items are the fleet's.
+    private let shared: SharedStore?
+    private let leases: SourceLeases?
+
+    public init(shared: SharedStore? = nil, leases: SourceLeases? = nil) {
+        self.shared = shared
+        self.leases = leases
+    }
 
     public func start(
         sources: [SourceConfig], http: HTTPConfig, queue: FetchQueue, state: StateStore, logger: Logger
@@ -34,10 +43,12 @@ public final class CurlPoller: SourcePolling, @unchecked Sendable {
         let wanted = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let stale = running.filter { wanted[$0.key] != $0.value.poller.source }.map(\.key)
         previous.merge(stopLocked(names: stale)) { old, _ in old }
+        leases?.setSources(sources.map(\.name))
         guard let limiter else { return }
         for source in sources where running[source.name] == nil {
             let poller = SourcePoller(
-                source: source, http: http, queue: queue, state: state, logger: logger, limiter: limiter)
+                source: source, http: http, queue: queue, state: state, logger: logger, limiter: limiter,
+                shared: shared, leases: leases)
             let before = previous[source.name]
             let task = Task {
                 // A changed source waits for its old loop to end: a source never polls twice at once.

@@ -1,4 +1,5 @@
 import BriefingCore
+import BriefingStore
 import Foundation
 import Logging
 
@@ -22,11 +23,16 @@ final class SourcePoller: Sendable {
     /// Monotonic time before which the server asked not to be asked again (`Retry-After` beyond
     /// the next scheduled poll); the schedule waits for it.
     private let holdOff = LockedBox<Int64>(0)
+    /// The fleet's database and this instance's leases, when `store.postgres` is configured.
+    let shared: SharedStore?
+    let leases: SourceLeases?
 
     init(
         source: SourceConfig, http: HTTPConfig, queue: FetchQueue, state: StateStore, logger: Logger,
-        limiter: HostLimiter
+        limiter: HostLimiter, shared: SharedStore? = nil, leases: SourceLeases? = nil
     ) {
+        self.shared = shared
+        self.leases = leases
         self.source = source
         self.http = http
         self.queue = queue
@@ -65,6 +71,7 @@ final class SourcePoller: Sendable {
             errors.value = mine.errors
         }
         while !Task.isCancelled {
+            if let shared, let leases, !(await isDueHere(shared, leases)) { continue }
             let started = monotonicMilliseconds()
             let startedAt = Timestamp.now()
             let nextAt = started + schedule.delay(from: Date())
@@ -72,11 +79,42 @@ final class SourcePoller: Sendable {
             // Stopping or removed: the poll was cut short, and its status would only mislead.
             if Task.isCancelled || outcome.interrupted { return }
             let next = max(nextAt, holdOff.value)
+            if let shared {
+                // The fleet's schedule: whoever holds the lease next waits for this time too.
+                let source = source.name
+                do {
+                    try await shared.setNextDue(source: source, inMilliseconds: max(0, next - monotonicMilliseconds()))
+                } catch {
+                    logger.warning("store_schedule_not_saved", metadata: ["error": "\(error)"])
+                }
+            }
             await finish(
                 outcome, startedAt: startedAt, duration: monotonicMilliseconds() - started, nextAt: next)
             let wait = next - monotonicMilliseconds()
             if wait > 0 { try? await Task.sleep(for: .milliseconds(wait)) }
         }
+    }
+
+    /// Whether this instance should poll the source now: it holds the lease and the fleet's schedule
+    /// says the source is due. Otherwise waits a little (up to a renewal interval) and says no.
+    private func isDueHere(_ shared: SharedStore, _ leases: SourceLeases) async -> Bool {
+        let step = min(leases.renewInterval, 1000)
+        guard leases.holds(source.name) else {
+            try? await Task.sleep(for: .milliseconds(step))
+            return false
+        }
+        let wait: Int64
+        do {
+            wait = try await shared.millisecondsUntilDue(source: source.name)
+        } catch {
+            try? await Task.sleep(for: .milliseconds(step))
+            return false
+        }
+        guard wait <= 0 else {
+            try? await Task.sleep(for: .milliseconds(min(wait, leases.renewInterval)))
+            return false
+        }
+        return true
     }
 
     /// The result of one poll, with what it cost.
@@ -141,15 +179,19 @@ final class SourcePoller: Sendable {
         let urls = listed.map(\.url)
         let unseen: [String]
         do {
-            unseen = try await client.blocking { () throws(StateError) in
-                var fresh: [String] = []
-                for url in urls where !(try state.isItemSeen(source: sourceName, url: url)) {
-                    fresh.append(url)
+            if let shared {
+                unseen = try await shared.unseen(source: sourceName, urls: urls)
+            } else {
+                unseen = try await client.blocking { () throws(StateError) in
+                    var fresh: [String] = []
+                    for url in urls where !(try state.isItemSeen(source: sourceName, url: url)) {
+                        fresh.append(url)
+                    }
+                    return fresh
                 }
-                return fresh
             }
         } catch {
-            outcome.error = error.description
+            outcome.error = "\(error)"
             logger.error("state_failed", metadata: ["error": "\(error)"])
             return
         }
@@ -188,8 +230,12 @@ final class SourcePoller: Sendable {
             anyWritten = anyWritten || ingest.written
             if let e = ingest.error { firstError = firstError ?? e }
             if ingest.markSeen {
-                _ = try? await client.blocking { () throws(StateError) in
-                    try state.markItemSeen(source: sourceName, url: url, at: Timestamp.now().rfc3339)
+                if let shared {
+                    try? await shared.markSeen(source: sourceName, url: url)
+                } else {
+                    _ = try? await client.blocking { () throws(StateError) in
+                        try state.markItemSeen(source: sourceName, url: url, at: Timestamp.now().rfc3339)
+                    }
                 }
             } else {
                 allTaken = false
@@ -338,7 +384,15 @@ final class SourcePoller: Sendable {
         headers += all
         if conditional {
             let state = self.state
-            if let known = try? await client.blocking({ () throws(StateError) in try state.urlState(url) }) {
+            let known: (etag: String?, lastModified: String?)?
+            if let shared {
+                known = (try? await shared.urlRecord(url)).flatMap { $0.map { ($0.etag, $0.lastModified) } }
+            } else {
+                known = (try? await client.blocking({ () throws(StateError) in try state.urlState(url) })).flatMap {
+                    $0.map { ($0.etag, $0.lastModified) }
+                }
+            }
+            if let known {
                 if let etag = known.etag { headers.append(HTTPHeader(name: "If-None-Match", value: etag)) }
                 if let lm = known.lastModified {
                     headers.append(HTTPHeader(name: "If-Modified-Since", value: lm))
@@ -399,6 +453,14 @@ final class SourcePoller: Sendable {
     private func saveValidators(_ url: String, _ response: HTTPResponse) async {
         let state = self.state
         let (etag, lastModified) = (response.etag, response.lastModified)
+        if let shared {
+            do {
+                try await shared.setValidators(url: url, etag: etag, lastModified: lastModified)
+            } catch {
+                logger.error("store_failed", metadata: ["url": "\(url)", "error": "\(error)"])
+            }
+            return
+        }
         do {
             try await client.blocking { () throws(StateError) in
                 try state.setValidators(
