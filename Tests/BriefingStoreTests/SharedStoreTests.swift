@@ -61,21 +61,23 @@ import Testing
         let (_, other) = try fixtureRow("二", path: "2026-11-29/y.json")
 
         let listener = try await SharedStore.connectOnce(settings: a.settings, logger: quiet)
-        let notifications = try await listener.listen("briefing_snapshot")
-        // Both instances publish the same content at once, plus one more each.
-        async let fromA = a.insert([row, other])
-        async let fromB = b.insert([row])
-        let (insertedA, insertedB) = try await (fromA, fromB)
+        let (insertedA, insertedB, received) = try await listener.listen(on: "briefing_snapshot") {
+            notifications in
+            // Both instances publish the same content at once, plus one more each.
+            async let fromA = a.insert([row, other])
+            async let fromB = b.insert([row])
+            let (insertedA, insertedB) = try await (fromA, fromB)
+            var received: [String] = []
+            for try await n in notifications {
+                received.append(n.payload)
+                if received.count == 2 { break }
+            }
+            return (insertedA, insertedB, received)
+        }
+        try await listener.close()
         #expect(insertedA.contains(other.id))
         #expect(insertedA.contains(row.id) != insertedB.contains(row.id))
         #expect(try server.count("SELECT count(*) FROM briefingd.snapshots") == 2)
-
-        var received: [String] = []
-        for try await n in notifications {
-            received.append(n.payload)
-            if received.count == 2 { break }
-        }
-        try await listener.close()
         #expect(Set(received) == [row.id, other.id])
 
         let id = row.id

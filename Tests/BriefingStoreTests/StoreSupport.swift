@@ -22,6 +22,6 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 func fixtureRow(_ note: String, path: String = "2026-11-29/x.json") throws -> (Snapshot, SharedStore.SnapshotRow) {
     let text = try Paths.fixtureText() + "\n补充说明：\(note)。\n"
     let snapshot = try BriefingPipeline.process(
-        Array(text.utf8), source: Source(kind: .inbox, name: "inbox"), ingestedAt: .now())
+        Array(text.utf8), source: Source(kind: .inbox, name: "inbox"), ingestedAt: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)))
     return (snapshot, SharedStore.SnapshotRow(id: snapshot.id, path: path, json: snapshot.jsonBytes()))
 }

@@ -127,7 +127,8 @@ import Testing
         #expect(daemon.manifest().count == 60)
         let cannot = daemon.events("cannot_write")
         #expect(cannot.count == 1)
-        #expect((cannot.first?["reason"] as? String ?? "").contains("store.postgres"))
+        let reason = cannot.first?["reason"] as? String ?? ""
+        #expect(reason.contains("store.postgres"))
         #expect(daemon.events("resumed").count == 1)
         #expect(daemon.stop() == 0)
     }

@@ -129,19 +129,18 @@ public final class PostgresServer: @unchecked Sendable {
         }
     }
 
+    /// Runs a PostgreSQL program as the `postgres` user. Through the shell, not `Process`: the server
+    /// that `pg_ctl start` leaves running keeps `Process` from ever seeing the program end.
     private static func asPostgres(_ arguments: String...) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        p.arguments = ["-u", "postgres", "--"] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw DaemonError.io(
-                "\(arguments.first ?? "") failed (\(p.terminationStatus)): \(String(decoding: text, as: UTF8.self))")
+        let outPath = NSTemporaryDirectory() + "/briefingd-pgctl-\(UUID().uuidString.prefix(8)).out"
+        defer { unlink(outPath) }
+        let quoted = (["/usr/sbin/runuser", "-u", "postgres", "--"] + arguments).map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        let status = system(quoted.joined(separator: " ") + " </dev/null >'\(outPath)' 2>&1")
+        guard status == 0 else {
+            let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+            throw DaemonError.io("\(arguments.first ?? "") failed (\(status)): \(text)")
         }
     }
 }
