@@ -75,18 +75,15 @@ final class SourcePoller: Sendable {
             let started = monotonicMilliseconds()
             let startedAt = Timestamp.now()
             let nextAt = started + schedule.delay(from: Date())
+            // The fleet's schedule is claimed before the poll, so that an instance taking the lease
+            // over mid-poll waits for the next tick instead of polling the same one again.
+            if let shared, !(await claimTick(shared, nextIn: nextAt - started)) { continue }
             let outcome = await poll(nextPollAt: nextAt)
             // Stopping or removed: the poll was cut short, and its status would only mislead.
             if Task.isCancelled || outcome.interrupted { return }
             let next = max(nextAt, holdOff.value)
-            if let shared {
-                // The fleet's schedule: whoever holds the lease next waits for this time too.
-                let source = source.name
-                do {
-                    try await shared.setNextDue(source: source, inMilliseconds: max(0, next - monotonicMilliseconds()))
-                } catch {
-                    logger.warning("store_schedule_not_saved", metadata: ["error": "\(error)"])
-                }
+            if let shared, next > nextAt {
+                _ = await claimTick(shared, nextIn: next - monotonicMilliseconds())
             }
             await finish(
                 outcome, startedAt: startedAt, duration: monotonicMilliseconds() - started, nextAt: next)
@@ -115,6 +112,18 @@ final class SourcePoller: Sendable {
             return false
         }
         return true
+    }
+
+    /// Sets when the source is next due for the whole fleet; false when this instance no longer
+    /// holds the lease or the database does not answer (then it does not poll).
+    private func claimTick(_ shared: SharedStore, nextIn milliseconds: Int64) async -> Bool {
+        do {
+            return try await shared.setNextDue(source: source.name, inMilliseconds: max(0, milliseconds))
+        } catch {
+            logger.warning("store_schedule_not_saved", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .milliseconds(1000))
+            return false
+        }
     }
 
     /// The result of one poll, with what it cost.
