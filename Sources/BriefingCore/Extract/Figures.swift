@@ -72,7 +72,7 @@ enum Figures {
         // Codes, times and names: `G20`, `1·3·5分钟`, `10:15`, `北疆-2022`, `第3`.
         if Scalars.isASCIILetter(prev) || prev == "-" || prev == "·" || prev == "." || prev == "/"
             || prev == ":"
-            || prev == "第" || prev == "_"
+            || prev == "第" || prev == "_" || (prev == " " && t.at(i - 2) == "第")
         {
             return (nil, skipCode(t, from: numEnd))
         }
@@ -256,9 +256,11 @@ enum Figures {
                 j += 1
             }
         }
-        if let q = Lexicons.qualifiers.match(t, at: j), q.flags & LexiconTag.after != 0, q.word.count == 2 {
+        if let q = Lexicons.qualifiers.match(t, at: spaced(j)), q.flags & LexiconTag.after != 0,
+            q.word.count == 2
+        {
             approx = approxValue(q)
-            j += q.word.count
+            j = spaced(j) + q.word.count
         } else if unit != nil, t.at(j) == "多" || t.at(j) == "余" || t.at(j) == "餘", !Scalars.isHan(t.at(j + 1))
         {
             // `两周多，`: more than, written after the unit.

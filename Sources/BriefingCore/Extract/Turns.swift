@@ -196,9 +196,11 @@ enum TurnBuilder {
         // A name alone says nothing of the role; what the person does does: who answers the
         // questions is an official, who only asks is a reporter.
         for (k, id) in ids where infos[k].kind == .person {
-            guard let did = kinds[k], let s = layout.speakers.firstIndex(where: { $0.id == id }) else {
+            // Ids are `s1`, `s2`, … in the order of `layout.speakers`.
+            guard let did = kinds[k], let n = Int(id.dropFirst()), n >= 1, n <= layout.speakers.count else {
                 continue
             }
+            let s = n - 1
             if did.answers {
                 layout.speakers[s].role = .official
             } else if did.asks {
