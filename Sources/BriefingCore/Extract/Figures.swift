@@ -377,6 +377,9 @@ enum Figures {
             while k > s, t[k] != "共", t[k] != "、" { k -= 1 }
             if k > s { s = k + 1 }
         }
+        // `成長率達 6.5 %`: the space before a spaced number is no part of the subject.
+        while e > s, Scalars.isSpace(t[e - 1]) { e -= 1 }
+        while s < e, Scalars.isSpace(t[s]) { s += 1 }
         guard e - s >= 2, e - s <= maxSubject else { return nil }
         return t.string(s..<e)
     }

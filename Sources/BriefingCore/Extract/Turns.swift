@@ -95,7 +95,12 @@ enum TurnBuilder {
                 continue
             }
             if var found = SpeakerLabels.find(t, paragraph: p),
-                !found.info.weak || weakLabelSpeaks(found.info, after: drafts.last)
+                !found.info.weak
+                    || weakLabelSpeaks(found.info, after: drafts.last)
+                    // `陆慷首先宣布，…` before any question, by the spokesperson the headline names.
+                    || (drafts.isEmpty
+                        && found.info.name.flatMap { titleInFrontMatter(t, name: $0, layout.frontMatter) }
+                            != nil)
             {
                 // `问1：` stands for the generic `问`, numbered.
                 let number = found.info.number
