@@ -80,6 +80,21 @@ private let answerBody = """
         }
     }
 
+    @Test func aLogoInAHeadingIsNoHeadline() throws {
+        let headline = "2023年1月3日外交部发言人汪文斌主持例行记者会"
+        let above = "<div class=\"top\"><h1 class=\"logo\">外交部</h1></div>"
+        for (head, body) in [
+            ("", "<div class=\"article-title\">\(headline)</div>" + answerBody),
+            ("<meta name=\"ArticleTitle\" content=\"\(headline)\">", answerBody),
+            ("", answerBody),
+        ] {
+            let s = try run(page(title: headline + "_中华人民共和国外交部", head: head, above: above, body: body))
+            #expect(s.briefing.title == headline, "\(head)\(body.prefix(40))")
+            #expect(s.text.hasPrefix(headline + "\n"))
+            #expect(!s.text.hasPrefix("外交部"))
+        }
+    }
+
     @Test func aPageAndATextFileOfTheSameBriefingGiveTheSameTextAndTurns() throws {
         let headline = "2021年6月30日外交部发言人汪文斌主持例行记者会"
         let lines = [
