@@ -147,6 +147,8 @@ private func roles(_ b: Briefing) -> [String] { b.turns.map { "\($0.speaker):\($
         for (markers, script) in [
             (["一）", "二）", "三）"], "simplified"), (["1.", "2.", "3."], "simplified"),
             (["问1：", "问2：", "问3："], "simplified"), (["問1：", "問2：", "問3："], "traditional"),
+            (["（一）", "（二）", "（三）"], "simplified"), (["提問一：", "提問二：", "提問三："], "traditional"),
+            (["1、", "2、", "3、"], "simplified"),
         ] {
             let (b, text) = extractBriefing(
                 """

@@ -169,11 +169,23 @@ enum SpeakerLabels {
         }
         // `问1：`, `問題2：`, `Q3：`: a generic label with the question's number.
         var digitsStart = r.upperBound
-        while digitsStart > r.lowerBound, Scalars.isDigit(t[digitsStart - 1]) { digitsStart -= 1 }
-        if digitsStart < r.upperBound, digitsStart > r.lowerBound, r.upperBound - digitsStart <= 3,
+        var arabic = true
+        while digitsStart > r.lowerBound, r.upperBound - digitsStart < 3 {
+            let c = t[digitsStart - 1]
+            if Scalars.isDigit(c) {
+                digitsStart -= 1
+            } else if ChineseNumerals.digitValue(c) != nil || c == "十" {
+                arabic = false
+                digitsStart -= 1
+            } else {
+                break
+            }
+        }
+        if digitsStart < r.upperBound, digitsStart > r.lowerBound,
             var info = classify(t, r.lowerBound..<digitsStart), info.kind == .question || info.kind == .answer
         {
-            info.number = Int(t.string(digitsStart..<r.upperBound))
+            let digits = digitsStart..<r.upperBound
+            info.number = arabic ? Int(t.string(digits)) : ChineseNumerals.value(t, digits)
             return info
         }
         if let info = latinLabel(t, r) { return info }
