@@ -70,6 +70,12 @@ private func figures(_ text: String) -> (Briefing, [String]) {
         #expect(!b.figures.contains { ["5", "1", "2", "30", "10", "2024"].contains($0.text.trimmingSpaces) })
     }
 
+    @Test func calendarYearsAreNoLengthsOfTime() {
+        let (b, f) = figures("112 年度總預算中，民國111年支出增加，112 年 3 月起實施，新增確診 20 例，第 1 批 100 萬劑疫苗到貨，歷時 3 年。")
+        #expect(f == ["20 例=20.0例/exact", "100 萬劑=1000000.0劑/exact"])
+        #expect(b.periods.compactMap(\.duration) == ["P3Y"])
+    }
+
     @Test func qualifiersInBothScripts() {
         let (_, f) = figures(
             "不低于500人，不低於600人，超過700人，800餘人，約900人，大概1000人，1100人左右，大約1200人，不少于1300人，將近1400人。")
