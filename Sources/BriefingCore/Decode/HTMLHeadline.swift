@@ -22,7 +22,8 @@ enum HTMLHeadline {
 
     static func find(
         root: UnsafeMutablePointer<xmlNode>, body: UnsafeMutablePointer<xmlNode>,
-        content: UnsafeMutablePointer<xmlNode>, isDropped: (UnsafeMutablePointer<xmlNode>) -> Bool
+        content: UnsafeMutablePointer<xmlNode>, isDropped: (UnsafeMutablePointer<xmlNode>) -> Bool,
+        visibleCharacters: (UnsafeMutablePointer<xmlNode>) -> Int
     ) -> Found {
         var metas: [String: String] = [:]
         for meta in LibXML.elements(named: "meta", in: root) {
@@ -65,7 +66,7 @@ enum HTMLHeadline {
         var headings: [Found] = []
         for scope in [content, body] {
             let h1 = LibXML.elements(named: "h1", in: scope).first(where: visible)
-            for node in [h1, firstTitleClass(in: scope, visible: visible)] {
+            for node in [h1, firstTitleClass(in: scope, visible: visible, size: visibleCharacters)] {
                 if let node, let f = found(node), !headings.contains(where: { $0.headline == f.headline }) {
                     headings.append(f)
                 }
@@ -112,7 +113,8 @@ enum HTMLHeadline {
 
     /// The first visible element whose class names it a title (`title`, `article-title`, `news_title`).
     private static func firstTitleClass(
-        in node: UnsafeMutablePointer<xmlNode>, visible: (UnsafeMutablePointer<xmlNode>) -> Bool
+        in node: UnsafeMutablePointer<xmlNode>, visible: (UnsafeMutablePointer<xmlNode>) -> Bool,
+        size: (UnsafeMutablePointer<xmlNode>) -> Int
     ) -> UnsafeMutablePointer<xmlNode>? {
         var child = node.pointee.children
         while let c = child {
@@ -120,11 +122,12 @@ enum HTMLHeadline {
                 if let cls = LibXML.attribute(c, "class"),
                     cls.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" }).contains(
                         "title"),
-                    visible(c), !HTMLExtractor.TextWriter.inlineText(c).isEmpty
+                    case let n = size(c), n > 0, n <= 200, visible(c)
                 {
+                    // A container named `title-box` holding the whole article is no heading.
                     return c
                 }
-                if let found = firstTitleClass(in: c, visible: visible) { return found }
+                if let found = firstTitleClass(in: c, visible: visible, size: size) { return found }
             }
             child = c.pointee.next
         }
