@@ -229,9 +229,9 @@ enum Figures {
         }
         var unit: String? = nil
         var unitFlags: UInt32 = 0
-        let u0 = unitAllowed ? spaced(j) : j
-        if !unitAllowed {
-        } else if Scalars.isPercent(t.at(u0)) {
+        // A ratio's first term takes no unit: `3：1`'s colon follows it.
+        let u0 = unitAllowed ? spaced(j) : t.count
+        if Scalars.isPercent(t.at(u0)) {
             unit = "%"
             j = u0 + 1
         } else if t.at(u0) == "成", tenthsFollow(t.at(u0 + 1)) {
