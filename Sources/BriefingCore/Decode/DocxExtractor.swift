@@ -10,19 +10,12 @@ import CLibXML2
 enum DocxExtractor {
     static func extract(_ bytes: [UInt8]) throws(InputError) -> DecodedInput {
         let xml = try DocxArchive.documentXML(bytes)
-        LibXML.initialize()
-        let options =
-            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_COMPACT.rawValue  // no XML_PARSE_HUGE: keep libxml2's depth and size limits
-        let doc = xml.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) {
-                xmlReadMemory($0.baseAddress, Int32($0.count), "document.xml", nil, Int32(options))
-            }
+        // No recovery and libxml2's limits kept: a damaged or bomb-like document.xml is refused.
+        guard let document = LibXML.parseXML(xml, recover: false) else {
+            throw .invalidDocx(reason: "word/document.xml is not well-formed XML")
         }
-        guard let doc else { throw .invalidDocx(reason: "word/document.xml is not well-formed XML") }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc), let body = LibXML.firstElement(named: "body", in: root)
-        else {
+        defer { withExtendedLifetime(document) {} }  // the tree lives until the text is written
+        guard let root = document.root, let body = LibXML.firstElement(named: "body", in: root) else {
             throw .invalidDocx(reason: "word/document.xml has no w:body")
         }
         var writer = Writer()
@@ -93,7 +86,7 @@ enum DocxExtractor {
 
         private func isTitleParagraph(_ p: UnsafeMutablePointer<xmlNode>) -> Bool {
             guard let pPr = child(p, "pPr"), let style = child(pPr, "pStyle"),
-                let value = LibXML.localAttribute(style, "val")
+                let value = LibXML.attribute(style, "val")
             else { return false }
             return value.lowercased() == "title"
         }
@@ -118,9 +111,9 @@ enum DocxExtractor {
                 if LibXML.hasName(c, "r") {
                     run(c)
                 } else if LibXML.hasName(c, "del") || LibXML.hasName(c, "moveFrom") {
-                    tally.add(.deletedText, example: LibXMLText.content(c))
+                    tally.add(.deletedText, example: LibXML.text(c))
                 } else if LibXML.hasName(c, "fldSimple") {
-                    if let instr = LibXML.localAttribute(c, "instr") {
+                    if let instr = LibXML.attribute(c, "instr") {
                         tally.add(.fieldCode, example: instr.trimmingASCIIWhitespace())
                     }
                     inline(c)
@@ -152,10 +145,10 @@ enum DocxExtractor {
                 } else if LibXML.hasName(c, "noBreakHyphen") {
                     out.append(0x2D)
                 } else if LibXML.hasName(c, "instrText") {
-                    let instruction = LibXMLText.content(c).trimmingASCIIWhitespace()
+                    let instruction = LibXML.text(c).trimmingASCIIWhitespace()
                     if !instruction.isEmpty { tally.add(.fieldCode, example: instruction) }
                 } else if LibXML.hasName(c, "delText") {
-                    tally.add(.deletedText, example: LibXMLText.content(c))
+                    tally.add(.deletedText, example: LibXML.text(c))
                 } else if LibXML.hasName(c, "footnoteReference") || LibXML.hasName(c, "endnoteReference") {
                     tally.add(.footnoteMarker, example: nil)
                 }
@@ -172,27 +165,5 @@ enum DocxExtractor {
                 child = c.pointee.next
             }
         }
-    }
-}
-
-enum LibXMLText {
-    /// All text below a node (walked by hand: libxml2's own helper needs `xmlFree`, a global
-    /// function pointer Swift 6 treats as shared mutable state).
-    static func content(_ node: UnsafeMutablePointer<xmlNode>) -> String {
-        var result = ""
-        func visit(_ n: UnsafeMutablePointer<xmlNode>) {
-            if n.pointee.type == XML_TEXT_NODE || n.pointee.type == XML_CDATA_SECTION_NODE,
-                let content = n.pointee.content
-            {
-                result += String(cString: content)
-            }
-            var child = n.pointee.children
-            while let c = child {
-                visit(c)
-                child = c.pointee.next
-            }
-        }
-        visit(node)
-        return result
     }
 }
