@@ -76,8 +76,6 @@ public enum FeedParser {
             problems.append(
                 "the feed declares \(document.ignoredEntityDeclarations) entities, which are never expanded; "
                     + "\(unreadable) items without a readable link were skipped")
-        } else if unreadable > 0 {
-            problems.append("\(unreadable) items without a readable http(s) link were skipped")
         }
         if document.stoppedEarly {
             problems.append("the XML parser stopped before the end of the feed; later items are missing")
