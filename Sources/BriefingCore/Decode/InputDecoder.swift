@@ -8,11 +8,18 @@ public struct DecodeHints: Sendable, Equatable {
     public var declaredCharset: String?
     /// The full `Content-Type` value, if any (e.g. `text/html; charset=gbk`).
     public var contentType: String?
+    /// The publication date of the feed item that linked the input (polled feeds only): a date for
+    /// the briefing when nothing in the input states one.
+    public var feedItemDate: Timestamp?
 
-    public init(fileName: String? = nil, declaredCharset: String? = nil, contentType: String? = nil) {
+    public init(
+        fileName: String? = nil, declaredCharset: String? = nil, contentType: String? = nil,
+        feedItemDate: Timestamp? = nil
+    ) {
         self.fileName = fileName
         self.declaredCharset = declaredCharset
         self.contentType = contentType
+        self.feedItemDate = feedItemDate
     }
 }
 
@@ -30,8 +37,11 @@ public struct DecodedInput: Sendable, Equatable {
     public var bom: Bool
     /// Undecodable bytes, each replaced by one U+FFFD in `text`.
     public var replacementCharacters: Int
-    /// A title the format carries (HTML `<h1>`/`<title>`, docx Title style), if any.
+    /// A title the format carries (HTML heading or `<title>`, docx Title style), if any.
     public var titleHint: String?
+    /// A publish time the format carries outside the text, as written (HTML `<meta name="PubDate">`,
+    /// `article:published_time`; Markdown front matter `date:`).
+    public var publishedHint: String?
     /// Things worth a log line (e.g. a declared charset overridden by the bytes).
     public var notes: [String]
     /// What the format decoder dropped on the way (docx field codes, deleted text and footnote
@@ -66,12 +76,15 @@ public enum InputDecoder {
     /// `hints.contentType` or an HTML `<meta>` charset is used when the bytes agree with it.
     /// - Throws: ``InputError`` for empty, BOM-only, binary, truncated or undecodable input, a
     ///   broken .docx, or an HTML page without body text.
-    public static func decode(_ bytes: [UInt8], hints: DecodeHints = DecodeHints()) throws(InputError)
-        -> DecodedInput
-    {
+    /// - Parameter maxTextCharacters: longest text accepted, in Unicode scalars; checked as soon as
+    ///   the text is known (for a .docx, before its XML is even parsed when the XML holds far more).
+    public static func decode(
+        _ bytes: [UInt8], hints: DecodeHints = DecodeHints(),
+        maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
+    ) throws(InputError) -> DecodedInput {
         guard !bytes.isEmpty else { throw .empty }
         switch FormatSniffer.container(bytes) {
-        case .zip: return try DocxExtractor.extract(bytes)
+        case .zip: return try DocxExtractor.extract(bytes, maxCharacters: maxTextCharacters)
         case .ole2: throw .unsupportedFormat("a legacy Word .doc (OLE2) file")
         case .pdf: throw .unsupportedFormat("a PDF file")
         case nil: break
@@ -80,6 +93,14 @@ public enum InputDecoder {
             hints.declaredCharset ?? hints.contentType.flatMap(CharsetNames.charset(fromContentType:))
             ?? CharsetNames.sniffDeclared(in: bytes)
         let decoded = try EncodingDetector.decode(bytes, declared: declared)
+        // Every encoding takes at least one byte per character, so only inputs longer than the
+        // limit need counting; HTML and Markdown only ever lose characters after this.
+        if bytes.count > maxTextCharacters {
+            let characters = decoded.text.utf8.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+            if characters > maxTextCharacters {
+                throw .textTooLarge(characters: characters, limit: maxTextCharacters)
+            }
+        }
         var result = DecodedInput(
             text: decoded.text, format: .text, encoding: decoded.encoding, confidence: decoded.confidence,
             bom: decoded.bom, replacementCharacters: decoded.replacements, notes: decoded.notes)
@@ -89,8 +110,10 @@ public enum InputDecoder {
             let page = try HTMLExtractor.extract(decoded.text)
             result.text = page.text
             result.titleHint = page.title
+            result.publishedHint = page.published
             result.actions = page.actions
         case .markdown:
+            result.publishedHint = MarkdownStripper.frontMatterField("date", in: decoded.text)
             result.text = MarkdownStripper.strip(decoded.text)
         case .text, .docx:
             break

@@ -10,6 +10,10 @@ struct RawFigure {
     var unitFlags: UInt32 = 0
     var approx: Figure.Approx
     var subject: String?
+    /// The second term of a ratio (`3：1`); the unit is then `ratio`.
+    var ratioTo: DecimalValue? = nil
+    /// `110多年前`: a length of time counted back from the briefing.
+    var ago = false
 }
 
 enum Figures {
@@ -68,11 +72,29 @@ enum Figures {
         // Codes, times and names: `G20`, `1·3·5分钟`, `10:15`, `北疆-2022`, `第3`.
         if Scalars.isASCIILetter(prev) || prev == "-" || prev == "·" || prev == "." || prev == "/"
             || prev == ":"
-            || prev == "第" || prev == "_"
+            || prev == "第" || prev == "_" || (prev == " " && t.at(i - 2) == "第")
         {
             return (nil, skipCode(t, from: numEnd))
         }
         let next = t.at(numEnd)
+        // `3：1`, `1∶1`, `2:1`: a ratio (but `10:30` is a time of day).
+        if next == ":" || next == "：" || next == "∶", Scalars.isDigit(t.at(numEnd + 1)),
+            let (second, secondEnd) = ArabicNumber.parse(t, at: numEnd + 1)
+        {
+            let digits = secondEnd - numEnd - 1
+            let clock =
+                next != "∶" && digits == 2 && number.exponent == 0 && number.mantissa <= 24
+                && second.exponent == 0
+            if clock || Scalars.isDigit(t.at(secondEnd)) || t.at(secondEnd) == ":" {
+                return (nil, skipCode(t, from: numEnd))
+            }
+            guard var f = finish(t, start: i, number: number, end: numEnd, chinese: false, unitAllowed: false)
+            else { return (nil, secondEnd) }
+            f.unit = "ratio"
+            f.ratioTo = second
+            f.range = f.range.lowerBound..<secondEnd
+            return (f, secondEnd)
+        }
         if Scalars.isASCIILetter(next) || next == "·" || next == "•" || next == "-" || next == "/"
             || next == ":" || next == "_"
         {
@@ -86,27 +108,45 @@ enum Figures {
         {
             return (nil, numEnd + 1)
         }
-        // Times of day: `11时30分`, `10點15分`.
-        if prev == "时" || prev == "時" || prev == "点" || prev == "點", Scalars.isDigit(t.at(i - 2)) {
+        // Times of day: `11时30分`, `10點15分`, also written with spaces (`下午 2 點 30 分`).
+        let before = prev == " " ? t.at(i - 2) : prev
+        if before == "时" || before == "時" || before == "点" || before == "點",
+            Scalars.isDigit(t.at(prev == " " ? i - 3 : i - 2)) || t.at(prev == " " ? i - 3 : i - 2) == " "
+        {
             return (nil, numEnd + 1)
         }
-        // Years and dates left over by the period scanner.
-        if next == "年", numEnd - i == 4 { return (nil, numEnd + 1) }
-        if next == "月"
-            || ((next == "日" || next == "号" || next == "號") && number.exponent == 0 && number.mantissa <= 31)
+        // Years, dates and hours left over by the period scanner, spaced or not (`5 月 1 日`).
+        let unit = next == " " ? t.at(numEnd + 1) : next
+        if unit == "年",
+            numEnd - i == 4 || isCalendarYear(t, number: i, year: next == " " ? numEnd + 1 : numEnd)
         {
+            return (nil, numEnd + 1)
+        }
+        let small = number.exponent == 0 && number.mantissa <= 31
+        if unit == "月" || ((unit == "日" || unit == "号" || unit == "號") && small) {
+            return (nil, numEnd + 1)
+        }
+        if next == " ", unit == "点" || unit == "點" || unit == "时" || unit == "時", small {
             return (nil, numEnd + 1)
         }
         return (finish(t, start: i, number: number, end: numEnd, chinese: false), numEnd)
     }
 
+    /// Longest run of Chinese numeral characters read as one number (`一千二百三十四万五千六百七十八`
+    /// has 15).
+    static let maxNumeralRun = 24
+
     private static func chinese(_ t: ScalarText, at i: Int) -> (RawFigure?, Int) {
         var j = i
         while j < t.count, ChineseNumerals.isNumeral(t[j]) { j += 1 }
+        // A run longer than any written number (`一一一…`) is no number; skipping it whole keeps
+        // the scan linear (the checks below may resume inside the run).
+        if j - i > maxNumeralRun { return (nil, j) }
         // Most numeral characters in running text (`一`, `万`) are followed by no unit, percentage
         // or qualifier: skip them before the costlier checks.
         let after = t.at(j)
         if Lexicons.measureWords.match(t, at: j) == nil, after != "余", after != "餘", after != "多",
+            after != " ",
             after != "成",
             !Scalars.isPercent(after), !(t[i] == "百" && t.at(i + 1) == "分"),
             Lexicons.qualifiers.match(t, endingAt: i) == nil
@@ -142,38 +182,47 @@ enum Figures {
         // A Chinese numeral counts only with a unit (`两个战场`, `千余个`), or a qualifier and a power (`突破百万`);
         // `一` alone is the article "a".
         if f.unit == nil && !((before?.flags ?? 0) & LexiconTag.before != 0 && v >= 100) { return (nil, j) }
-        if v == 1, j == i + 1 { return (nil, j) }
+        // `一年半`, `两个月`: a length of time, even when short.
+        let duration = f.unitFlags & LexiconTag.duration != 0
+        if v == 1, j == i + 1, !(duration && t.at(f.range.upperBound - 1) == "半") { return (nil, j) }
         // `两个战场`, `四个方面`, `八类犯罪`: small Chinese numerals with a generic classifier name the
         // parts of a speech, not statistics; `三名嫌疑人` counts.
-        if v < 10, f.unitFlags & LexiconTag.weak != 0 { return (nil, j) }
+        if v < 10, f.unitFlags & LexiconTag.weak != 0, !duration { return (nil, j) }
         return (f, f.range.upperBound)
     }
 
     /// Multipliers, qualifiers and unit after the number ending at `end`.
-    private static func finish(_ t: ScalarText, start: Int, number: DecimalValue, end: Int, chinese: Bool)
+    private static func finish(
+        _ t: ScalarText, start: Int, number: DecimalValue, end: Int, chinese: Bool, unitAllowed: Bool = true
+    )
         -> RawFigure?
     {
         var value = number
         var j = end
         var approx = Figure.Approx.exact
         var first = start
-        if let q = Lexicons.qualifiers.match(t, endingAt: start), q.flags & LexiconTag.before != 0 {
-            first = start - q.word.count
+        // Taiwan transcripts and many pages put a space between CJK and digits (`超過 300 萬`): one
+        // space is read through, as if the parts were written together.
+        let qualifierEnd = t.at(start - 1) == " " && Scalars.isHan(t.at(start - 2)) ? start - 1 : start
+        if let q = Lexicons.qualifiers.match(t, endingAt: qualifierEnd), q.flags & LexiconTag.before != 0 {
+            first = qualifierEnd - q.word.count
             approx = approxValue(q)
         } else if lookBackForCeiling(t, from: start) {
             approx = .under
         }
+        @inline(__always) func spaced(_ k: Int) -> Int { t.at(k) == " " ? k + 1 : k }
         func afterQualifier() {
-            if t.at(j) == "余" || t.at(j) == "餘" || t.at(j) == "多" {
+            let k = spaced(j)
+            if t.at(k) == "余" || t.at(k) == "餘" || t.at(k) == "多" {
                 // `多` only as "more than": not before a unit-less word such as 多个.
                 approx = .over
-                j += 1
+                j = k + 1
             }
         }
         afterQualifier()
         if !chinese {
-            // `500余万册`, `3万余人次`, `1095.1万元`.
-            var k = j
+            // `500余万册`, `3万余人次`, `1095.1万元`, `800 萬人`.
+            var k = spaced(j)
             var power = 0
             while let p = DecimalValue.multiplierPower(t.at(k)), p >= 2 {
                 power += p
@@ -187,22 +236,42 @@ enum Figures {
         }
         var unit: String? = nil
         var unitFlags: UInt32 = 0
-        if Scalars.isPercent(t.at(j)) {
+        // A ratio's first term takes no unit: `3：1`'s colon follows it.
+        let u0 = unitAllowed ? spaced(j) : t.count
+        if Scalars.isPercent(t.at(u0)) {
             unit = "%"
-            j += 1
-        } else if t.at(j) == "成", tenthsFollow(t.at(j + 1)) {
+            j = u0 + 1
+        } else if t.at(u0) == "成", tenthsFollow(t.at(u0 + 1)) {
             // `三成`, `7成以上`: tenths, stated as a percentage (but not `三成为`).
             value = value.scaled(by: 1)
             unit = "%"
-            j += 1
-        } else if let u = Lexicons.measureWords.match(t, at: j) {
+            j = u0 + 1
+        } else if let u = Lexicons.measureWords.match(t, at: u0) {
             unit = u.text
             unitFlags = u.flags
-            j += u.word.count
+            j = u0 + u.word.count
         }
-        if let q = Lexicons.qualifiers.match(t, at: j), q.flags & LexiconTag.after != 0, q.word.count == 2 {
+        var ago = false
+        if unitFlags & LexiconTag.duration != 0 {
+            // `一年半`: and a half.
+            if t.at(j) == "半" {
+                value = value.plusHalf
+                j += 1
+            }
+            afterQualifier()
+            // `110多年前`: that long before the briefing.
+            if t.at(j) == "前",
+                !Scalars.isHan(t.at(j + 1)) || t.at(j + 1) == "的" || t.at(j + 1) == "这" || t.at(j + 1) == "這"
+            {
+                ago = true
+                j += 1
+            }
+        }
+        if let q = Lexicons.qualifiers.match(t, at: spaced(j)), q.flags & LexiconTag.after != 0,
+            q.word.count == 2
+        {
             approx = approxValue(q)
-            j += q.word.count
+            j = spaced(j) + q.word.count
         } else if unit != nil, t.at(j) == "多" || t.at(j) == "余" || t.at(j) == "餘", !Scalars.isHan(t.at(j + 1))
         {
             // `两周多，`: more than, written after the unit.
@@ -210,16 +279,34 @@ enum Figures {
             j += 1
         }
         if chinese && unit == nil && first == start { return nil }
-        // A bare number running into a word (`不足3成为`) is not a stated quantity.
-        if unit == nil && Scalars.isHan(t.at(j)) { return nil }
-        return RawFigure(range: first..<j, value: value, unit: unit, unitFlags: unitFlags, approx: approx)
+        // A bare number running into a word (`不足3成为`, `2 點`) is not a stated quantity.
+        if unit == nil && unitAllowed && Scalars.isHan(t.at(spaced(j))) { return nil }
+        return RawFigure(
+            range: first..<j, value: value, unit: unit, unitFlags: unitFlags, approx: approx, ago: ago)
+    }
+
+    /// `112 年度`, `民國112年`, `112 年 3 月`: a year of the calendar (Taiwan counts from 1912), not a
+    /// length of time.
+    private static func isCalendarYear(_ t: ScalarText, number i: Int, year k: Int) -> Bool {
+        var after = k + 1
+        if t.at(after) == "度" { return true }
+        let before = t.at(i - 1) == " " ? i - 1 : i
+        if (t.at(before - 1) == "國" || t.at(before - 1) == "国") && t.at(before - 2) == "民" { return true }
+        if t.at(after) == " " { after += 1 }
+        var digits = 0
+        while Scalars.isDigit(t.at(after)), digits < 3 {
+            after += 1
+            digits += 1
+        }
+        if t.at(after) == " " { after += 1 }
+        return digits > 0 && t.at(after) == "月"
     }
 
     @inline(__always) private static func tenthsFollow(_ c: Unicode.Scalar) -> Bool {
         !Scalars.isHan(c) || c == "以" || c == "左" || c == "多" || c == "的" || c == "上" || c == "餘" || c == "余"
     }
 
-    private static func approxValue(_ e: ScalarLexicon.Entry) -> Figure.Approx {
+    static func approxValue(_ e: ScalarLexicon.Entry) -> Figure.Approx {
         if e.flags & LexiconTag.over != 0 { return .over }
         if e.flags & LexiconTag.nearly != 0 { return .nearly }
         if e.flags & LexiconTag.about != 0 { return .about }
@@ -318,6 +405,9 @@ enum Figures {
             while k > s, t[k] != "共", t[k] != "、" { k -= 1 }
             if k > s { s = k + 1 }
         }
+        // `成長率達 6.5 %`: the space before a spaced number is no part of the subject.
+        while e > s, Scalars.isSpace(t[e - 1]) { e -= 1 }
+        while s < e, Scalars.isSpace(t[s]) { s += 1 }
         guard e - s >= 2, e - s <= maxSubject else { return nil }
         return t.string(s..<e)
     }

@@ -222,10 +222,10 @@ enum Periods {
         }
         if Scalars.isDigit(c), Scalars.isDigit(second), Scalars.isDigit(t.at(i + 2)),
             Scalars.isDigit(t.at(i + 3)),
-            t.at(i + 4) == "年"
+            case let yearMark = spaced(t, i + 4, before: "年"), t.at(yearMark) == "年"
         {
             let y = (0..<4).reduce(0) { $0 * 10 + Scalars.digit(t[i + $1])! }
-            if (1900...2100).contains(y) { return (.explicit(y), i + 5) }
+            if (1900...2100).contains(y) { return (.explicit(y), yearMark + 1) }
         }
         // `二○二四年`, `二〇二三年`: four Chinese digits written one by one.
         if t.at(i + 4) == "年", let y = chineseYear(t, at: i) { return (.explicit(y), i + 5) }
@@ -252,12 +252,18 @@ enum Periods {
         if let (y, end) = yearWord(t, at: i) {
             p.year = y
             j = end
+            // `2024 年 5 月 1 日`: parts written apart, as Taiwan transcripts do.
+            if t.at(j) == " ", Scalars.isDigit(t.at(j + 1)) { j += 1 }
         } else if let (iso, end) = isoDate(t, at: i) {
             return (iso, end)
         }
-        if let (m, end) = smallNumber(t, at: j), t.at(end) == "月", (1...12).contains(m) {
+        if let (m, end) = smallNumber(t, at: j), case let mark = spaced(t, end, before: "月"),
+            t.at(mark) == "月",
+            (1...12).contains(m)
+        {
             p.month = m
-            j = end + 1
+            j = mark + 1
+            if t.at(j) == " ", Scalars.isDigit(t.at(j + 1)) { j += 1 }
             if t.at(j) == "底" || t.at(j) == "末" {
                 p.monthEnd = true
                 j += 1
@@ -265,11 +271,14 @@ enum Periods {
                 p.day = 1
                 j += 1
             } else if let (d, dEnd) = smallNumber(t, at: j),
-                t.at(dEnd) == "日" || t.at(dEnd) == "号" || t.at(dEnd) == "號",
+                case let mark = spaced(t, dEnd, before: "日", "号", "號"),
+                t.at(mark) == "日" || t.at(mark) == "号" || t.at(mark) == "號",
                 (1...31).contains(d)
             {
                 p.day = d
-                j = dEnd + 1
+                j = mark + 1
+            } else if t.at(j - 1) == " " {
+                j -= 1  // the space belongs to no date
             }
             return (p, j)
         }
@@ -319,6 +328,11 @@ enum Periods {
     }
 
     /// A small Arabic (`8`, `０８`) or Chinese (`八`, `十二`) number at `i`.
+    /// `k + 1` when a space at `k` stands before one of `marks` (`5 月`), else `k`.
+    @inline(__always) static func spaced(_ t: ScalarText, _ k: Int, before marks: Unicode.Scalar...) -> Int {
+        t.at(k) == " " && marks.contains(t.at(k + 1)) ? k + 1 : k
+    }
+
     static func smallNumber(_ t: ScalarText, at i: Int, maxDigits: Int = 2) -> (Int, Int)? {
         var j = i
         var v = 0
@@ -338,25 +352,56 @@ enum Periods {
 
     /// The year that dates without one belong to: the briefing's own date, else the latest year
     /// the text states (not after ingestion), else the year of ingestion.
-    static func referenceYear(_ raw: [RawPeriod], briefingDate: CivilDate?, ingestion: CivilDate) -> Int {
-        // The latest year the text states, not after the briefing (or ingestion). With a dated
-        // briefing only its own year or the one before count: a January briefing on
-        // `2023年国民经济运行情况` speaks of 2023's `一季度`, while a mention of 2019 history says
-        // nothing about the `1至8月` it reports.
+    /// The year that resolves dates without one, and why. The text's years count only where it
+    /// speaks of the year as the current one (`2023年以来`, `截至2023年8月`, `今年…2023年`) or
+    /// names it in its headline (`2023年国民经济运行情况新闻发布会`), never for being mentioned: a
+    /// briefing cites history (1988, 1997) freely. With a dated briefing only its own year or the
+    /// one before count: a January briefing on 2023 speaks of 2023's `一季度`.
+    static func referenceYear(
+        _ t: ScalarText, _ raw: [RawPeriod], briefingDate: CivilDate?, headline: Range<Int>?,
+        ingestion: CivilDate
+    ) -> (Int, Briefing.ReferenceYearSource) {
         let latest = briefingDate?.year ?? ingestion.year
         let earliest = briefingDate.map { $0.year - 1 } ?? Int.min
         var best: Int? = nil
         for p in raw {
+            let inHeadline = headline.map { $0.contains(p.range.lowerBound) } ?? false
             if let briefingDate, case .range(let a, let b) = p.shape, a == b, a.day != nil,
                 date(a, first: true, reference: 0, thisYear: 0) == briefingDate
             {
                 continue  // the briefing's own date line
             }
-            for point in points(of: p.shape) {
-                if case .explicit(let y) = point.year, y <= latest, y >= earliest { best = max(best ?? y, y) }
+            let current: DatePoint?
+            switch p.shape {
+            case .since(let a): current = a
+            case .until(let a): current = a
+            case .range(let a, _):
+                current = inHeadline || saysThisYear(t, before: p.range.lowerBound) ? a : nil
+            default: current = nil
+            }
+            if let current, case .explicit(let y) = current.year, y <= latest, y >= earliest {
+                best = max(best ?? y, y)
             }
         }
-        return best ?? latest
+        if let briefingDate {
+            return best.map { $0 == briefingDate.year ? ($0, .date) : ($0, .text) } ?? (
+                briefingDate.year, .date
+            )
+        }
+        return best.map { ($0, .text) } ?? (ingestion.year, .ingested)
+    }
+
+    private static let thisYearWords: [[Unicode.Scalar]] = ["今年", "本年"].map { Array($0.unicodeScalars) }
+
+    /// `今年是2023年`, `今年（2023年）`: `今年` a few characters before, in the same clause.
+    static func saysThisYear(_ t: ScalarText, before i: Int) -> Bool {
+        var k = i
+        while k >= 2, i - k <= 8 {
+            if Scalars.endsSentence(t[k - 1]) || t[k - 1] == "\n" { return false }
+            if thisYearWords.contains(where: { t.matches($0, endingAt: k) }) { return true }
+            k -= 1
+        }
+        return false
     }
 
     private static func points(of shape: PeriodShape) -> [DatePoint] {
@@ -383,7 +428,14 @@ enum Periods {
         let thisYear = briefingDate?.year ?? referenceYear
         var out: [(range: Range<Int>, start: CivilDate?, end: CivilDate?)] = []
         var last: (position: Int, start: CivilDate, end: CivilDate?)? = nil
+        // The last line break before the current period, found by a cursor that only moves forward.
+        var lineBreak = -1
+        var scanned = 0
         for p in raw {
+            while scanned < p.range.lowerBound {
+                if t[scanned] == "\n" { lineBreak = scanned }
+                scanned += 1
+            }
             var start: CivilDate? = nil
             var end: CivilDate? = nil
             switch p.shape {
@@ -406,7 +458,7 @@ enum Periods {
                 break
             case .sameLastYear:
                 // The period named before it in the same paragraph, a year earlier; else last year.
-                if let last, !(last.position..<p.range.lowerBound).contains(where: { t[$0] == "\n" }) {
+                if let last, lineBreak < last.position {
                     start = last.start.yearEarlier
                     end = (last.end ?? today)?.yearEarlier
                 } else {

@@ -24,6 +24,7 @@ enum TurnBuilder {
         var numbered: Bool
         var start: Int?
         var end: Int
+        var number: Int? = nil
     }
 
     static func build(_ t: ScalarText) -> TurnLayout {
@@ -75,6 +76,15 @@ enum TurnBuilder {
             return infos.count - 1
         }
 
+        // Whether the front matter gives a name a title; asked once per name.
+        var titled: [String: Bool] = [:]
+        func namedInFrontMatter(_ name: String) -> Bool {
+            if let known = titled[name] { return known }
+            let found = titleInFrontMatter(t, name: name, layout.frontMatter) != nil
+            titled[name] = found
+            return found
+        }
+
         var ended = false
         for line in t.lines() {
             let p = t.trimmed(line)
@@ -93,7 +103,15 @@ enum TurnBuilder {
                 if drafts.isEmpty { layout.frontMatter.append(p) }
                 continue
             }
-            if let found = SpeakerLabels.find(t, paragraph: p) {
+            if var found = SpeakerLabels.find(t, paragraph: p),
+                !found.info.weak
+                    || weakLabelSpeaks(found.info, after: drafts.last)
+                    // `陆慷首先宣布，…` before any question, by the spokesperson the headline names.
+                    || (drafts.isEmpty && found.info.name.map(namedInFrontMatter) == true)
+            {
+                // `问1：` stands for the generic `问`, numbered.
+                let number = found.info.number
+                found.info.number = nil
                 let k = speaker(for: found.info)
                 let content: Int? = found.contentStart < p.upperBound ? found.contentStart : nil
                 if let last = drafts.last, last.speaker == k, !last.numbered {
@@ -105,11 +123,16 @@ enum TurnBuilder {
                     continue
                 }
                 drafts.append(
-                    Draft(speaker: k, info: found.info, numbered: false, start: content, end: p.upperBound))
-            } else if isNumberedQuestion(t, p) {
+                    Draft(
+                        speaker: k, info: found.info, numbered: number != nil, start: content,
+                        end: p.upperBound,
+                        number: number))
+            } else if let (number, content) = numberedQuestion(t, p) {
                 let k = speaker(for: LabelInfo(kind: .question, label: "问"))
                 drafts.append(
-                    Draft(speaker: k, info: infos[k], numbered: true, start: p.lowerBound, end: p.upperBound))
+                    Draft(
+                        speaker: k, info: infos[k], numbered: true, start: content, end: p.upperBound,
+                        number: number))
             } else if let last = drafts.last {
                 if last.numbered {
                     // What follows a numbered question without a label is its answer.
@@ -137,6 +160,7 @@ enum TurnBuilder {
 
         // Speakers in order of first appearance among the turns that say something.
         var ids: [Int: String] = [:]
+        var kinds: [Int: (asks: Bool, answers: Bool)] = [:]
         var openExchange = false
         for d in drafts {
             guard let start = d.start else { continue }
@@ -175,9 +199,37 @@ enum TurnBuilder {
             layout.turns.append(
                 Turn(
                     index: index, speaker: id, kind: kind, text: t.string(start..<d.end),
-                    span: [start, d.end]))
+                    span: Span(start: start, end: d.end), number: d.number))
+            var did = kinds[d.speaker] ?? (false, false)
+            if kind == .question { did.asks = true }
+            if kind == .answer { did.answers = true }
+            kinds[d.speaker] = did
+        }
+        // A name alone says nothing of the role; what the person does does: who answers the
+        // questions is an official, who only asks is a reporter.
+        for (k, id) in ids where infos[k].kind == .person {
+            // Ids are `s1`, `s2`, … in the order of `layout.speakers`.
+            guard let did = kinds[k], let n = Int(id.dropFirst()), n >= 1, n <= layout.speakers.count else {
+                continue
+            }
+            let s = n - 1
+            if did.answers {
+                layout.speakers[s].role = .official
+            } else if did.asks {
+                layout.speakers[s].role = .reporter
+            }
         }
         return layout
+    }
+
+    /// Whether a bare name before a verb of saying (`陆慷说，`) opens a turn: right after a question,
+    /// or as the speaker who is already speaking.
+    private static func weakLabelSpeaks(_ info: LabelInfo, after last: Draft?) -> Bool {
+        guard let last else { return false }
+        switch last.info.kind {
+        case .question, .reporter: return true
+        default: return last.info.name != nil && last.info.name == info.name
+        }
     }
 
     static func makeSpeaker(id: String, _ info: LabelInfo) -> Speaker {
@@ -210,7 +262,9 @@ enum TurnBuilder {
     /// Whether the front matter says `name` chairs the briefing (`寿小丽主持`).
     static func presides(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> Bool {
         let word = Array((name + "主持").unicodeScalars)
-        for p in frontMatter where p.lowerBound < frontMatterWindow {
+        // The front matter is in text order: stop at the window's end, however long it is.
+        for p in frontMatter {
+            guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i) { return true }
@@ -223,7 +277,8 @@ enum TurnBuilder {
     /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
     static func titleInFrontMatter(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> String? {
         let word = Array(name.unicodeScalars)
-        for p in frontMatter where p.lowerBound < frontMatterWindow {
+        for p in frontMatter {
+            guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i),
@@ -237,16 +292,46 @@ enum TurnBuilder {
         return nil
     }
 
-    /// `一）请问……？`: a numbered question without a speaker label.
-    static func isNumberedQuestion(_ t: ScalarText, _ p: Range<Int>) -> Bool {
-        var i = p.lowerBound
-        while i < p.upperBound, i < p.lowerBound + 4,
-            ChineseNumerals.digitValue(t[i]) != nil || Scalars.isDigit(t[i])
-        {
-            i += 1
+    /// `一）请问……？`, `1.……？`: a numbered question without a speaker label; its number and where
+    /// its text starts. `1.` also numbers points of an answer, so it counts only before a paragraph
+    /// that ends asking.
+    static func numberedQuestion(_ t: ScalarText, _ p: Range<Int>) -> (Int, Int)? {
+        // `（一）请问……？`: bracketed, as points are; a question only when the paragraph asks.
+        let bracketed = t[p.lowerBound] == "（" || t[p.lowerBound] == "("
+        let first = bracketed ? p.lowerBound + 1 : p.lowerBound
+        var i = first
+        var arabic = true
+        while i < p.upperBound, i < first + 4 {
+            if Scalars.isDigit(t[i]) {
+                i += 1
+            } else if ChineseNumerals.digitValue(t[i]) != nil || t[i] == "十" {
+                arabic = false
+                i += 1
+            } else {
+                break
+            }
         }
-        guard i > p.lowerBound, i < p.upperBound, t[i] == "）" || t[i] == ")" else { return false }
-        for j in i..<p.upperBound where t[j] == "？" || t[j] == "?" { return true }
-        return false
+        guard i > first, i + 1 < p.upperBound else { return nil }
+        let marker = t[i]
+        let asks = { (t.at(p.upperBound - 1) == "？" || t.at(p.upperBound - 1) == "?") }
+        switch marker {
+        case "）", ")":
+            if bracketed {
+                guard asks() else { return nil }
+            } else {
+                guard (i + 1..<p.upperBound).contains(where: { t[$0] == "？" || t[$0] == "?" }) else {
+                    return nil
+                }
+            }
+        case ".", "．", "、":
+            guard arabic, asks(), !Scalars.isDigit(t.at(i + 1)) else { return nil }
+        default:
+            return nil
+        }
+        let number = arabic ? Int(t.string(first..<i)) : ChineseNumerals.value(t, first..<i)
+        guard let number else { return nil }
+        var content = i + 1
+        while content < p.upperBound, Scalars.isSpace(t[content]) { content += 1 }
+        return (number, content)
     }
 }

@@ -51,7 +51,7 @@ struct SharedPublish {
 extension Ingestor {
     /// Publishes the snapshots this instance recorded whose rows the database lacks (a crash
     /// between the durable file and the commit). Idempotent: a row that exists is left alone.
-    func publishMissingRows() throws {
+    func publishMissingRows() async throws {
         guard let shared else { return }
         let records = try state.allSnapshots()
         var published = 0
@@ -59,7 +59,7 @@ extension Ingestor {
         for chunkStart in stride(from: 0, to: records.count, by: 500) {
             let chunk = Array(records[chunkStart..<min(records.count, chunkStart + 500)])
             let ids = chunk.map(\.id)
-            let present = try shared.blocking { () async throws(StoreError) in try await shared.existing(ids: ids) }
+            let present = try await shared.existing(ids: ids)
             var rows: [SharedStore.SnapshotRow] = []
             for record in chunk where present[record.id] == nil {
                 guard let data = FileManager.default.contents(atPath: store.root + "/" + record.path) else {
@@ -73,7 +73,7 @@ extension Ingestor {
             }
             for batchStart in stride(from: 0, to: rows.count, by: 50) {
                 let batch = Array(rows[batchStart..<min(rows.count, batchStart + 50)])
-                let inserted = try shared.blocking { () async throws(StoreError) in try await shared.insert(batch) }
+                let inserted = try await shared.insert(batch)
                 published += inserted.count
             }
         }

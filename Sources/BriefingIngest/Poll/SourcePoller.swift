@@ -2,6 +2,7 @@ import BriefingCore
 import BriefingStore
 import Foundation
 import Logging
+import Synchronization
 
 /// Polls one source on its schedule until cancelled: fetch (conditionally), hand new content to the
 /// daemon's loop, record validators and status. One loop per source, so a poll of a source never
@@ -19,10 +20,10 @@ final class SourcePoller: Sendable {
     let backoff: Backoff
     let metrics = PollMetrics()
     /// Consecutive failed polls, shown by `briefingd status`; reset by a good poll.
-    private let errors = LockedBox(0)
+    private let errors = Mutex(0)
     /// Monotonic time before which the server asked not to be asked again (`Retry-After` beyond
     /// the next scheduled poll); the schedule waits for it.
-    private let holdOff = LockedBox<Int64>(0)
+    private let holdOff = Mutex<Int64>(0)
     /// The fleet's database and this instance's leases, when `store.postgres` is configured.
     let shared: SharedStore?
     let leases: SourceLeases?
@@ -68,7 +69,7 @@ final class SourcePoller: Sendable {
         }),
             let mine = previous.first(where: { $0.name == source.name })
         {
-            errors.value = mine.errors
+            errors.withLock { $0 = mine.errors }
         }
         while !Task.isCancelled {
             if let shared, let leases, !(await isDueHere(shared, leases)) { continue }
@@ -81,7 +82,7 @@ final class SourcePoller: Sendable {
             let outcome = await poll(nextPollAt: nextAt)
             // Stopping or removed: the poll was cut short, and its status would only mislead.
             if Task.isCancelled || outcome.interrupted { return }
-            let next = max(nextAt, holdOff.value)
+            let next = max(nextAt, holdOff.withLock { $0 })
             if let shared, next > nextAt {
                 _ = await claimTick(shared, nextIn: next - monotonicMilliseconds())
             }
@@ -176,7 +177,14 @@ final class SourcePoller: Sendable {
     private func ingestListing(_ response: HTTPResponse, nextPollAt: Int64, outcome: inout Outcome) async {
         let listed: [ListedItem]
         do {
-            listed = try parseListing(response)
+            let listing = try parseListing(response)
+            listed = listing.items
+            for problem in listing.problems {
+                // The readable items are still taken; the rest of the listing is named here.
+                logger.warning(
+                    "listing_partly_unreadable",
+                    metadata: ["url": "\(source.url)", "items": "\(listed.count)", "problem": "\(problem)"])
+            }
         } catch {
             logger.warning(
                 "listing_unreadable", metadata: ["url": "\(source.url)", "error": "\(error.problem)"])
@@ -186,6 +194,9 @@ final class SourcePoller: Sendable {
         let sourceName = source.name
         let state = self.state
         let urls = listed.map(\.url)
+        // A feed item's date dates the briefing when the page itself does not.
+        let itemDates = Dictionary(listed.compactMap { item in item.date.map { (item.url, $0) } }) { a, _ in a
+        }
         let unseen: [String]
         do {
             if let shared {
@@ -232,7 +243,7 @@ final class SourcePoller: Sendable {
                 allTaken = false
                 continue
             }
-            let ingest = await submit(url, response)
+            let ingest = await submit(url, response, feedItemDate: itemDates[url])
             outcome.interrupted = outcome.interrupted || ingest.interrupted
             if outcome.interrupted { break }
             if ingest.written { outcome.snapshots += 1 }
@@ -258,14 +269,15 @@ final class SourcePoller: Sendable {
         outcome.result = firstError != nil ? .error : anyWritten ? .changed : .unchanged
     }
 
-    private func parseListing(_ response: HTTPResponse) throws(ListingError) -> [ListedItem] {
+    private func parseListing(_ response: HTTPResponse) throws(ListingError) -> Listing {
         switch source.kind {
-        case .feed: return try FeedParser.items(response.body, url: response.finalURL)
+        case .feed: return try FeedParser.read(response.body, url: response.finalURL)
         case .index:
-            return try IndexPage.links(
-                response.body, url: response.finalURL, charset: response.charset, pattern: source.links ?? "."
-            )
-        case .page: return []
+            return Listing(
+                items: try IndexPage.links(
+                    response.body, url: response.finalURL, charset: response.charset,
+                    pattern: source.links ?? "."))
+        case .page: return Listing(items: [])
         }
     }
 
@@ -335,7 +347,7 @@ final class SourcePoller: Sendable {
                 let kind = status >= 500 ? "http_5xx" : status == 429 ? "http_429" : "http_\(status / 100)xx"
                 failure = (
                     kind, "\(url): HTTP \(status)", status, status >= 500 || status == 429,
-                    response.retryAfterMilliseconds
+                    response.retryAfterMilliseconds.map { cappedRetryAfter($0, url: url) }
                 )
             case .failure(let error):
                 cost.requests += 1
@@ -364,7 +376,7 @@ final class SourcePoller: Sendable {
             var next = nextPollAt
             if let retryAfter = failure.retryAfter {
                 let asked = monotonicMilliseconds() + retryAfter
-                next = holdOff.withValue { hold in
+                next = holdOff.withLock { hold in
                     hold = max(hold, asked)
                     return max(nextPollAt, hold)
                 }
@@ -373,6 +385,18 @@ final class SourcePoller: Sendable {
             logger.warning("fetch_failed", metadata: meta)
             return .failure(failure.text)
         }
+    }
+
+    /// `asked` (ms), or the schedule's cap when the server asked for more; logs the capping.
+    private func cappedRetryAfter(_ asked: Int64, url: String) -> Int64 {
+        let cap = schedule.retryAfterCap
+        guard asked > cap else { return asked }
+        logger.warning(
+            "retry_after_capped",
+            metadata: [
+                "url": "\(url)", "asked_seconds": "\(asked / 1000)", "cap_seconds": "\(cap / 1000)",
+            ])
+        return cap
     }
 
     /// Headers for one request: the default User-Agent (unless configured), the source's headers,
@@ -426,7 +450,7 @@ final class SourcePoller: Sendable {
         var interrupted = false
     }
 
-    private func submit(_ url: String, _ response: HTTPResponse) async -> Ingest {
+    private func submit(_ url: String, _ response: HTTPResponse, feedItemDate: Date? = nil) async -> Ingest {
         let document = FetchedDocument(
             sourceName: source.name, url: url, body: response.body,
             http: HTTPInfo(
@@ -435,7 +459,10 @@ final class SourcePoller: Sendable {
             hints: DecodeHints(
                 fileName: Self.fileName(response.finalURL),
                 declaredCharset: response.charset,
-                contentType: response.contentType))
+                contentType: response.contentType,
+                feedItemDate: feedItemDate.map {
+                    Timestamp(millisecondsSinceEpoch: Int64(($0.timeIntervalSince1970 * 1000).rounded()))
+                }))
         switch await queue.submit(document) {
         case .written: return Ingest(result: .changed, written: true, keep: true, markSeen: true)
         case .unchanged, .duplicate: return Ingest(result: .unchanged, keep: true, markSeen: true)
@@ -445,9 +472,9 @@ final class SourcePoller: Sendable {
             // item is marked seen, or every poll would fetch and fail it again.
             return Ingest(result: .error, error: "\(code): \(detail)", markSeen: true)
         case .deferred(let reason):
-            // FetchQueue answers "shutting down" once the daemon's loop has stopped taking work.
-            return Ingest(
-                result: .error, error: "deferred: \(reason)", interrupted: reason == "shutting down")
+            return Ingest(result: .error, error: "deferred: \(reason)")
+        case .stopping:
+            return Ingest(result: .error, error: "deferred: shutting down", interrupted: true)
         case .vanished:
             return Ingest(result: .error, error: "vanished")
         }
@@ -485,7 +512,7 @@ final class SourcePoller: Sendable {
     private func finish(_ outcome: Outcome, startedAt: Timestamp, duration: Int64, nextAt: Int64) async {
         metrics.polled(source: source.name, result: outcome.result.metric)
         let failed = outcome.result == .error
-        let errorCount = errors.withValue { count -> Int in
+        let errorCount = errors.withLock { count -> Int in
             count = failed ? count + 1 : 0
             return count
         }
