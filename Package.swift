@@ -97,7 +97,8 @@ let package = Package(
         .testTarget(
             name: "BriefingStoreTests",
             dependencies: [
-                "BriefingStore", "BriefingCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "BriefingStore", "BriefingCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),

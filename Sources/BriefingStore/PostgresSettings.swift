@@ -46,10 +46,12 @@ public struct PostgresSettings: Sendable, Equatable {
                 SettingsProblem(key: "url", "expected postgres://USER@HOST:PORT/DATABASE"))
         }
         guard let host = parts.host, !host.isEmpty else {
-            return .failure(SettingsProblem(key: "url", "names no host; expected postgres://USER@HOST:PORT/DATABASE"))
+            return .failure(
+                SettingsProblem(key: "url", "names no host; expected postgres://USER@HOST:PORT/DATABASE"))
         }
         guard let user = parts.user, !user.isEmpty else {
-            return .failure(SettingsProblem(key: "url", "names no user; expected postgres://USER@HOST:PORT/DATABASE"))
+            return .failure(
+                SettingsProblem(key: "url", "names no user; expected postgres://USER@HOST:PORT/DATABASE"))
         }
         let database = String(parts.path.drop(while: { $0 == "/" }))
         guard !database.isEmpty, !database.contains("/") else {
@@ -57,7 +59,8 @@ public struct PostgresSettings: Sendable, Equatable {
                 SettingsProblem(key: "url", "names no database; expected postgres://USER@HOST:PORT/DATABASE"))
         }
         if parts.query != nil {
-            return .failure(SettingsProblem(key: "url", "takes no ?parameters; use the keys of store.postgres"))
+            return .failure(
+                SettingsProblem(key: "url", "takes no ?parameters; use the keys of store.postgres"))
         }
         var password = parts.password?.removingPercentEncoding
         if let envPassword = environment["PGPASSWORD"], !envPassword.isEmpty { password = envPassword }
@@ -83,7 +86,8 @@ public struct PostgresSettings: Sendable, Equatable {
         }
         var settings = PostgresSettings(
             host: host.removingPercentEncoding ?? host, port: parts.port ?? 5432,
-            user: user.removingPercentEncoding ?? user, database: database.removingPercentEncoding ?? database,
+            user: user.removingPercentEncoding ?? user,
+            database: database.removingPercentEncoding ?? database,
             password: password, instance: name, leaseMilliseconds: lease)
         settings.timeoutMilliseconds = max(2000, min(10_000, lease / 3))
         return .success(settings)

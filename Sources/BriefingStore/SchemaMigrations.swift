@@ -117,7 +117,7 @@ enum SchemaMigrations {
                     seen_at timestamptz NOT NULL DEFAULT now(),
                     PRIMARY KEY (source, url))
                 """,
-            ]),
+            ])
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -85,7 +85,9 @@ extension SharedStore {
     /// Records that `source` was polled now and is next due in `milliseconds`; only while this
     /// instance holds its lease (false otherwise).
     @discardableResult
-    public func setNextDue(source: String, inMilliseconds milliseconds: Int64) async throws(StoreError) -> Bool {
+    public func setNextDue(source: String, inMilliseconds milliseconds: Int64) async throws(StoreError)
+        -> Bool
+    {
         let logger = self.logger
         let instance = settings.instance
         let seconds = Double(milliseconds) / 1000

@@ -31,7 +31,9 @@ public final class SharedStore: Sendable {
 
     /// Connects once to check the credentials, applies pending migrations under the advisory lock,
     /// and returns the store. A refused login is ``StoreError/rejected(_:)``.
-    public static func open(settings: PostgresSettings, logger: Logger) async throws(StoreError) -> SharedStore {
+    public static func open(settings: PostgresSettings, logger: Logger) async throws(StoreError)
+        -> SharedStore
+    {
         let applied = try await migrate(settings: settings, logger: logger)
         if !applied.isEmpty {
             logger.notice("store_migrated", metadata: ["versions": "\(applied)"])
@@ -54,7 +56,8 @@ public final class SharedStore: Sendable {
             return try await withDeadline(milliseconds: settings.timeoutMilliseconds * 6) {
                 let connection = try await connectOnce(settings: settings, logger: logger)
                 defer { Task { try? await connection.close() } }
-                try await connection.query("SELECT pg_advisory_lock(\(SchemaMigrations.lockKey))", logger: logger)
+                try await connection.query(
+                    "SELECT pg_advisory_lock(\(SchemaMigrations.lockKey))", logger: logger)
                 do {
                     try await connection.query("CREATE SCHEMA IF NOT EXISTS briefingd", logger: logger)
                     try await connection.query(
@@ -65,7 +68,8 @@ public final class SharedStore: Sendable {
                         """, logger: logger)
                     var current = 0
                     for try await version in try await connection.query(
-                        "SELECT coalesce(max(version), 0)::int FROM briefingd.schema_migrations", logger: logger
+                        "SELECT coalesce(max(version), 0)::int FROM briefingd.schema_migrations",
+                        logger: logger
                     ).decode(Int.self) {
                         current = version
                     }

@@ -57,7 +57,8 @@ public final class SourceLeases: Sendable {
                 }
             }
             // Trusted for `lease` from before the round was sent: the database's expiry is later than that.
-            let until = started + store.settings.leaseMilliseconds - max(100, store.settings.leaseMilliseconds / 10)
+            let until =
+                started + store.settings.leaseMilliseconds - max(100, store.settings.leaseMilliseconds / 10)
             let before = Set(held)
             trusted.value = Dictionary(uniqueKeysWithValues: mine.map { ($0, until) })
             let gained = Set(mine).subtracting(before)
@@ -81,7 +82,8 @@ public final class SourceLeases: Sendable {
                     "leases_not_renewed",
                     metadata: [
                         "error": "\(error)",
-                        "action": "polling pauses when the leases run out; retrying every \(renewInterval) ms",
+                        "action":
+                            "polling pauses when the leases run out; retrying every \(renewInterval) ms",
                     ])
             }
         }
@@ -111,7 +113,8 @@ public final class SourceLeases: Sendable {
         }
         var live = 1
         for try await n in try await tx.query(
-            "SELECT count(*)::int FROM briefingd.instances WHERE expires_at > clock_timestamp()", logger: logger
+            "SELECT count(*)::int FROM briefingd.instances WHERE expires_at > clock_timestamp()",
+            logger: logger
         ).decode(Int.self) {
             live = max(1, n)
         }
@@ -158,14 +161,18 @@ public final class SourceLeases: Sendable {
         do {
             try await store.call { connection in
                 try await connection.query(
-                    "UPDATE briefingd.leases SET owner = NULL, expires_at = NULL WHERE owner = \(me)", logger: logger)
-                try await connection.query("DELETE FROM briefingd.instances WHERE instance = \(me)", logger: logger)
+                    "UPDATE briefingd.leases SET owner = NULL, expires_at = NULL WHERE owner = \(me)",
+                    logger: logger)
+                try await connection.query(
+                    "DELETE FROM briefingd.instances WHERE instance = \(me)", logger: logger)
             }
             logger.info("leases_released")
         } catch {
             logger.warning(
                 "leases_not_released",
-                metadata: ["error": "\(error)", "action": "the others take the sources over when the leases expire"])
+                metadata: [
+                    "error": "\(error)", "action": "the others take the sources over when the leases expire",
+                ])
         }
     }
 

@@ -49,7 +49,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return .rejected("the server asks for a password and none is configured")
         case .unsupportedAuthMechanism, .saslError:
             return .rejected("authentication failed")
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown,
+            .poolClosed:
             if let underlying = e.underlying { return .unavailable(Self.describe(underlying)) }
             return .unavailable("connection lost")
         default:

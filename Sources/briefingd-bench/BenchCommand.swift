@@ -53,6 +53,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Do not measure the shared PostgreSQL store.")
     var skipStore = false
 
+    @Flag(help: "Measure only the shared PostgreSQL store.")
+    var storeOnly = false
+
     @Option(help: "Files per burst into the shared PostgreSQL store.")
     var storeFiles = 600
 
@@ -75,6 +78,10 @@ struct BenchCommand: ParsableCommand {
             fixture
             ?? ((repository.map { $0 + "/.." } ?? ".") + "/shared/fixtures/nmg-public-security-briefing.txt")
         let fixtureBytes = try FileIO.read(fixturePath)
+        if storeOnly {
+            storeStage(fixture: fixtureBytes)
+            return
+        }
         let inputs = try BenchInputs.forms(of: fixtureBytes)
         let timing = StageTiming(minSeconds: minSeconds, runs: runs)
         let now = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
@@ -134,7 +141,8 @@ struct BenchCommand: ParsableCommand {
         try Report.write(report, to: json)
         Swift.print("\nfigures written to \(json)")
         if !skipStore && !skipDaemon {
-            progress("shared store: \(storeFiles) files into PostgreSQL with 1 and 3 instances, then single drops")
+            progress(
+                "shared store: \(storeFiles) files into PostgreSQL with 1 and 3 instances, then single drops")
             storeStage(fixture: fixtureBytes)
         }
     }
@@ -179,7 +187,8 @@ struct BenchCommand: ParsableCommand {
               3 instances:  \(String(format: "%.0f", figures.instances3PerSecond)) snapshots/s into rows
               drop → row:   p50 \(String(format: "%.1f", figures.latencyP50Milliseconds)) ms, p99 \(String(format: "%.1f", figures.latencyP99Milliseconds)) ms (\(figures.latencyDrops) single drops)
             """)
-        let path = ((json as NSString).deletingLastPathComponent as NSString).appendingPathComponent("store.json")
+        let path = ((json as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+            "store.json")
         if let data = try? JSONEncoder().encode(figures) {
             try? data.write(to: URL(fileURLWithPath: path))
         }

@@ -110,7 +110,9 @@ struct StoreBenchmark {
             else { continue }
             samples.append((committed - at) * 1000)
         }
-        guard samples.count == latencyDrops else { throw BenchError("store: \(samples.count) latency samples") }
+        guard samples.count == latencyDrops else {
+            throw BenchError("store: \(samples.count) latency samples")
+        }
         return (Statistics.percentile(samples, 50), Statistics.percentile(samples, 99))
     }
 }

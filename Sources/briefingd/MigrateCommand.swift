@@ -21,7 +21,9 @@ struct Migrate: ParsableCommand {
         }
         guard let settings = config.store else {
             FileHandle.standardError.write(
-                Data("briefingd: config \(options.path): store.postgres is not set; nothing to migrate\n".utf8))
+                Data(
+                    "briefingd: config \(options.path): store.postgres is not set; nothing to migrate\n".utf8)
+            )
             throw ExitCode(78)
         }
         let logger = Logger(label: "briefingd")
@@ -32,7 +34,8 @@ struct Migrate: ParsableCommand {
             print(
                 applied.isEmpty
                     ? "schema briefingd at \(settings.displayURL) is up to date"
-                    : "schema briefingd at \(settings.displayURL): applied \(applied.map(String.init).joined(separator: ", "))")
+                    : "schema briefingd at \(settings.displayURL): applied \(applied.map(String.init).joined(separator: ", "))"
+            )
         } catch {
             FileHandle.standardError.write(Data("briefingd: \(error)\n".utf8))
             throw ExitCode(error.isConfigProblem ? 78 : 69)

@@ -16,9 +16,12 @@ import Testing
         async let second = SharedStore.migrate(settings: s, logger: quiet)
         let results = try await [first, second]
         #expect(results.flatMap { $0 } == SchemaMigrations.all.map(\.version))
-        #expect(try server.count("SELECT count(*) FROM briefingd.schema_migrations") == SchemaMigrations.latest)
+        #expect(
+            try server.count("SELECT count(*) FROM briefingd.schema_migrations") == SchemaMigrations.latest)
         #expect(try await SharedStore.migrate(settings: s, logger: quiet).isEmpty)
-        for table in ["snapshots", "speakers", "turns", "figures", "changes", "leases", "url_state", "seen_items"] {
+        for table in [
+            "snapshots", "speakers", "turns", "figures", "changes", "leases", "url_state", "seen_items",
+        ] {
             #expect(try server.count("SELECT count(*) FROM briefingd.\(table)") == 0)
         }
     }
@@ -82,10 +85,18 @@ import Testing
 
         let id = row.id
         let b1 = snapshot.briefing
-        #expect(try server.count("SELECT count(*) FROM briefingd.speakers WHERE snapshot_id = '\(id)'") == b1.speakers.count)
-        #expect(try server.count("SELECT count(*) FROM briefingd.turns WHERE snapshot_id = '\(id)'") == b1.turns.count)
-        #expect(try server.count("SELECT count(*) FROM briefingd.figures WHERE snapshot_id = '\(id)'") == b1.figures.count)
-        #expect(try server.count("SELECT count(*) FROM briefingd.changes WHERE snapshot_id = '\(id)'") == b1.changes.count)
+        #expect(
+            try server.count("SELECT count(*) FROM briefingd.speakers WHERE snapshot_id = '\(id)'")
+                == b1.speakers.count)
+        #expect(
+            try server.count("SELECT count(*) FROM briefingd.turns WHERE snapshot_id = '\(id)'")
+                == b1.turns.count)
+        #expect(
+            try server.count("SELECT count(*) FROM briefingd.figures WHERE snapshot_id = '\(id)'")
+                == b1.figures.count)
+        #expect(
+            try server.count("SELECT count(*) FROM briefingd.changes WHERE snapshot_id = '\(id)'")
+                == b1.changes.count)
         #expect(b1.figures.count > 0 && b1.changes.count > 0)
         // The document is the snapshot, queryable as jsonb.
         #expect(try server.sql("SELECT document->>'id' FROM briefingd.snapshots WHERE id = '\(id)'") == id)
@@ -99,8 +110,10 @@ import Testing
 
     @Test func leasesShareSourcesAndExpireWhenAnInstanceDies() async throws {
         let server = try PostgresServer()
-        let a = try await SharedStore.open(settings: settings(server, instance: "a", lease: 1500), logger: quiet)
-        let b = try await SharedStore.open(settings: settings(server, instance: "b", lease: 1500), logger: quiet)
+        let a = try await SharedStore.open(
+            settings: settings(server, instance: "a", lease: 1500), logger: quiet)
+        let b = try await SharedStore.open(
+            settings: settings(server, instance: "b", lease: 1500), logger: quiet)
         defer {
             a.close()
             b.close()
@@ -144,7 +157,9 @@ import Testing
             b.close()
         }
         try await a.setValidators(url: "http://x/1", etag: "\"v1\"", lastModified: nil)
-        #expect(try await b.urlRecord("http://x/1") == SharedStore.URLRecord(etag: "\"v1\"", lastModified: nil, lastID: nil))
+        #expect(
+            try await b.urlRecord("http://x/1")
+                == SharedStore.URLRecord(etag: "\"v1\"", lastModified: nil, lastID: nil))
         try await a.markSeen(source: "feed", url: "http://x/2")
         #expect(try await b.unseen(source: "feed", urls: ["http://x/2", "http://x/3"]) == ["http://x/3"])
 

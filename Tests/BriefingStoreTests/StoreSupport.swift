@@ -6,7 +6,9 @@ import TestSupport
 @testable import BriefingStore
 
 /// Settings for a test server, with a given instance name and lease.
-func settings(_ server: PostgresServer, instance: String = "test", lease: Int64 = 2000, password: String? = nil)
+func settings(
+    _ server: PostgresServer, instance: String = "test", lease: Int64 = 2000, password: String? = nil
+)
     -> PostgresSettings
 {
     var s = PostgresSettings(
@@ -19,9 +21,12 @@ func settings(_ server: PostgresServer, instance: String = "test", lease: Int64 
 let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
 /// A real snapshot of the shared fixture with a distinguishing last line, as the daemon would publish it.
-func fixtureRow(_ note: String, path: String = "2026-11-29/x.json") throws -> (Snapshot, SharedStore.SnapshotRow) {
+func fixtureRow(_ note: String, path: String = "2026-11-29/x.json") throws -> (
+    Snapshot, SharedStore.SnapshotRow
+) {
     let text = try Paths.fixtureText() + "\n补充说明：\(note)。\n"
     let snapshot = try BriefingPipeline.process(
-        Array(text.utf8), source: Source(kind: .inbox, name: "inbox"), ingestedAt: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)))
+        Array(text.utf8), source: Source(kind: .inbox, name: "inbox"),
+        ingestedAt: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)))
     return (snapshot, SharedStore.SnapshotRow(id: snapshot.id, path: path, json: snapshot.jsonBytes()))
 }

@@ -32,17 +32,23 @@ import Testing
         // Every source is polled; each tick's request comes from one instance only.
         #expect(waitUntil(timeout: 30) { names.allSatisfy { web.requests("/\($0).txt").count >= 4 } })
         #expect(try server.count("SELECT count(*) FROM briefingd.snapshots") == 12)
-        #expect(try server.count("SELECT count(DISTINCT owner) FROM briefingd.leases WHERE owner IS NOT NULL") == 3)
+        #expect(
+            try server.count("SELECT count(DISTINCT owner) FROM briefingd.leases WHERE owner IS NOT NULL")
+                == 3)
         for name in names {
             let times = web.requests("/\(name).txt").compactMap { $0["time"] as? Double }
             let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
             #expect(gaps.allSatisfy { $0 >= 1.5 }, "\(name) fetched twice in one tick: \(gaps)")
         }
         // The second and later polls are conditional, with the validators the fleet shares.
-        #expect(names.allSatisfy { name in web.requests("/\(name).txt").filter { $0["status"] as? Int == 304 }.count >= 2 })
+        #expect(
+            names.allSatisfy { name in
+                web.requests("/\(name).txt").filter { $0["status"] as? Int == 304 }.count >= 2
+            })
 
         // kill -9 the instance with the most leases: another takes each of its sources within lease + interval.
-        let owners = try server.sql("SELECT owner, count(*) FROM briefingd.leases GROUP BY owner ORDER BY 2 DESC, 1")
+        let owners = try server.sql(
+            "SELECT owner, count(*) FROM briefingd.leases GROUP BY owner ORDER BY 2 DESC, 1")
         let victimName = String(owners.split(separator: "\n")[0].split(separator: "|")[0])
         let victim = fleet[["a", "b", "c"].firstIndex(of: victimName)!]
         let orphaned = try server.sql("SELECT source FROM briefingd.leases WHERE owner = '\(victimName)'")
@@ -57,11 +63,15 @@ import Testing
                 }
             })
         for name in orphaned {
-            let first = web.requests("/\(name).txt").compactMap { $0["time"] as? Double }.first { $0 > killedAt + 0.2 }
+            let first = web.requests("/\(name).txt").compactMap { $0["time"] as? Double }.first {
+                $0 > killedAt + 0.2
+            }
             // lease (3 s) + one interval (2 s), and a renewal round of slack.
             #expect((first ?? .infinity) - killedAt < 3 + 2 + 1.5, "\(name) taken over late")
         }
-        #expect(try server.count("SELECT count(DISTINCT owner) FROM briefingd.leases WHERE owner IS NOT NULL") == 2)
+        #expect(
+            try server.count("SELECT count(DISTINCT owner) FROM briefingd.leases WHERE owner IS NOT NULL")
+                == 2)
         #expect(try server.count("SELECT count(*) FROM briefingd.snapshots") == 12)
         for d in fleet where d !== victim { #expect(d.stop() == 0) }
         // SIGTERM gives the leases back at once.
@@ -97,7 +107,8 @@ import Testing
         // Each twin: one instance wrote it, the other logged a duplicate naming the existing id.
         let duplicates = fleet.flatMap { $0.events("duplicate") }
         #expect(duplicates.count == twins / 2)
-        let ids = Set(try server.sql("SELECT id FROM briefingd.snapshots").split(separator: "\n").map(String.init))
+        let ids = Set(
+            try server.sql("SELECT id FROM briefingd.snapshots").split(separator: "\n").map(String.init))
         #expect(duplicates.allSatisfy { ids.contains($0["id"] as? String ?? "") })
         // Local files: exactly one per row across the fleet, and the rows point at them.
         #expect(fleet.map { $0.snapshotFiles().count }.reduce(0, +) == expectedRows)
@@ -109,7 +120,10 @@ import Testing
         let daemon = try Self.instance("solo", server)
         try daemon.start()
         for i in 0..<30 { try daemon.drop(try Self.briefing("前\(i)"), as: "p-\(i).txt") }
-        #expect(waitUntil(timeout: 30) { (try? server.count("SELECT count(*) FROM briefingd.snapshots")) ?? 0 >= 10 })
+        #expect(
+            waitUntil(timeout: 30) {
+                (try? server.count("SELECT count(*) FROM briefingd.snapshots")) ?? 0 >= 10
+            })
         try server.stop()
         for i in 0..<30 { try daemon.drop(try Self.briefing("后\(i)"), as: "q-\(i).txt") }
         #expect(waitUntil(timeout: 20) { !daemon.events("cannot_write").isEmpty })
@@ -141,7 +155,8 @@ import Testing
         #expect(waitUntil(timeout: 30) { filesUnder(daemon.archive).count == 5 })
         #expect(daemon.stop() == 0)
         // As after a crash between the durable file and the commit: the rows are missing.
-        try server.sql("DELETE FROM briefingd.snapshots WHERE id IN (SELECT id FROM briefingd.snapshots LIMIT 3)")
+        try server.sql(
+            "DELETE FROM briefingd.snapshots WHERE id IN (SELECT id FROM briefingd.snapshots LIMIT 3)")
         try daemon.start()
         #expect(try server.count("SELECT count(*) FROM briefingd.snapshots") == 5)
         #expect(daemon.events("store_recovered").first.map { "\($0["rows_published"] ?? "")" } == "3")

@@ -27,7 +27,8 @@ public final class PostgresServer: @unchecked Sendable {
         try Self.asPostgres(
             "\(Self.binaries)/initdb", "-D", data, "-U", user, "--auth=scram-sha-256", "--pwfile=\(pwfile)",
             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        var conf = "listen_addresses = '127.0.0.1'\nport = \(port)\nunix_socket_directories = '\(root.path)'\n"
+        var conf =
+            "listen_addresses = '127.0.0.1'\nport = \(port)\nunix_socket_directories = '\(root.path)'\n"
         conf += "max_connections = 100\nshared_buffers = 32MB\n"
         if !durable { conf += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: data + "/postgresql.conf"))
@@ -52,7 +53,10 @@ public final class PostgresServer: @unchecked Sendable {
     public func sql(_ sql: String) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "\(Self.binaries)/psql")
-        p.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        p.arguments = [
+            "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-At", "-v", "ON_ERROR_STOP=1",
+            "-c", sql,
+        ]
         var env = ProcessInfo.processInfo.environment
         env["PGPASSWORD"] = password
         p.environment = env
@@ -82,13 +86,13 @@ public final class PostgresServer: @unchecked Sendable {
     public func storeYAML(instance: String, lease: String = "3s") throws -> String {
         let passwordFile = try writePasswordFile(in: root)
         return """
-        store:
-          postgres:
-            url: \(url)
-            password_file: \(passwordFile)
-            instance: \(instance)
-            lease: \(lease)
-        """
+            store:
+              postgres:
+                url: \(url)
+                password_file: \(passwordFile)
+                instance: \(instance)
+                lease: \(lease)
+            """
     }
 
     /// Writes the password into a file the daemon can read; returns its path.

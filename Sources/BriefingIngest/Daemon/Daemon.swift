@@ -95,7 +95,8 @@ public struct Daemon: Sendable {
         // Before polling and the inbox, so it stops after them: leases are given back once no
         // poll runs, and the last batch can still commit its rows.
         if let shared, let leases {
-            services.append(.init(service: SharedStoreService(store: shared, leases: leases), serviceName: "store"))
+            services.append(
+                .init(service: SharedStoreService(store: shared, leases: leases), serviceName: "store"))
         }
         let polling = poller.map {
             PollingService(

@@ -111,7 +111,8 @@ public final class Ingestor: Sendable {
             case .success(var snapshot):
                 if outcomes[i] != nil { continue }
                 do {
-                    let known = try state.snapshotPath(id: snapshot.id) ?? lookup.rows[snapshot.id].map(\.display)
+                    let known =
+                        try state.snapshotPath(id: snapshot.id) ?? lookup.rows[snapshot.id].map(\.display)
                     if let path = known {
                         if case .fetched(let doc) = work[i].item, try lastID(doc.url, lookup) == snapshot.id {
                             outcomes[i] = .unchanged(id: snapshot.id)

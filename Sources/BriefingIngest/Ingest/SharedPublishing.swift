@@ -79,7 +79,8 @@ extension Ingestor {
         }
         if published > 0 || unreadable > 0 {
             logger.notice(
-                "store_recovered", metadata: ["rows_published": "\(published)", "unreadable": "\(unreadable)"])
+                "store_recovered",
+                metadata: ["rows_published": "\(published)", "unreadable": "\(unreadable)"])
         }
     }
 }

@@ -421,9 +421,10 @@ final class SourcePoller: Sendable {
             if let shared {
                 known = (try? await shared.urlRecord(url)).flatMap { $0.map { ($0.etag, $0.lastModified) } }
             } else {
-                known = (try? await client.blocking({ () throws(StateError) in try state.urlState(url) })).flatMap {
-                    $0.map { ($0.etag, $0.lastModified) }
-                }
+                known = (try? await client.blocking({ () throws(StateError) in try state.urlState(url) }))
+                    .flatMap {
+                        $0.map { ($0.etag, $0.lastModified) }
+                    }
             }
             if let known {
                 if let etag = known.etag { headers.append(HTTPHeader(name: "If-None-Match", value: etag)) }
