@@ -49,7 +49,7 @@ final class InboxWatcher {
                     var name = ""
                     if length > 0 {
                         let bytes = raw[nameStart..<(nameStart + length)]
-                        name = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                        name = FileName.decode(bytes.prefix { $0 != 0 }).name
                     }
                     if mask & UInt32(IN_Q_OVERFLOW) != 0 {
                         events.append(.overflow)

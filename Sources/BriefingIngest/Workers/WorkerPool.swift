@@ -1,0 +1,218 @@
+import BriefingCore
+import CLinuxShim
+import Foundation
+import Logging
+
+/// A small set of pre-started `briefingd worker` processes that decode, normalize and extract
+/// inputs, so that no input, whatever a parser does with it, can stall or crash the daemon.
+///
+/// Each worker is driven by its own thread, which takes the next job, sends it down the pipe and
+/// waits for the reply within the wall-clock deadline. A worker that dies or passes a limit is
+/// replaced, and its input is answered with the reason (`timeout`, `too_much_memory`, `crashed`).
+/// The caller is never blocked: results are handed back through ``takeCompleted()``, and
+/// ``wakeFD`` becomes readable when there are some.
+public final class WorkerPool: Sendable {
+    public struct Settings: Sendable, Equatable {
+        /// The `briefingd` executable (the daemon's own, normally).
+        public var executable: String
+        public var workers: Int
+        public var limits: InputLimits
+        /// Largest input body a worker accepts.
+        public var maxInputBytes: Int
+
+        public init(executable: String, workers: Int, limits: InputLimits, maxInputBytes: Int) {
+            self.executable = executable
+            self.workers = workers
+            self.limits = limits
+            self.maxInputBytes = maxInputBytes
+        }
+
+        /// Wall-clock time a worker gets per input: the CPU limit is the real bound, but a worker
+        /// that sleeps or is starved of CPU must still give its input up.
+        var wallMilliseconds: Int64 { Int64(limits.maxSeconds) * 2000 + 1000 }
+    }
+
+    /// One input to extract; `token` names it in ``takeCompleted()``.
+    public struct Job: Sendable {
+        public var token: Int
+        var request: WorkerRequest
+        var bytes: [UInt8]
+    }
+
+    /// What a job gave.
+    public enum Result: Sendable, Equatable {
+        /// The snapshot document's id and JSON (with `revision.supersedes` null), and decoder notes.
+        case extracted(id: String, json: [UInt8], notes: [String])
+        /// The input cannot become a snapshot: `failed/` reason code and detail.
+        case failed(code: String, detail: String)
+        /// No worker could be started; the input should be tried again later.
+        case unavailable(reason: String)
+    }
+
+    private struct Queued: Sendable {
+        var job: Job
+        var complete: @Sendable (Result) -> Void
+    }
+
+    public let settings: Settings
+    /// eventfd that is readable while completed results wait in ``takeCompleted()``.
+    public let wakeFD: Int32
+    private let logger: Logger
+    private let queue = LockedCondition<[Queued]>([])
+    private let completed = LockedBox<[(Int, Result)]>([])
+    private let stopping = LockedBox(false)
+    /// The live worker of each slot, for ``shutDown()`` and for measuring their memory.
+    private let children = LockedBox<[Int: pid_t]>([:])
+
+    public init(settings: Settings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+        wakeFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        // A worker that dies while the daemon writes to it must not kill the daemon with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        for slot in 0..<max(1, settings.workers) {
+            let thread = Thread { [self] in serve(slot: slot) }
+            thread.name = "briefingd-worker-\(slot)"
+            thread.start()
+        }
+    }
+
+    deinit { close(wakeFD) }
+
+    /// Queues jobs; their results arrive through ``takeCompleted()``.
+    public func submit(_ jobs: [Job]) {
+        let entries = jobs.map { job in
+            Queued(job: job) { [completed, wakeFD] result in
+                completed.withValue { $0.append((job.token, result)) }
+                var one: UInt64 = 1
+                _ = write(wakeFD, &one, 8)
+            }
+        }
+        queue.withValueSignalling { $0.append(contentsOf: entries) }
+    }
+
+    /// Results of finished jobs, in the order they finished.
+    public func takeCompleted() -> [(token: Int, result: Result)] {
+        var counter: UInt64 = 0
+        _ = read(wakeFD, &counter, 8)
+        return completed.withValue { list in
+            defer { list.removeAll() }
+            return list.map { (token: $0.0, result: $0.1) }
+        }
+    }
+
+    /// Extracts one input and waits for the result (start-up work only: the loop never waits).
+    func extractNow(_ request: WorkerRequest, bytes: [UInt8]) -> Result {
+        let box = LockedBox<Result?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let entry = Queued(job: Job(token: -1, request: request, bytes: bytes)) { result in
+            box.value = result
+            done.signal()
+        }
+        queue.withValueSignalling { $0.insert(entry, at: 0) }
+        done.wait()
+        return box.value!
+    }
+
+    /// Process ids of the running workers.
+    public var workerPIDs: [pid_t] { children.value.values.sorted() }
+
+    /// Stops every worker at once (a worker may be spinning) and drops queued jobs. Results of jobs
+    /// in hand are never delivered; their inputs stay where they are.
+    public func shutDown() {
+        stopping.value = true
+        queue.withValueSignalling { $0.removeAll() }
+        for pid in children.value.values { kill(pid, SIGKILL) }
+    }
+
+    private func serve(slot: Int) {
+        var worker: WorkerProcess?
+        while true {
+            guard let entry = queue.waitForFirst(orStop: { [stopping] in stopping.value }) else { break }
+            if worker == nil {
+                do {
+                    let started = try WorkerProcess.spawn(
+                        executable: settings.executable, arguments: arguments)
+                    children.withValue { $0[slot] = started.pid }
+                    logger.debug("worker_started", metadata: ["pid": "\(started.pid)", "slot": "\(slot)"])
+                    worker = started
+                } catch {
+                    logger.error("worker_unavailable", metadata: ["error": "\(error)"])
+                    entry.complete(.unavailable(reason: error.description))
+                    // Do not spin on a failing spawn (out of processes or descriptors).
+                    usleep(200_000)
+                    continue
+                }
+            }
+            let outcome = worker!.run(
+                WorkerFrame.encode(entry.job.request, body: entry.job.bytes),
+                maxReplyBody: settings.limits.maxOutputBytes,
+                deadline: monotonicMilliseconds() + settings.wallMilliseconds,
+                limits: (settings.limits.maxSeconds, settings.limits.maxMemoryBytes))
+            if stopping.value { break }
+            switch outcome {
+            case .reply(let frame):
+                guard let reply = frame.decodeHeader(WorkerReply.self) else {
+                    worker = nil
+                    entry.complete(.failed(code: "crashed", detail: "the worker sent an unreadable reply"))
+                    continue
+                }
+                if let id = reply.id {
+                    entry.complete(.extracted(id: id, json: frame.body, notes: reply.notes))
+                } else {
+                    entry.complete(
+                        .failed(code: reply.code ?? "crashed", detail: reply.detail ?? "no reason given"))
+                }
+            case .failed(let failure):
+                logger.warning(
+                    "worker_replaced",
+                    metadata: [
+                        "pid": "\(worker!.pid)", "error": "\(failure.code)", "detail": "\(failure.detail)",
+                    ])
+                children.withValue { $0[slot] = nil }
+                worker = nil
+                entry.complete(.failed(code: failure.code, detail: failure.detail))
+            }
+        }
+        worker?.stop()
+        children.withValue { $0[slot] = nil }
+    }
+
+    private var arguments: [String] {
+        [
+            "--parent", "\(getpid())", "--max-memory", "\(settings.limits.maxMemoryBytes)",
+            "--max-input-bytes", "\(settings.maxInputBytes)",
+        ]
+    }
+}
+
+/// A value behind a condition variable: producers append and signal, consumers wait for an item.
+final class LockedCondition<T>: @unchecked Sendable {
+    // @unchecked: `stored` is only touched while `condition` is locked.
+    private var stored: T
+    private let condition = NSCondition()
+    init(_ value: T) { stored = value }
+
+    func withValueSignalling<R>(_ body: (inout T) -> R) -> R {
+        condition.lock()
+        defer {
+            condition.broadcast()
+            condition.unlock()
+        }
+        return body(&stored)
+    }
+}
+
+extension LockedCondition {
+    /// Waits until the array has an element and removes the first, or returns nil once `stop` says so.
+    func waitForFirst<E>(orStop stop: () -> Bool) -> E? where T == [E] {
+        condition.lock()
+        defer { condition.unlock() }
+        while stored.isEmpty {
+            if stop() { return nil }
+            condition.wait()
+        }
+        if stop() { return nil }
+        return stored.removeFirst()
+    }
+}
