@@ -11,8 +11,10 @@ public protocol SourcePolling: Sendable {
     func stop()
 }
 
-/// `briefingd run`: one loop on one thread that waits on inotify, a signalfd and the fetch queue's
-/// eventfd, takes settled files and fetched pages in batches, and hands them to the ``Ingestor``.
+/// `briefingd run`: one loop on one thread that waits on inotify, a signalfd, the fetch queue's
+/// eventfd and the worker pool's, hands settled files and fetched pages to worker processes for
+/// extraction, and writes what comes back through the ``Ingestor``. The loop never waits on
+/// extraction, so signals, the watchdog and other inputs go on whatever one input does.
 public final class Daemon {
     private var config: DaemonConfig
     private let configPath: String
@@ -20,16 +22,19 @@ public final class Daemon {
     private let logLevel: LogLevelControl
     private let notifier: SystemdNotifier
     private let poller: (any SourcePolling)?
-    /// Largest batch: bounds how long a SIGTERM waits for the work in hand, and the memory held: every
-    /// input of a batch is in memory at once with its text, snapshot and JSON (about 1/3 MiB per input
-    /// at 25 KB). At 256 the daemon peaked at 117 MiB RSS in a burst of 2,000 files; at 32 at 47 MiB,
-    /// with the same throughput and CPU per file (docs/benchmark.md): two cores stay busy either way.
+    /// Most inputs in hand at once (read, with a worker or waiting for one): bounds the memory held,
+    /// since each is in memory with its JSON. At 256 per batch the daemon peaked at 117 MiB RSS in a
+    /// burst of 2,000 files; at 32 at 47 MiB, with the same throughput (docs/benchmark.md).
     static let batchLimit = 32
+    /// The executable workers run: this very program.
+    let workerExecutable: String
 
     public init(
         config: DaemonConfig, configPath: String, logger: Logger, logLevel: LogLevelControl,
-        poller: (any SourcePolling)?, notifier: SystemdNotifier = SystemdNotifier()
+        poller: (any SourcePolling)?, notifier: SystemdNotifier = SystemdNotifier(),
+        workerExecutable: String = Daemon.ownExecutable()
     ) {
+        self.workerExecutable = workerExecutable
         self.config = config
         self.configPath = configPath
         self.logger = logger
@@ -51,8 +56,17 @@ public final class Daemon {
                 "metrics_listening", metadata: ["address": "\(metricsServer.address)", "path": "/metrics"])
         }
         let state = try Self.openState(config: config, logger: logger)
-        let ingestor = Ingestor(config: config, state: state, logger: logger)
+        let inHand = try InHandStore(directory: config.statePath)
+        let pool = WorkerPool(
+            settings: WorkerPool.Settings(
+                executable: workerExecutable, workers: config.inputLimits.workers, limits: config.inputLimits,
+                maxInputBytes: max(config.inbox.maxBytes, config.http.maxBytes)),
+            inHand: inHand, logger: logger)
+        defer { pool.shutDown() }
+        let ingestor = Ingestor(config: config, state: state, logger: logger, pool: pool)
         try ingestor.prepare()
+        var hand = Hand()
+        hand.suspects = forgetStaleMarks(inHand)
         let watcher = try InboxWatcher(path: config.inbox.path)
         let queue = FetchQueue()
         var tracker = SettleTracker(
@@ -64,7 +78,6 @@ public final class Daemon {
         let watchdog = SystemdNotifier.watchdogInterval()
         var nextWatchdog = monotonicMilliseconds()
         var nextRescan = monotonicMilliseconds() + config.inbox.rescan.milliseconds
-        Self.warmUp()
         logger.info(
             "started",
             metadata: [
@@ -77,13 +90,17 @@ public final class Daemon {
             pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
             pollfd(fd: watcher.fd, events: Int16(POLLIN), revents: 0),
             pollfd(fd: queue.wakeFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: pool.wakeFD, events: Int16(POLLIN), revents: 0),
         ]
         var stopping = false
         var exitCode: Int32 = 0
         while !stopping {
             let now = monotonicMilliseconds()
             var deadline = nextRescan
-            if let d = tracker.nextDeadline { deadline = min(deadline, d) }
+            // With every slot taken, a ready file waits for a result, which the pool's eventfd announces.
+            let full = hand.count >= Self.batchLimit
+            if let d = tracker.nextDeadline, !full { deadline = min(deadline, d) }
+            fds[2].events = full ? 0 : Int16(POLLIN)
             if watchdog != nil { deadline = min(deadline, nextWatchdog) }
             let timeout = Int32(clamping: max(0, deadline - now))
             _ = poll(&fds, nfds_t(fds.count), timeout)
@@ -108,14 +125,22 @@ public final class Daemon {
                 tracker.scan(now: loopNow)
                 nextRescan = loopNow + config.inbox.rescan.milliseconds
             }
-            // One batch per pass, so that signals are seen between batches.
-            runBatch(tracker: &tracker, ingestor: ingestor, queue: queue, progress: &progress)
+            settleCompleted(
+                pool: pool, hand: &hand, tracker: &tracker, ingestor: ingestor, progress: &progress)
+            dispatch(tracker: &tracker, ingestor: ingestor, queue: queue, pool: pool, hand: &hand)
+            // Inputs whose outcome was known on reading (unreadable, refused after a restart) are settled now.
+            settleCompleted(
+                pool: nil, hand: &hand, tracker: &tracker, ingestor: ingestor, progress: &progress)
             IngestMetrics().backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
                 nextWatchdog = monotonicMilliseconds() + watchdog
             }
         }
+        // Inputs still with a worker stay in the inbox, untried as far as the next start is concerned.
+        pool.shutDown()
+        try? inHand.release(hand.fileNames)
+        for entry in hand.entries.values { entry.complete?(.deferred(reason: "shutting down")) }
         queue.shutDown()
         poller?.stop()
         metricsServer?.stop()
@@ -128,12 +153,10 @@ public final class Daemon {
         return exitCode
     }
 
-    /// Runs the pipeline once on a tiny briefing, so that the first real input does not pay the
-    /// one-time set-up (lexicon tables, type metadata: 20-50 ms measured on the first drop).
-    static func warmUp() {
-        let text = "记者会\n新华社记者：今年以来破获案件1200余起，同比下降3.5%？\n市公安局局长张华：2023年6月至8月，开展“护校安园”行动。"
-        _ = try? BriefingPipeline.process(
-            Array(text.utf8), source: Source(kind: .inbox, name: "inbox"), ingestedAt: .now())
+    /// The path of the running executable, which workers are started from.
+    public static func ownExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
     }
 
     /// What the loop has done since start, and the write problem inputs are waiting on, if any.
@@ -162,21 +185,110 @@ public final class Daemon {
         return inboxPresent
     }
 
-    /// Ingests the settled files and fetched pages that are ready (at most `batchLimit` of each),
-    /// answers the pollers, and schedules what must wait for a write problem to clear.
-    private func runBatch(
-        tracker: inout SettleTracker, ingestor: Ingestor, queue: FetchQueue, progress: inout Progress
+    /// Inputs in hand: sent to a worker, or known on reading and waiting to be settled.
+    private struct Hand {
+        struct Entry {
+            var work: Ingestor.Work
+            var submitted: Int64
+            /// Answers the poller of a fetched page.
+            var complete: (@Sendable (IngestOutcome) -> Void)?
+        }
+        var entries: [Int: Entry] = [:]
+        /// Tokens whose result is already known, to settle in this pass.
+        var ready: [Int] = []
+        var nextToken = 0
+        /// Inputs that were with a worker when the daemon last died: taken only when nothing else is
+        /// in hand, so that if one of them is to blame, the other inputs are safe first.
+        var suspects: Set<String> = []
+        var count: Int { entries.count }
+        var fileNames: [String] {
+            entries.values.compactMap { if case .file(let f) = $0.work.item { f.name } else { nil } }
+        }
+    }
+
+    /// Reads the files and pages that are ready (as many as there is room for) and queues them for
+    /// the workers. Never waits for a worker.
+    private func dispatch(
+        tracker: inout SettleTracker, ingestor: Ingestor, queue: FetchQueue, pool: WorkerPool,
+        hand: inout Hand
     ) {
-        let files = tracker.takeReady(now: monotonicMilliseconds(), limit: Self.batchLimit)
-        let fetched = queue.take(limit: Self.batchLimit)
+        let room = Self.batchLimit - hand.count
+        guard room > 0 else { return }
+        var files = tracker.takeReady(now: monotonicMilliseconds(), limit: room)
+        if !hand.suspects.isEmpty {
+            let suspects = files.filter { hand.suspects.contains($0.name) }
+            files.removeAll { hand.suspects.contains($0.name) }
+            // One at a time, and only when nothing else is in hand.
+            if files.isEmpty && hand.count == 0, let first = suspects.first {
+                files = [first]
+                hand.suspects.remove(first.name)
+            }
+            let now = monotonicMilliseconds()
+            for file in suspects where file != files.first { tracker.retry(file.name, after: 100, now: now) }
+        }
+        let fetched = room > files.count ? queue.take(limit: room - files.count) : []
         guard !files.isEmpty || !fetched.isEmpty else { return }
-        let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
         logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
-        let outcomes = ingestor.ingest(items)
+        var jobs: [WorkerPool.Job] = []
+        let items =
+            files.map { (IngestItem.file($0), nil) }
+            + fetched.map { (IngestItem.fetched($0.0), Optional($0.1)) }
+        for (item, complete) in items {
+            let prepared = ingestor.prepare(item)
+            let token = hand.nextToken
+            hand.nextToken += 1
+            hand.entries[token] = Hand.Entry(
+                work: prepared.work, submitted: monotonicMilliseconds(), complete: complete)
+            if prepared.work.result != nil {
+                hand.ready.append(token)
+            } else {
+                var inHandName: String?
+                if case .file(let f) = item { inHandName = f.name }
+                jobs.append(
+                    WorkerPool.Job(
+                        token: token, request: prepared.request!, bytes: prepared.bytes,
+                        inHandName: inHandName))
+            }
+        }
+        pool.submit(jobs)
+    }
+
+    /// Writes what the workers (or reading) gave, moves the inputs, answers the pollers, and schedules what must wait for a write problem to clear.
+    private func settleCompleted(
+        pool: WorkerPool?, hand: inout Hand, tracker: inout SettleTracker, ingestor: Ingestor,
+        progress: inout Progress
+    ) {
+        let metrics = IngestMetrics()
+        let now = monotonicMilliseconds()
+        for (token, result) in pool?.takeCompleted() ?? [] {
+            guard var entry = hand.entries[token] else { continue }
+            switch result {
+            case .extracted(let id, let json, let notes):
+                entry.work.result = .success(Ingestor.Extraction(id: id, json: json, notes: notes))
+            case .failed(let code, let detail):
+                entry.work.result = .failure(.input(code: code, detail: detail))
+            case .unavailable(let reason):
+                entry.work.result = nil
+                entry.complete?(.deferred(reason: reason))
+                hand.entries[token] = nil
+                if case .file(let f) = entry.work.item { tracker.retry(f.name, after: 1000, now: now) }
+                continue
+            }
+            metrics.extraction(
+                source: entry.work.item.sourceName,
+                nanoseconds: UInt64(max(0, now - entry.submitted)) * 1_000_000)
+            hand.entries[token] = entry
+            hand.ready.append(token)
+        }
+        guard !hand.ready.isEmpty else { return }
+        let tokens = hand.ready
+        hand.ready.removeAll()
+        let entries = tokens.map { hand.entries.removeValue(forKey: $0)! }
+        let outcomes = ingestor.finish(entries.map(\.work))
         var deferredNow: String?
         var deferredFiles: [String] = []
         var wroteSome = false
-        for (item, outcome) in zip(items, outcomes) {
+        for (entry, outcome) in zip(entries, outcomes) {
             switch outcome {
             case .written:
                 progress.written += 1
@@ -186,7 +298,8 @@ public final class Daemon {
             case .deferred(let reason): deferredNow = reason
             case .unchanged, .vanished: break
             }
-            guard case .file(let f) = item else { continue }
+            entry.complete?(outcome)
+            guard case .file(let f) = entry.work.item else { continue }
             if case .deferred = outcome {
                 deferredFiles.append(f.name)
             } else {
@@ -195,18 +308,33 @@ public final class Daemon {
                 tracker.completed(f.name, now: monotonicMilliseconds())
             }
         }
-        for ((_, complete), outcome) in zip(fetched, outcomes.suffix(fetched.count)) { complete(outcome) }
         // A batch of only failed or duplicate inputs says nothing about the write problem.
         if deferredNow != nil || wroteSome {
             progress.deferral = noteDeferral(deferredNow, previous: progress.deferral)
         }
-        let now = monotonicMilliseconds()
+        let after = monotonicMilliseconds()
         for name in deferredFiles {
-            tracker.retry(name, after: max(0, (progress.deferral?.retryAt ?? now) - now), now: now)
+            tracker.retry(name, after: max(0, (progress.deferral?.retryAt ?? after) - after), now: after)
         }
         notifier.send(
             "STATUS=\(progress.written) snapshots, \(progress.duplicates) duplicates, \(progress.failed) failed, "
                 + "\(tracker.pendingCount) waiting")
+    }
+
+    /// Forgets the marks of inputs that left the inbox while the daemon was down; returns the others.
+    private func forgetStaleMarks(_ inHand: InHandStore) -> Set<String> {
+        guard let marked = try? inHand.all(), !marked.isEmpty else { return [] }
+        let gone = marked.keys.filter { access(FileName.cPath(config.inbox.path + "/" + $0), F_OK) != 0 }
+        try? inHand.release(gone)
+        let kept = Set(marked.keys).subtracting(gone)
+        if !kept.isEmpty {
+            logger.notice(
+                "inputs_in_hand_at_stop",
+                metadata: [
+                    "count": "\(kept.count)", "action": "each is tried once more, after the other inputs",
+                ])
+        }
+        return kept
     }
 
     /// Logs a write problem once per cause (not per retry) and backs off up to 30 s; logs recovery.

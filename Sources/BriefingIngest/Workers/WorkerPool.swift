@@ -37,6 +37,8 @@ public final class WorkerPool: Sendable {
         public var token: Int
         var request: WorkerRequest
         var bytes: [UInt8]
+        /// The inbox name marked in hand while a worker has the input (``InHandStore``).
+        var inHandName: String?
     }
 
     /// What a job gave.
@@ -58,14 +60,16 @@ public final class WorkerPool: Sendable {
     /// eventfd that is readable while completed results wait in ``takeCompleted()``.
     public let wakeFD: Int32
     private let logger: Logger
+    private let inHand: InHandStore?
     private let queue = LockedCondition<[Queued]>([])
     private let completed = LockedBox<[(Int, Result)]>([])
     private let stopping = LockedBox(false)
     /// The live worker of each slot, for ``shutDown()`` and for measuring their memory.
     private let children = LockedBox<[Int: pid_t]>([:])
 
-    public init(settings: Settings, logger: Logger) {
+    public init(settings: Settings, inHand: InHandStore? = nil, logger: Logger) {
         self.settings = settings
+        self.inHand = inHand
         self.logger = logger
         wakeFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         // A worker that dies while the daemon writes to it must not kill the daemon with SIGPIPE.
@@ -105,7 +109,7 @@ public final class WorkerPool: Sendable {
     func extractNow(_ request: WorkerRequest, bytes: [UInt8]) -> Result {
         let box = LockedBox<Result?>(nil)
         let done = DispatchSemaphore(value: 0)
-        let entry = Queued(job: Job(token: -1, request: request, bytes: bytes)) { result in
+        let entry = Queued(job: Job(token: -1, request: request, bytes: bytes, inHandName: nil)) { result in
             box.value = result
             done.signal()
         }
@@ -128,8 +132,8 @@ public final class WorkerPool: Sendable {
     private func serve(slot: Int) {
         var worker: WorkerProcess?
         while true {
-            guard let entry = queue.waitForFirst(orStop: { [stopping] in stopping.value }) else { break }
-            if worker == nil {
+            // Started before its first job, so that the job does not wait for the start-up.
+            if worker == nil && !stopping.value {
                 do {
                     let started = try WorkerProcess.spawn(
                         executable: settings.executable, arguments: arguments)
@@ -138,12 +142,20 @@ public final class WorkerPool: Sendable {
                     worker = started
                 } catch {
                     logger.error("worker_unavailable", metadata: ["error": "\(error)"])
-                    entry.complete(.unavailable(reason: error.description))
-                    // Do not spin on a failing spawn (out of processes or descriptors).
-                    usleep(200_000)
-                    continue
                 }
             }
+            guard let entry = queue.waitForFirst(orStop: { [stopping] in stopping.value }) else { break }
+            guard worker != nil else {
+                entry.complete(.unavailable(reason: "no worker process could be started"))
+                // Do not spin on a failing start (out of processes or descriptors).
+                usleep(200_000)
+                continue
+            }
+            if let name = entry.job.inHandName, let refused = markInHand(name) {
+                entry.complete(refused)
+                continue
+            }
+            defer { if let name = entry.job.inHandName { try? inHand?.release([name]) } }
             let outcome = worker!.run(
                 WorkerFrame.encode(entry.job.request, body: entry.job.bytes),
                 maxReplyBody: settings.limits.maxOutputBytes,
@@ -176,6 +188,34 @@ public final class WorkerPool: Sendable {
         }
         worker?.stop()
         children.withValue { $0[slot] = nil }
+    }
+
+    /// Marks an inbox input in hand while a worker has it. An input that was with a worker when the
+    /// daemon itself died twice is not tried a third time: the answer is returned instead.
+    private func markInHand(_ name: String) -> Result? {
+        guard let inHand else { return nil }
+        let earlier: Int
+        do {
+            earlier = try inHand.take([name])[name] ?? 0
+        } catch {
+            logger.error("in_hand_unrecorded", metadata: ["error": "\(error)"])
+            return nil
+        }
+        if earlier >= 2 {
+            try? inHand.release([name])
+            return .failed(
+                code: "crashed",
+                detail: "the daemon itself stopped twice while a worker was extracting this input; it is not "
+                    + "tried a third time. If the input looks sound, report it with the file attached")
+        }
+        if earlier == 1 {
+            logger.notice(
+                "input_retried",
+                metadata: [
+                    "file": "\(FileName.display(name))", "reason": "with a worker when the daemon stopped",
+                ])
+        }
+        return nil
     }
 
     private var arguments: [String] {
