@@ -20,11 +20,18 @@ public enum FileName {
         var isUTF8 = true
         var i = 0
         while i < raw.count {
-            if let (scalar, length) = scalarAt(raw, i), scalar.value & 0xFFFF00 != escapeBase {
-                scalars.append(scalar)
+            if let (scalar, length) = scalarAt(raw, i) {
+                if scalar.value & 0xFFFF00 == escapeBase {
+                    // Valid, but in the escape range: its bytes are escaped so that they map back.
+                    for byte in raw[i..<(i + length)] {
+                        scalars.append(Unicode.Scalar(escapeBase + UInt32(byte))!)
+                    }
+                } else {
+                    scalars.append(scalar)
+                }
                 i += length
             } else {
-                if scalarAt(raw, i) == nil { isUTF8 = false }
+                isUTF8 = false
                 scalars.append(Unicode.Scalar(escapeBase + UInt32(raw[i]))!)
                 i += 1
             }

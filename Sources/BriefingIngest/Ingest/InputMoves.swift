@@ -100,13 +100,17 @@ extension Ingestor {
             case .written(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, w, touched: &touched))" }
+                if case .file(let f) = w.item {
+                    meta["archived"] = "\(FileName.display(archive(f, w, touched: &touched)))"
+                }
                 metrics.snapshotWritten(source: sourceName, milliseconds: elapsed)
                 logger.info("snapshot_written", metadata: meta)
             case .duplicate(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, w, touched: &touched))" }
+                if case .file(let f) = w.item {
+                    meta["archived"] = "\(FileName.display(archive(f, w, touched: &touched)))"
+                }
                 metrics.duplicate(source: sourceName)
                 logger.info("duplicate", metadata: meta)
             case .unchanged(let id):
@@ -116,7 +120,8 @@ extension Ingestor {
             case .failed(let code, let detail):
                 meta["error"] = "\(code)"
                 meta["detail"] = "\(detail)"
-                meta["moved_to"] = "\(fail(w, code: code, detail: detail, touched: &touched))"
+                meta["moved_to"] =
+                    "\(FileName.display(fail(w, code: code, detail: detail, touched: &touched)))"
                 try? state.recordFailure(
                     source: sourceName, name: Self.logName(w.item), error: code, detail: detail,
                     at: w.ingestedAt.rfc3339)

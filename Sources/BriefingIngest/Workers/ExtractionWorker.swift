@@ -135,7 +135,8 @@ enum WorkerFailure: Error, Equatable, Sendable {
         switch self {
         case .timeout(let seconds, let wallClock):
             wallClock
-                ? "extraction took longer than \(seconds) s of wall-clock time (input.max_seconds) and was stopped"
+                ? "extraction did not finish within \(seconds * 2 + 1) s of wall-clock time "
+                    + "(input.max_seconds: \(seconds) s of CPU time) and was stopped"
                 : "extraction used more than \(seconds) s of CPU time (input.max_seconds) and was stopped"
         case .tooMuchMemory(let limit):
             "extraction needed more than \(ByteSize(limit)) of memory (input.max_memory) and was stopped"
