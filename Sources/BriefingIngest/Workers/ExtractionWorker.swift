@@ -24,7 +24,14 @@ public enum ExtractionWorker {
         _ = briefingd_set_parent_death_signal(SIGKILL)
         guard getppid() == parent else { return 1 }
         signal(SIGPIPE, SIG_IGN)
-        WorkerLimits.limitAddressSpace(bytes: maxMemoryBytes)
+        // Without its limits a worker would be no safer than the daemon: refuse to run.
+        guard WorkerLimits.limitAddressSpace(bytes: maxMemoryBytes) else {
+            FileHandle.standardError.write(
+                Data(
+                    "briefingd worker: cannot limit its memory (setrlimit: \(String(cString: strerror(errno)))); allow setrlimit and prlimit64 in the service's SystemCallFilter\n"
+                        .utf8))
+            return 3
+        }
         let faults = ProcessInfo.processInfo.environment[faultsVariable] == "1"
         warmUp()
         while let frame = PipeIO.readFrame(0, maxBody: maxInputBytes) {
@@ -94,9 +101,9 @@ public enum ExtractionWorker {
 /// The resource limits a worker puts on itself.
 enum WorkerLimits {
     /// RLIMIT_AS: allocations beyond `bytes` of address space fail, and the worker dies of it.
-    static func limitAddressSpace(bytes: Int) {
+    static func limitAddressSpace(bytes: Int) -> Bool {
         var limit = rlimit(rlim_cur: rlim_t(bytes), rlim_max: rlim_t(bytes))
-        _ = setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
+        return setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0
     }
 
     /// RLIMIT_CPU is a lifetime total, so it is re-armed before every input: CPU used so far plus
