@@ -27,6 +27,9 @@ public final class InHandStore: Sendable {
         }
     }
 
+    /// Closes the connection; later calls fail.
+    public func close() { db.close() }
+
     /// Marks `names` as in hand and returns, for each, how many earlier tries were still in hand
     /// when the daemon stopped (0 for an input never tried before).
     public func take(_ names: [String]) throws(StateError) -> [String: Int] {

@@ -66,6 +66,8 @@ public final class WorkerPool: Sendable {
     private let stopping = LockedBox(false)
     /// The live worker of each slot, for ``shutDown()`` and for measuring their memory.
     private let children = LockedBox<[Int: pid_t]>([:])
+    /// Slot threads still running; ``shutDown()`` waits for them.
+    private let running = LockedCondition(0)
 
     public init(settings: Settings, inHand: InHandStore? = nil, logger: Logger) {
         self.settings = settings
@@ -75,7 +77,11 @@ public final class WorkerPool: Sendable {
         // A worker that dies while the daemon writes to it must not kill the daemon with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         for slot in 0..<max(1, settings.workers) {
-            let thread = Thread { [self] in serve(slot: slot) }
+            running.withValueSignalling { $0 += 1 }
+            let thread = Thread { [self] in
+                serve(slot: slot)
+                running.withValueSignalling { $0 -= 1 }
+            }
             thread.name = "briefingd-worker-\(slot)"
             thread.start()
         }
@@ -121,12 +127,14 @@ public final class WorkerPool: Sendable {
     /// Process ids of the running workers.
     public var workerPIDs: [pid_t] { children.value.values.sorted() }
 
-    /// Stops every worker at once (a worker may be spinning) and drops queued jobs. Results of jobs
-    /// in hand are never delivered; their inputs stay where they are.
+    /// Stops every worker at once (a worker may be spinning) and drops queued jobs, then waits
+    /// (briefly) until no slot thread touches an input any more. Results of jobs in hand are never
+    /// delivered; their inputs stay where they are, and their in-hand marks are cleared.
     public func shutDown() {
         stopping.value = true
         queue.withValueSignalling { $0.removeAll() }
         for pid in children.value.values { kill(pid, SIGKILL) }
+        running.wait(until: { $0 == 0 }, timeoutSeconds: 2)
     }
 
     private func serve(slot: Int) {
@@ -229,8 +237,8 @@ public final class WorkerPool: Sendable {
 /// A value behind a condition variable: producers append and signal, consumers wait for an item.
 final class LockedCondition<T>: @unchecked Sendable {
     // @unchecked: `stored` is only touched while `condition` is locked.
-    private var stored: T
-    private let condition = NSCondition()
+    fileprivate var stored: T
+    fileprivate let condition = NSCondition()
     init(_ value: T) { stored = value }
 
     func withValueSignalling<R>(_ body: (inout T) -> R) -> R {
@@ -244,6 +252,14 @@ final class LockedCondition<T>: @unchecked Sendable {
 }
 
 extension LockedCondition {
+    /// Waits until `done` holds for the value, or `timeoutSeconds` have passed.
+    func wait(until done: (T) -> Bool, timeoutSeconds: Double) {
+        let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !done(stored) && condition.wait(until: deadline) {}
+    }
+
     /// Waits until the array has an element and removes the first, or returns nil once `stop` says so.
     func waitForFirst<E>(orStop stop: () -> Bool) -> E? where T == [E] {
         condition.lock()
