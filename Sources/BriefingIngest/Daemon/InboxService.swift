@@ -121,6 +121,7 @@ final class InboxService: Service {
             // With every slot taken, a ready file waits for a result, which the pool's eventfd announces.
             let full = hand.count >= Self.batchLimit
             if let d = tracker.nextDeadline, !full { deadline = min(deadline, d) }
+            if let since = hand.readySince { deadline = min(deadline, since + Hand.commitDelay) }
             fds[2].events = full ? 0 : Int16(POLLIN)
             if watchdog != nil { deadline = min(deadline, nextWatchdog) }
             let timeout = Int32(clamping: max(0, deadline - now))
@@ -139,12 +140,11 @@ final class InboxService: Service {
                 tracker.scan(now: loopNow)
                 nextRescan = loopNow + inbox.rescan.milliseconds
             }
-            settleCompleted(
-                fromPool: true, hand: &hand, tracker: &tracker, progress: &progress, deferral: &deferral)
+            collectCompleted(hand: &hand, tracker: &tracker)
             if ending == nil { dispatch(tracker: &tracker, hand: &hand) }
-            // Inputs whose outcome was known on reading (unreadable, refused after a restart) are settled now.
-            settleCompleted(
-                fromPool: false, hand: &hand, tracker: &tracker, progress: &progress, deferral: &deferral)
+            if hand.shouldCommit(now: monotonicMilliseconds()) || ending != nil {
+                commitReady(hand: &hand, tracker: &tracker, progress: &progress, deferral: &deferral)
+            }
             IngestMetrics().backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
@@ -188,8 +188,28 @@ final class InboxService: Service {
             var complete: (@Sendable (IngestOutcome) -> Void)?
         }
         var entries: [Int: Entry] = [:]
-        /// Tokens whose result is already known, to settle in this pass.
-        var ready: [Int] = []
+        /// Tokens whose result is known, to be written in the next commit.
+        var ready: [Int] = [] {
+            didSet {
+                if ready.isEmpty {
+                    readySince = nil
+                } else if readySince == nil {
+                    readySince = monotonicMilliseconds()
+                }
+            }
+        }
+        /// When the oldest result in `ready` arrived.
+        private(set) var readySince: Int64?
+        /// Results are written together (one syncfs and fsync round per commit): when nothing else is
+        /// with a worker, when this many are ready, or when the oldest has waited `commitDelay` ms.
+        static let commitBatch = 16
+        static let commitDelay: Int64 = 5
+
+        func shouldCommit(now: Int64) -> Bool {
+            guard let readySince else { return false }
+            return ready.count == entries.count || ready.count >= Self.commitBatch
+                || now - readySince >= Self.commitDelay
+        }
         var nextToken = 0
         /// Inputs that were with a worker when the daemon last died: taken only when nothing else is
         /// in hand, so that if one of them is to blame, the other inputs are safe first.
@@ -244,14 +264,11 @@ final class InboxService: Service {
         pool.submit(jobs)
     }
 
-    /// Writes what the workers (or reading) gave, moves the inputs, answers the pollers, and schedules what must wait for a write problem to clear.
-    private func settleCompleted(
-        fromPool: Bool, hand: inout Hand, tracker: inout SettleTracker, progress: inout Progress,
-        deferral: inout WriteDeferral?
-    ) {
+    /// Moves the workers' results into `hand.ready`; an input no worker could take goes back to wait.
+    private func collectCompleted(hand: inout Hand, tracker: inout SettleTracker) {
         let metrics = IngestMetrics()
         let now = monotonicMilliseconds()
-        for (token, result) in fromPool ? pool.takeCompleted() : [] {
+        for (token, result) in pool.takeCompleted() {
             guard var entry = hand.entries[token] else { continue }
             switch result {
             case .extracted(let id, let json, let notes):
@@ -259,7 +276,6 @@ final class InboxService: Service {
             case .failed(let code, let detail):
                 entry.work.result = .failure(.input(code: code, detail: detail))
             case .unavailable(let reason):
-                entry.work.result = nil
                 entry.complete?(.deferred(reason: reason))
                 hand.entries[token] = nil
                 if case .file(let f) = entry.work.item { tracker.retry(f.name, after: 1000, now: now) }
@@ -271,6 +287,14 @@ final class InboxService: Service {
             hand.entries[token] = entry
             hand.ready.append(token)
         }
+    }
+
+    /// Writes what the workers (or reading) gave, moves the inputs, answers the pollers, and
+    /// schedules what must wait for a write problem to clear.
+    private func commitReady(
+        hand: inout Hand, tracker: inout SettleTracker, progress: inout Progress,
+        deferral: inout WriteDeferral?
+    ) {
         guard !hand.ready.isEmpty else { return }
         let tokens = hand.ready
         hand.ready.removeAll()
