@@ -176,7 +176,7 @@ import Testing
         #expect(config.inputLimits.maxOutputBytes == 1 << 20)
         #expect(try ConfigLoader.parse(base, workingDirectory: "/").inputLimits == InputLimits())
         for (key, value) in [
-            ("workers", "0"), ("workers", "65"), ("max_seconds", "0"), ("max_memory", "64MiB"),
+            ("workers", "0"), ("workers", "65"), ("max_seconds", "0"), ("max_memory", "64MiB"), ("max_memory", "200MiB"),
             ("max_memory", "lots"), ("max_memory", "99999999999999999999GiB"), ("max_output_bytes", "-1"),
         ] {
             #expect(throws: ConfigError.self, "\(key): \(value)") {

@@ -116,7 +116,7 @@ public struct InputLimits: Sendable, Equatable {
 
     public static let workerRange = 1...64
     public static let secondsRange = 1...86_400
-    /// Below 128 MiB the runtime of a worker alone does not fit.
-    public static let memoryRange = (128 << 20)...(1 << 40)
+    /// A worker's runtime and libraries alone take about 130 MiB of address space.
+    public static let memoryRange = (256 << 20)...(1 << 40)
     public static let outputRange = (64 << 10)...(1 << 32)
 }
