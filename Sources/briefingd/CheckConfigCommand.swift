@@ -31,6 +31,7 @@ struct CheckConfig: ParsableCommand {
             "  path: \(c.statePath)",
             "input:",
             "  max_replacement_ratio: \(c.maxReplacementRatio)",
+            "  max_text_chars: \(c.maxTextCharacters)",
             "  workers: \(c.inputLimits.workers)",
             "  max_seconds: \(c.inputLimits.maxSeconds)",
             "  max_memory: \(c.inputLimits.maxMemoryBytes)",

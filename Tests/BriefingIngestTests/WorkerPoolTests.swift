@@ -11,7 +11,8 @@ import Testing
     static func request(name: String = "t.txt") -> WorkerRequest {
         WorkerRequest(
             fileName: name, source: Source(kind: .inbox, name: "inbox", path: "/in/" + name),
-            ingestedAtMilliseconds: 1_796_000_000_000, maxReplacementRatio: 0.01, maxOutputBytes: 64 << 20,
+            ingestedAtMilliseconds: 1_796_000_000_000, maxReplacementRatio: 0.01,
+            maxTextCharacters: PipelineOptions.defaultMaxTextCharacters, maxOutputBytes: 64 << 20,
             maxSeconds: 30)
     }
 
@@ -176,7 +177,8 @@ import Testing
         #expect(config.inputLimits.maxOutputBytes == 1 << 20)
         #expect(try ConfigLoader.parse(base, workingDirectory: "/").inputLimits == InputLimits())
         for (key, value) in [
-            ("workers", "0"), ("workers", "65"), ("max_seconds", "0"), ("max_memory", "64MiB"), ("max_memory", "200MiB"),
+            ("workers", "0"), ("workers", "65"), ("max_seconds", "0"), ("max_memory", "64MiB"),
+            ("max_memory", "200MiB"),
             ("max_memory", "lots"), ("max_memory", "99999999999999999999GiB"), ("max_output_bytes", "-1"),
         ] {
             #expect(throws: ConfigError.self, "\(key): \(value)") {

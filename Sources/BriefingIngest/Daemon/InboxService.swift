@@ -154,7 +154,7 @@ final class InboxService: Service {
         // Inputs still with a worker stay in the inbox, untried as far as the next start is concerned.
         pool.shutDown()
         try? inHand.release(hand.fileNames)
-        for entry in hand.entries.values { entry.complete?(.deferred(reason: "shutting down")) }
+        for entry in hand.entries.values { entry.complete?(.stopping) }
         // Pollers waiting on a page in the queue hear `deferred` and end their poll.
         queue.shutDown()
         let final = (progress, ending ?? .stopped)
@@ -311,7 +311,7 @@ final class InboxService: Service {
             case .duplicate: progress.duplicates += 1
             case .failed: progress.failed += 1
             case .deferred(let reason): deferredNow = reason
-            case .unchanged, .vanished: break
+            case .unchanged, .vanished, .stopping: break
             }
             entry.complete?(outcome)
             guard case .file(let f) = entry.work.item else { continue }

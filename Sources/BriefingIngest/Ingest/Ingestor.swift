@@ -2,6 +2,7 @@ import BriefingCore
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 
 /// Turns batches of items into snapshots, in the order of effects that makes a crash harmless:
 /// snapshot durable → state recorded → manifest line → input moved.
@@ -14,7 +15,7 @@ public final class Ingestor: Sendable {
     /// Worker processes for the extraction the ingestor does itself (start-up repair); nil: in-process.
     let pool: WorkerPool?
     /// Manifest lines of recorded snapshots whose append failed (disk full), oldest first.
-    private let owedManifest = LockedBox<[StateStore.SnapshotRecord]>([])
+    private let owedManifest = Mutex<[StateStore.SnapshotRecord]>([])
 
     public init(
         config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics(),
@@ -84,22 +85,18 @@ public final class Ingestor: Sendable {
         guard !items.isEmpty else { return [] }
         let prepared = items.map(prepare)
         // Decode, normalize and extract in parallel: it is pure CPU work.
-        let results = UnsafeResults<Result<Extraction, IngestFailure>>(count: prepared.count)
         let metrics = metrics
-        DispatchQueue.concurrentPerform(iterations: prepared.count) { i in
-            if let result = prepared[i].work.result {
-                results.set(i, result)
-                return
-            }
+        let results = prepared.concurrentMap { prepared -> Result<Extraction, IngestFailure> in
+            if let result = prepared.work.result { return result }
             let started = DispatchTime.now().uptimeNanoseconds
-            let (reply, json) = ExtractionWorker.process(prepared[i].request!, bytes: prepared[i].bytes)
-            results.set(i, Self.result(reply: reply, json: json))
+            let (reply, json) = ExtractionWorker.process(prepared.request!, bytes: prepared.bytes)
             metrics.extraction(
-                source: prepared[i].work.item.sourceName,
+                source: prepared.work.item.sourceName,
                 nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+            return Self.result(reply: reply, json: json)
         }
         var work = prepared.map(\.work)
-        for i in work.indices { work[i].result = results.get(i) }
+        for i in work.indices { work[i].result = results[i] }
         return finish(work)
     }
 
@@ -121,8 +118,9 @@ public final class Ingestor: Sendable {
             let request = WorkerRequest(
                 fileName: hints.fileName, declaredCharset: hints.declaredCharset,
                 contentType: hints.contentType,
+                feedItemDateMilliseconds: hints.feedItemDate?.millisecondsSinceEpoch,
                 source: source, ingestedAtMilliseconds: work.ingestedAt.millisecondsSinceEpoch,
-                maxReplacementRatio: config.maxReplacementRatio,
+                maxReplacementRatio: config.maxReplacementRatio, maxTextCharacters: config.maxTextCharacters,
                 maxOutputBytes: config.inputLimits.maxOutputBytes, maxSeconds: config.inputLimits.maxSeconds)
             return Prepared(work: work, request: request, bytes: bytes)
         }
@@ -226,7 +224,7 @@ public final class Ingestor: Sendable {
         } catch {
             // The snapshots are durable and recorded, so the inputs may leave the inbox; the lines
             // are owed and appended before the next batch (or by recovery at the next start).
-            let first = owedManifest.withValue { owed in
+            let first = owedManifest.withLock { owed in
                 defer { owed.append(contentsOf: records) }
                 return owed.isEmpty
             }
@@ -252,10 +250,10 @@ public final class Ingestor: Sendable {
 
     /// Appends the manifest lines a failed append left owed.
     private func appendOwedManifestLines() throws(FileSystemError) {
-        let owed = owedManifest.value
+        let owed = owedManifest.withLock { $0 }
         guard !owed.isEmpty else { return }
         try store.appendManifest(owed)
-        owedManifest.withValue { $0.removeFirst(owed.count) }
+        owedManifest.withLock { $0.removeFirst(owed.count) }
         logger.notice("manifest_caught_up", metadata: ["lines": "\(owed.count)"])
     }
 
@@ -332,18 +330,4 @@ enum SnapshotJSONPatch {
         }
         return nil
     }
-}
-
-/// Fixed-size result slots filled from `concurrentPerform`, each index written by exactly one iteration.
-final class UnsafeResults<T>: @unchecked Sendable {
-    // @unchecked: slot i is written once by iteration i and read only after concurrentPerform returns.
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-    func get(_ i: Int) -> T { slots[i]! }
 }

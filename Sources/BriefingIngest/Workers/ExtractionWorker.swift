@@ -53,7 +53,7 @@ public enum ExtractionWorker {
             let (snapshot, notes) = try BriefingPipeline.processWithNotes(
                 bytes, hints: request.hints, source: request.source,
                 ingestedAt: Timestamp(millisecondsSinceEpoch: request.ingestedAtMilliseconds),
-                options: PipelineOptions(maxReplacementRatio: request.maxReplacementRatio))
+                options: request.options)
             let json = snapshot.jsonBytes()
             guard json.count <= request.maxOutputBytes else {
                 let e = WorkerFailure.outputTooLarge(bytes: json.count, limit: request.maxOutputBytes)

@@ -2,6 +2,7 @@ import BriefingCore
 import CLinuxShim
 import Foundation
 import Logging
+import Synchronization
 
 /// A small set of pre-started `briefingd worker` processes that decode, normalize and extract
 /// inputs, so that no input, whatever a parser does with it, can stall or crash the daemon.
@@ -62,10 +63,10 @@ public final class WorkerPool: Sendable {
     private let logger: Logger
     private let inHand: InHandStore?
     private let queue = LockedCondition<[Queued]>([])
-    private let completed = LockedBox<[(Int, Result)]>([])
-    private let stopping = LockedBox(false)
+    private let completed = Mutex<[(Int, Result)]>([])
+    private let stopping = Atomic<Bool>(false)
     /// The live worker of each slot, for ``shutDown()`` and for measuring their memory.
-    private let children = LockedBox<[Int: pid_t]>([:])
+    private let children = Mutex<[Int: pid_t]>([:])
     /// Slot threads still running; ``shutDown()`` waits for them.
     private let running = LockedCondition(0)
 
@@ -92,8 +93,8 @@ public final class WorkerPool: Sendable {
     /// Queues jobs; their results arrive through ``takeCompleted()``.
     public func submit(_ jobs: [Job]) {
         let entries = jobs.map { job in
-            Queued(job: job) { [completed, wakeFD] result in
-                completed.withValue { $0.append((job.token, result)) }
+            Queued(job: job) { [self] result in
+                completed.withLock { $0.append((job.token, result)) }
                 var one: UInt64 = 1
                 _ = write(wakeFD, &one, 8)
             }
@@ -105,7 +106,7 @@ public final class WorkerPool: Sendable {
     public func takeCompleted() -> [(token: Int, result: Result)] {
         var counter: UInt64 = 0
         _ = read(wakeFD, &counter, 8)
-        return completed.withValue { list in
+        return completed.withLock { list in
             defer { list.removeAll() }
             return list.map { (token: $0.0, result: $0.1) }
         }
@@ -113,27 +114,26 @@ public final class WorkerPool: Sendable {
 
     /// Extracts one input and waits for the result (start-up work only: the loop never waits).
     func extractNow(_ request: WorkerRequest, bytes: [UInt8]) -> Result {
-        let box = LockedBox<Result?>(nil)
-        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
         let entry = Queued(job: Job(token: -1, request: request, bytes: bytes, inHandName: nil)) { result in
-            box.value = result
-            done.signal()
+            box.result.withLock { $0 = result }
+            box.done.signal()
         }
         queue.withValueSignalling { $0.insert(entry, at: 0) }
-        done.wait()
-        return box.value!
+        box.done.wait()
+        return box.result.withLock { $0! }
     }
 
     /// Process ids of the running workers.
-    public var workerPIDs: [pid_t] { children.value.values.sorted() }
+    public var workerPIDs: [pid_t] { children.withLock { $0.values.sorted() } }
 
     /// Stops every worker at once (a worker may be spinning) and drops queued jobs, then waits
     /// (briefly) until no slot thread touches an input any more. Results of jobs in hand are never
     /// delivered; their inputs stay where they are, and their in-hand marks are cleared.
     public func shutDown() {
-        stopping.value = true
+        stopping.store(true, ordering: .sequentiallyConsistent)
         queue.withValueSignalling { $0.removeAll() }
-        for pid in children.value.values { kill(pid, SIGKILL) }
+        for pid in children.withLock({ $0.values }) { kill(pid, SIGKILL) }
         running.wait(until: { $0 == 0 }, timeoutSeconds: 2)
     }
 
@@ -141,18 +141,18 @@ public final class WorkerPool: Sendable {
         var worker: WorkerProcess?
         while true {
             // Started before its first job, so that the job does not wait for the start-up.
-            if worker == nil && !stopping.value {
+            if worker == nil && !isStopping {
                 do {
                     let started = try WorkerProcess.spawn(
                         executable: settings.executable, arguments: arguments)
-                    children.withValue { $0[slot] = started.pid }
+                    children.withLock { $0[slot] = started.pid }
                     logger.debug("worker_started", metadata: ["pid": "\(started.pid)", "slot": "\(slot)"])
                     worker = started
                 } catch {
                     logger.error("worker_unavailable", metadata: ["error": "\(error)"])
                 }
             }
-            guard let entry = queue.waitForFirst(orStop: { [stopping] in stopping.value }) else { break }
+            guard let entry = queue.waitForFirst(orStop: { isStopping }) else { break }
             guard worker != nil else {
                 entry.complete(.unavailable(reason: "no worker process could be started"))
                 // Do not spin on a failing start (out of processes or descriptors).
@@ -169,7 +169,7 @@ public final class WorkerPool: Sendable {
                 maxReplyBody: settings.limits.maxOutputBytes,
                 deadline: monotonicMilliseconds() + settings.wallMilliseconds,
                 limits: (settings.limits.maxSeconds, settings.limits.maxMemoryBytes))
-            if stopping.value { break }
+            if isStopping { break }
             switch outcome {
             case .reply(let frame):
                 guard let reply = frame.decodeHeader(WorkerReply.self) else {
@@ -189,13 +189,13 @@ public final class WorkerPool: Sendable {
                     metadata: [
                         "pid": "\(worker!.pid)", "error": "\(failure.code)", "detail": "\(failure.detail)",
                     ])
-                children.withValue { $0[slot] = nil }
+                children.withLock { $0[slot] = nil }
                 worker = nil
                 entry.complete(.failed(code: failure.code, detail: failure.detail))
             }
         }
         worker?.stop()
-        children.withValue { $0[slot] = nil }
+        children.withLock { $0[slot] = nil }
     }
 
     /// Marks an inbox input in hand while a worker has it. An input that was with a worker when the
@@ -226,12 +226,20 @@ public final class WorkerPool: Sendable {
         return nil
     }
 
+    private var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
+
     private var arguments: [String] {
         [
             "--parent", "\(getpid())", "--max-memory", "\(settings.limits.maxMemoryBytes)",
             "--max-input-bytes", "\(settings.maxInputBytes)",
         ]
     }
+}
+
+/// The answer to one ``WorkerPool/extractNow(_:bytes:)``, handed from a slot thread to the caller.
+private final class ResultBox: Sendable {
+    let result = Mutex<WorkerPool.Result?>(nil)
+    let done = DispatchSemaphore(value: 0)
 }
 
 /// A value behind a condition variable: producers append and signal, consumers wait for an item.

@@ -13,16 +13,25 @@ struct WorkerRequest: Codable, Sendable, Equatable {
     var fileName: String?
     var declaredCharset: String?
     var contentType: String?
+    /// Publication date of the feed item that linked a fetched page, in ms since the epoch.
+    var feedItemDateMilliseconds: Int64? = nil
     var source: Source
     var ingestedAtMilliseconds: Int64
     var maxReplacementRatio: Double
+    var maxTextCharacters: Int
     /// Largest snapshot document the worker may send back.
     var maxOutputBytes: Int
     /// CPU seconds the input may use, armed by the worker before it starts on the input.
     var maxSeconds: Int
 
+    var options: PipelineOptions {
+        PipelineOptions(maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters)
+    }
+
     var hints: DecodeHints {
-        DecodeHints(fileName: fileName, declaredCharset: declaredCharset, contentType: contentType)
+        DecodeHints(
+            fileName: fileName, declaredCharset: declaredCharset, contentType: contentType,
+            feedItemDate: feedItemDateMilliseconds.map(Timestamp.init(millisecondsSinceEpoch:)))
     }
 }
 
