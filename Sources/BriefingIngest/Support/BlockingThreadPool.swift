@@ -34,7 +34,13 @@ final class BlockingThreadPool: Sendable {
     private func submit(_ job: @escaping @Sendable () -> Void) {
         let startThread = state.withLock { state in
             state.queue.append(job)
-            guard state.idle == 0, state.threads < size else { return false }
+            // An idle thread is claimed here, not when it wakes: otherwise a second job submitted
+            // before the thread woke would count on the same thread and wait behind the first.
+            if state.idle > 0 {
+                state.idle -= 1
+                return false
+            }
+            guard state.threads < size else { return false }
             state.threads += 1
             return true
         }
@@ -46,15 +52,14 @@ final class BlockingThreadPool: Sendable {
         queued.signal()
     }
 
+    /// A thread starts with the job it was started for; after each job it counts as idle until
+    /// ``submit(_:)`` claims it for the next.
     private func work() {
         while true {
-            state.withLock { $0.idle += 1 }
             queued.wait()
-            let job = state.withLock { state in
-                state.idle -= 1
-                return state.queue.removeFirst()
-            }
+            let job = state.withLock { $0.queue.removeFirst() }
             job()
+            state.withLock { $0.idle += 1 }
         }
     }
 }
