@@ -70,6 +70,8 @@ import Testing
         try daemon.start()
         #expect(kill(daemon.pid, SIGSTOP) == 0)
         defer { kill(daemon.pid, SIGCONT) }
+        // Every thread must have stopped before the noise: a thread still running could read events.
+        #expect(waitUntil(timeout: 5) { Self.allThreadsStopped(daemon.pid) })
         let limit =
             Int(
                 (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
@@ -87,6 +89,17 @@ import Testing
         #expect(
             waitUntil { daemon.events("snapshot_written").count == 3 }, "the rescan did not find the files")
         #expect(daemon.stop() == 0)
+    }
+
+    /// True when every thread of `pid` is stopped (state `T` in /proc/PID/task/TID/stat).
+    static func allThreadsStopped(_ pid: Int32) -> Bool {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return !tasks.isEmpty
+            && tasks.allSatisfy { task in
+                let stat = text("/proc/\(pid)/task/\(task)/stat")
+                guard let close = stat.lastIndex(of: ")") else { return false }
+                return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("T")
+            }
     }
 
     static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
