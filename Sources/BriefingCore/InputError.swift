@@ -11,6 +11,11 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidDocx(reason: String)
     case unsupportedFormat(String)
     case noText(format: InputInfo.Format)
+    case encrypted
+    case damagedPDF(reason: String)
+    case noTextLayer(pages: Int, images: Int)
+    case tooManyPages(pages: Int, limit: Int)
+    case pdfTextTooLarge(limit: Int)
 
     public var code: String {
         switch self {
@@ -24,6 +29,11 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidDocx: "invalid_docx"
         case .unsupportedFormat: "unsupported_format"
         case .noText: "no_text"
+        case .encrypted: "encrypted"
+        case .damagedPDF: "damaged_pdf"
+        case .noTextLayer: "no_text_layer"
+        case .tooManyPages: "too_many_pages"
+        case .pdfTextTooLarge: "pdf_text_too_large"
         }
     }
 
@@ -48,9 +58,22 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidDocx(let reason):
             "the file looks like a Word .docx but cannot be read (\(reason)); open and re-save it in Word"
         case .unsupportedFormat(let what):
-            "the input is \(what), which briefingd cannot read; save it as .docx, HTML or UTF-8 text"
+            "the input is \(what), which briefingd cannot read; save it as PDF, .docx, HTML or UTF-8 text"
         case .noText(let format):
             "no briefing text was found in the \(format.rawValue) input; check that the file is the transcript"
+        case .encrypted:
+            "the PDF is encrypted and needs a password to open; save or print it again without a password"
+        case .damagedPDF(let reason):
+            "the PDF is damaged and cannot be read (\(reason)); download or export it again"
+        case .noTextLayer(let pages, let images):
+            "the PDF has no text layer: its \(pages) page(s) hold images only (\(images) image(s), e.g. a scan); "
+                + "run OCR on it or get the transcript as text, .docx or a PDF with text"
+        case .tooManyPages(let pages, let limit):
+            "the PDF has \(pages) pages, over the limit of \(limit) (input.max_pdf_pages); "
+                + "raise the limit or split the file"
+        case .pdfTextTooLarge(let limit):
+            "the PDF's text is over \(limit) bytes, far more than a transcript holds; "
+                + "check that the file is the transcript, or split it"
         }
     }
 }

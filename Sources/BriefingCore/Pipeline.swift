@@ -5,9 +5,12 @@
 public struct PipelineOptions: Sendable, Equatable {
     /// Largest share of U+FFFD replacement characters tolerated in the decoded text.
     public var maxReplacementRatio: Double
+    /// Bounds on PDF input (pages, text size).
+    public var pdf: PDFLimits
 
-    public init(maxReplacementRatio: Double = 0.01) {
+    public init(maxReplacementRatio: Double = 0.01, pdf: PDFLimits = PDFLimits()) {
         self.maxReplacementRatio = maxReplacementRatio
+        self.pdf = pdf
     }
 }
 
@@ -36,7 +39,7 @@ public enum BriefingPipeline {
         _ bytes: [UInt8], hints: DecodeHints = DecodeHints(), source: Source, ingestedAt: Timestamp,
         options: PipelineOptions = PipelineOptions()
     ) throws(InputError) -> (snapshot: Snapshot, notes: [String]) {
-        let decoded = try InputDecoder.decode(bytes, hints: hints)
+        let decoded = try InputDecoder.decode(bytes, hints: hints, pdfLimits: options.pdf)
         if decoded.replacementCharacters > 0 {
             // Counting characters costs a pass over the text: only when something was replaced.
             let scalarCount = decoded.text.unicodeScalars.count
