@@ -24,14 +24,33 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 72.0, 90.0, 90.0
 FONT_SIZE, LEADING, PARAGRAPH_GAP = 12.0, 20.0, 10.0
 
 TOKEN = re.compile(r"[A-Za-z0-9.,%\-]+|\s|.")
+# Latin-1 letters the CID fonts' Unicode CMaps leave out (U+00B7 of "1·3·5"): set in Helvetica.
+FALLBACK = re.compile(r"([\u00a1-\u00ff]+)")
+
+
+def runs(text, font):
+    """(text, font) pieces of a line: the CJK font, and Helvetica where it has no glyph."""
+    return [(piece, "Helvetica" if i % 2 else font) for i, piece in enumerate(FALLBACK.split(text)) if piece]
+
+
+def width_of(text, font, size):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(piece, f, size) for piece, f in runs(text, font))
+
+
+def draw(c, x, y, text, font, size):
+    t = c.beginText(x, y)
+    for piece, f in runs(text, font):
+        t.setFont(f, size)
+        t.textOut(piece)
+    c.drawText(t)
 
 
 def wrap(text, font, width):
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     lines, line, line_w = [], "", 0.0
     for token in TOKEN.findall(text):
-        w = stringWidth(token, font, FONT_SIZE)
+        w = width_of(token, font, FONT_SIZE)
         if line and line_w + w > width:
             lines.append(line.rstrip(" "))
             line, line_w = "", 0.0
@@ -55,11 +74,13 @@ def page_number(style, n, total):
 
 def make_text(args):
     from reportlab.lib.pdfencrypt import StandardEncryption
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase import cidfonts, pdfmetrics
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont(args.font))
+    # reportlab pairs MSung-Light (traditional) with the simplified-Chinese CMap, which readers
+    # then cannot resolve for its Adobe-CNS1 glyphs: name the traditional one.
+    cidfonts.defaultUnicodeEncodings["MSung-Light"] = ("cht", "UniCNS-UCS2-H")
+    pdfmetrics.registerFont(cidfonts.UnicodeCIDFont(args.font))
     with open(args.input, encoding="utf-8") as f:
         paragraphs = [p.strip() for p in f.read().split("\n") if p.strip()]
     width = PAGE_W - 2 * MARGIN_X
@@ -94,9 +115,8 @@ def make_text(args):
         number = page_number(args.numbers, n, len(pages))
         if number:
             c.drawCentredString(PAGE_W / 2, 30, number)
-        c.setFont(args.font, FONT_SIZE)
         for y, line in page:
-            c.drawString(MARGIN_X, y, line)
+            draw(c, MARGIN_X, y, line, args.font, FONT_SIZE)
         c.showPage()
     c.save()
 

@@ -71,7 +71,7 @@ public final class Ingestor: Sendable {
 
         // Decode, normalize and extract in parallel: it is pure CPU work.
         let results = UnsafeResults<Result<Snapshot, IngestFailure>>(count: work.count)
-        let options = PipelineOptions(maxReplacementRatio: config.maxReplacementRatio)
+        let options = config.pipelineOptions
         let snapshotWork = work
         let metrics = metrics
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
