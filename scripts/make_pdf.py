@@ -11,6 +11,7 @@
   make_pdf.py bomb-pages OUT.pdf   a page tree claiming 2,000,000,000 pages
   make_pdf.py bomb-nesting OUT.pdf a page whose resources nest arrays 200,000 deep
   make_pdf.py bomb-stream MB OUT.pdf  a content stream that inflates to MB megabytes of text operators
+  make_pdf.py bomb-text PAGES OUT.pdf PAGES pages sharing one small stream that draws 80 KB of text
 """
 
 import argparse
@@ -212,6 +213,23 @@ def make_bomb_stream(args):
     ])
 
 
+def make_bomb_text(args):
+    # Every page draws the same stream: a few kilobytes of PDF, 80 KB of text per page once read.
+    rows = []
+    for row in range(80):
+        rows.append(b"BT /F1 3 Tf 20 %d Td (%s) Tj ET\n" % (820 - row * 10, b"%04d briefing text " % row * 50))
+    content = b"".join(rows)
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(args.count))
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
+            b"/Resources << /Font << /F1 4 0 R >> >> >>")
+    write_raw_pdf(args.output, [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % args.count,
+        stream(content, compress=True),
+        FONT,
+    ] + [page] * args.count)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="mode", required=True)
@@ -230,13 +248,16 @@ def main():
     p.add_argument("output")
     for name in ("bomb-pages", "bomb-nesting"):
         sub.add_parser(name).add_argument("output")
+    b = sub.add_parser("bomb-text")
+    b.add_argument("count", type=int)
+    b.add_argument("output")
     s = sub.add_parser("bomb-stream")
     s.add_argument("megabytes", type=int)
     s.add_argument("output")
     args = parser.parse_args()
     {
         "text": make_text, "image": make_image, "pages": make_pages, "bomb-pages": make_bomb_pages,
-        "bomb-nesting": make_bomb_nesting, "bomb-stream": make_bomb_stream,
+        "bomb-nesting": make_bomb_nesting, "bomb-stream": make_bomb_stream, "bomb-text": make_bomb_text,
     }[args.mode](args)
 
 

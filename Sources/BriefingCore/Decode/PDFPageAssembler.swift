@@ -153,6 +153,9 @@ public enum PDFPageAssembler {
         var right: Double
         var lineHeight: Double
         var pitch: Double?
+        /// Whether lines were wrapped at a right margin at all: a column at least 20 characters wide
+        /// with a quarter of its lines ending at the margin. Without that, no line counts as full.
+        var wrapped: Bool
 
         init(_ pages: [[PDFTextLine]]) {
             let all = pages.joined()
@@ -171,10 +174,13 @@ public enum PDFPageAssembler {
             }
             steps.sort()
             pitch = steps.isEmpty ? nil : steps[steps.count / 2]
+            let (margin, tolerance) = (right, lineHeight)
+            let atMargin = rights.count - (rights.firstIndex { $0 >= margin - tolerance } ?? rights.count)
+            wrapped = right - left >= 20 * lineHeight && atMargin >= 2 && atMargin * 4 >= rights.count
         }
 
         /// Reaches the right margin, give or take what a wrap leaves over (a character or a number).
-        func isFull(_ line: PDFTextLine) -> Bool { line.right >= right - 2.5 * lineHeight }
+        func isFull(_ line: PDFTextLine) -> Bool { wrapped && line.right >= right - 2.5 * lineHeight }
         func isIndented(_ line: PDFTextLine) -> Bool { line.left > left + 0.8 * lineHeight }
         func isSetApart(_ line: PDFTextLine, after previous: PDFTextLine) -> Bool {
             guard let pitch else { return false }
