@@ -202,13 +202,15 @@ def make_bomb_nesting(args):
 def make_bomb_stream(args):
     # Text drawn over and over at the same place: tiny compressed, args.megabytes once inflated.
     line = b"BT /F1 12 Tf 72 700 Td (" + b"briefing " * 10 + b") Tj ET\n"
-    content = line * (args.megabytes * 1024 * 1024 // len(line))
+    chunk = line * (1024 * 1024 // len(line))
+    deflate = zlib.compressobj(9)
+    data = b"".join(deflate.compress(chunk) for _ in range(args.megabytes)) + deflate.flush()
     write_raw_pdf(args.output, [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        stream(content, compress=True),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
         FONT,
     ])
 
