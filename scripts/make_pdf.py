@@ -2,10 +2,10 @@
 """Makes the PDFs the tests and the benchmark read, from text (reportlab and its CJK CID fonts).
 
   make_pdf.py text IN.txt OUT.pdf [--font STSong-Light|MSung-Light] [--header TEXT] [--footer TEXT]
-              [--numbers dash|chinese|slash|page|none] [--encrypt PASSWORD] [--min-pages N]
+              [--numbers dash|chinese|slash|page|none] [--encrypt PASSWORD] [--pages N]
       The transcript as a typeset document: lines filled to the text width and broken wherever
       they are full (as a word processor does), paragraphs set apart by a gap, a running header,
-      footer and page number on every page. --min-pages repeats the text until that many pages.
+      footer and page number on every page. --pages N repeats the text to fill exactly N pages.
   make_pdf.py image OUT.pdf        one page holding only a drawn picture (a "scan"): no text layer
   make_pdf.py pages N OUT.pdf      N pages of one short line each
   make_pdf.py bomb-pages OUT.pdf   a page tree claiming 2,000,000,000 pages
@@ -102,9 +102,11 @@ def make_text(args):
         return pages
 
     pages = layout()
-    while len(pages) < args.min_pages:
-        wrapped.extend(list(wrapped))
-        pages = layout()
+    if args.pages:
+        while len(pages) < args.pages:
+            wrapped.extend(list(wrapped))
+            pages = layout()
+        pages = pages[: args.pages]
     encrypt = StandardEncryption(args.encrypt, canPrint=0) if args.encrypt else None
     c = canvas.Canvas(args.output, pagesize=(PAGE_W, PAGE_H), encrypt=encrypt, invariant=1)
     for n, page in enumerate(pages, 1):
@@ -243,7 +245,7 @@ def main():
     t.add_argument("--footer")
     t.add_argument("--numbers", default="dash", choices=["dash", "chinese", "slash", "page", "none"])
     t.add_argument("--encrypt")
-    t.add_argument("--min-pages", type=int, default=1)
+    t.add_argument("--pages", type=int)
     sub.add_parser("image").add_argument("output")
     p = sub.add_parser("pages")
     p.add_argument("count", type=int)
