@@ -66,8 +66,9 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .damagedPDF(let reason):
             "the PDF is damaged and cannot be read (\(reason)); download or export it again"
         case .noTextLayer(let pages, let images):
-            "the PDF has no text layer: its \(pages) page(s) hold images only (\(images) image(s), e.g. a scan); "
-                + "run OCR on it or get the transcript as text, .docx or a PDF with text"
+            "the PDF has no text layer: its \(pages) page(s) hold "
+                + (images > 0 ? "images only (\(images) image(s), e.g. a scan)" : "no text, only drawings")
+                + "; run OCR on it or get the transcript as text, .docx or a PDF with text"
         case .tooManyPages(let pages, let limit):
             "the PDF has \(pages) pages, over the limit of \(limit) (input.max_pdf_pages); "
                 + "raise the limit or split the file"
