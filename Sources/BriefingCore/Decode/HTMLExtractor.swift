@@ -42,7 +42,9 @@ enum HTMLExtractor {
         guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw .noText(format: .html)
         }
-        let found = HTMLHeadline.find(root: root, body: body, content: content, isDropped: walker.isDropped)
+        let found = HTMLHeadline.find(
+            root: root, body: body, content: content, isDropped: walker.isDropped,
+            visibleCharacters: { walker.measures[$0]?.text ?? 0 })
         let title = found.headline
         if let title, !found.inContent, !text.drop(while: { $0.isNewline }).hasPrefix(title) {
             // The headline opens the text, as the first line of a text file does: a briefing as a

@@ -22,7 +22,8 @@ enum HTMLHeadline {
 
     static func find(
         root: UnsafeMutablePointer<xmlNode>, body: UnsafeMutablePointer<xmlNode>,
-        content: UnsafeMutablePointer<xmlNode>, isDropped: (UnsafeMutablePointer<xmlNode>) -> Bool
+        content: UnsafeMutablePointer<xmlNode>, isDropped: (UnsafeMutablePointer<xmlNode>) -> Bool,
+        visibleCharacters: (UnsafeMutablePointer<xmlNode>) -> Int
     ) -> Found {
         var metas: [String: String] = [:]
         for meta in LibXML.elements(named: "meta", in: root) {
@@ -56,30 +57,64 @@ enum HTMLHeadline {
             }
             return false
         }
-        func accept(_ node: UnsafeMutablePointer<xmlNode>?) -> Found? {
-            guard let node, visible(node) else { return nil }
+        func found(_ node: UnsafeMutablePointer<xmlNode>) -> Found? {
             let text = HTMLExtractor.TextWriter.inlineText(node)
             guard !text.isEmpty, text.unicodeScalars.count <= 200 else { return nil }
             return Found(headline: text, inContent: isInside(node, content), published: published)
         }
-        if let found = accept(LibXML.elements(named: "h1", in: body).first(where: visible)) { return found }
-        if let found = accept(firstTitleClass(in: body, visible: visible)) { return found }
-        for key in titleMetas {
-            if let value = metas[key], !value.isEmpty {
-                return Found(headline: withoutSiteName(value), inContent: false, published: published)
+        // Headings in the article first, then anywhere on the page (a logo may be an <h1> too).
+        var headings: [Found] = []
+        for scope in [content, body] {
+            let h1 = LibXML.elements(named: "h1", in: scope).first(where: visible)
+            for node in [h1, firstTitleClass(in: scope, visible: visible, size: visibleCharacters)] {
+                if let node, let f = found(node), !headings.contains(where: { $0.headline == f.headline }) {
+                    headings.append(f)
+                }
             }
         }
-        let title = LibXML.firstElement(named: "title", in: root).map {
+        let rawTitle = LibXML.firstElement(named: "title", in: root).map {
             HTMLExtractor.TextWriter.inlineText($0)
         }
-        return Found(
-            headline: title.flatMap { $0.isEmpty ? nil : withoutSiteName($0) }, inContent: false,
-            published: published)
+        let pageTitle = rawTitle.map(withoutSiteName).flatMap { $0.isEmpty ? nil : $0 }
+        // A heading that says what <title> says is the headline.
+        if let pageTitle,
+            let f = headings.first(where: { agrees($0.headline ?? "", pageTitle) })
+        {
+            return f
+        }
+        for key in titleMetas {
+            if let value = metas[key], !value.isEmpty {
+                let headline = withoutSiteName(value)
+                return Found(
+                    headline: headline,
+                    inContent: headings.contains { $0.inContent && $0.headline == headline },
+                    published: published)
+            }
+        }
+        if let f = headings.first(where: \.inContent) { return f }
+        // A heading above the article, unless it is the site's name (a logo) that <title> carries.
+        if let f = headings.first(where: { h in
+            guard let text = h.headline, let rawTitle, let pageTitle else { return true }
+            return !(rawTitle.contains(text) && !pageTitle.contains(text)) && text.unicodeScalars.count >= 4
+        }) {
+            return f
+        }
+        return Found(headline: pageTitle, inContent: false, published: published)
+    }
+
+    /// Whether a heading and the page's title name the same article: equal, or one holding the
+    /// other and not much shorter (a logo's `外交部` is inside many titles, but short).
+    static func agrees(_ heading: String, _ title: String) -> Bool {
+        if heading == title { return true }
+        let h = heading.unicodeScalars.count
+        let n = title.unicodeScalars.count
+        return (title.contains(heading) && h * 3 >= n * 2) || (heading.contains(title) && n * 3 >= h * 2)
     }
 
     /// The first visible element whose class names it a title (`title`, `article-title`, `news_title`).
     private static func firstTitleClass(
-        in node: UnsafeMutablePointer<xmlNode>, visible: (UnsafeMutablePointer<xmlNode>) -> Bool
+        in node: UnsafeMutablePointer<xmlNode>, visible: (UnsafeMutablePointer<xmlNode>) -> Bool,
+        size: (UnsafeMutablePointer<xmlNode>) -> Int
     ) -> UnsafeMutablePointer<xmlNode>? {
         var child = node.pointee.children
         while let c = child {
@@ -87,11 +122,12 @@ enum HTMLHeadline {
                 if let cls = LibXML.attribute(c, "class"),
                     cls.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" }).contains(
                         "title"),
-                    visible(c), !HTMLExtractor.TextWriter.inlineText(c).isEmpty
+                    case let n = size(c), n > 0, n <= 200, visible(c)
                 {
+                    // A container named `title-box` holding the whole article is no heading.
                     return c
                 }
-                if let found = firstTitleClass(in: c, visible: visible) { return found }
+                if let found = firstTitleClass(in: c, visible: visible, size: size) { return found }
             }
             child = c.pointee.next
         }

@@ -95,7 +95,12 @@ enum TurnBuilder {
                 continue
             }
             if var found = SpeakerLabels.find(t, paragraph: p),
-                !found.info.weak || weakLabelSpeaks(found.info, after: drafts.last)
+                !found.info.weak
+                    || weakLabelSpeaks(found.info, after: drafts.last)
+                    // `陆慷首先宣布，…` before any question, by the spokesperson the headline names.
+                    || (drafts.isEmpty
+                        && found.info.name.flatMap { titleInFrontMatter(t, name: $0, layout.frontMatter) }
+                            != nil)
             {
                 // `问1：` stands for the generic `问`, numbered.
                 let number = found.info.number
@@ -196,9 +201,11 @@ enum TurnBuilder {
         // A name alone says nothing of the role; what the person does does: who answers the
         // questions is an official, who only asks is a reporter.
         for (k, id) in ids where infos[k].kind == .person {
-            guard let did = kinds[k], let s = layout.speakers.firstIndex(where: { $0.id == id }) else {
+            // Ids are `s1`, `s2`, … in the order of `layout.speakers`.
+            guard let did = kinds[k], let n = Int(id.dropFirst()), n >= 1, n <= layout.speakers.count else {
                 continue
             }
+            let s = n - 1
             if did.answers {
                 layout.speakers[s].role = .official
             } else if did.asks {
@@ -279,9 +286,12 @@ enum TurnBuilder {
     /// its text starts. `1.` also numbers points of an answer, so it counts only before a paragraph
     /// that ends asking.
     static func numberedQuestion(_ t: ScalarText, _ p: Range<Int>) -> (Int, Int)? {
-        var i = p.lowerBound
+        // `（一）请问……？`: bracketed, as points are; a question only when the paragraph asks.
+        let bracketed = t[p.lowerBound] == "（" || t[p.lowerBound] == "("
+        let first = bracketed ? p.lowerBound + 1 : p.lowerBound
+        var i = first
         var arabic = true
-        while i < p.upperBound, i < p.lowerBound + 4 {
+        while i < p.upperBound, i < first + 4 {
             if Scalars.isDigit(t[i]) {
                 i += 1
             } else if ChineseNumerals.digitValue(t[i]) != nil || t[i] == "十" {
@@ -291,20 +301,24 @@ enum TurnBuilder {
                 break
             }
         }
-        guard i > p.lowerBound, i + 1 < p.upperBound else { return nil }
+        guard i > first, i + 1 < p.upperBound else { return nil }
         let marker = t[i]
         let asks = { (t.at(p.upperBound - 1) == "？" || t.at(p.upperBound - 1) == "?") }
         switch marker {
         case "）", ")":
-            guard (i + 1..<p.upperBound).contains(where: { t[$0] == "？" || t[$0] == "?" }) else { return nil }
+            if bracketed {
+                guard asks() else { return nil }
+            } else {
+                guard (i + 1..<p.upperBound).contains(where: { t[$0] == "？" || t[$0] == "?" }) else {
+                    return nil
+                }
+            }
         case ".", "．", "、":
             guard arabic, asks(), !Scalars.isDigit(t.at(i + 1)) else { return nil }
         default:
             return nil
         }
-        let number =
-            arabic
-            ? Int(t.string(p.lowerBound..<i)) : ChineseNumerals.value(t, p.lowerBound..<i)
+        let number = arabic ? Int(t.string(first..<i)) : ChineseNumerals.value(t, first..<i)
         guard let number else { return nil }
         var content = i + 1
         while content < p.upperBound, Scalars.isSpace(t[content]) { content += 1 }

@@ -99,6 +99,9 @@ extension Ingestor {
                 logger.debug("deferred", metadata: meta)
             case .vanished:
                 logger.debug("vanished", metadata: meta)
+            case .stopping:
+                // Only the fetch queue answers this, never the ingestor.
+                break
             }
         }
         for dir in touched { try? FileSystem.syncDirectory(dir) }
