@@ -115,7 +115,7 @@ public enum ConfigLoader {
             if let v = try input.double("max_replacement_ratio", range: 0...1) {
                 config.maxReplacementRatio = v
             }
-            if let v = try input.int("max_pdf_pages", min: 1) { config.maxPDFPages = v }
+            if let v = try input.int("max_pdf_pages", in: 1...100_000) { config.maxPDFPages = v }
             try input.rejectUnknown()
         }
         if let http = try top.table("http") {
