@@ -11,11 +11,12 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidDocx(reason: String)
     case unsupportedFormat(String)
     case noText(format: InputInfo.Format)
+    case textTooLarge(characters: Int, limit: Int)
+    case htmlTooDeep(depth: Int, limit: Int)
     case encrypted
     case damagedPDF(reason: String)
     case noTextLayer(pages: Int, images: Int)
     case tooManyPages(pages: Int, limit: Int)
-    case pdfTextTooLarge(limit: Int)
 
     public var code: String {
         switch self {
@@ -29,11 +30,12 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidDocx: "invalid_docx"
         case .unsupportedFormat: "unsupported_format"
         case .noText: "no_text"
+        case .textTooLarge: "text_too_large"
+        case .htmlTooDeep: "html_too_deep"
         case .encrypted: "encrypted"
         case .damagedPDF: "damaged_pdf"
         case .noTextLayer: "no_text_layer"
         case .tooManyPages: "too_many_pages"
-        case .pdfTextTooLarge: "pdf_text_too_large"
         }
     }
 
@@ -61,6 +63,12 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "the input is \(what), which briefingd cannot read; save it as PDF, .docx, HTML or UTF-8 text"
         case .noText(let format):
             "no briefing text was found in the \(format.rawValue) input; check that the file is the transcript"
+        case .textTooLarge(let characters, let limit):
+            "the decoded text has \(characters) characters or more, over the limit of \(limit) "
+                + "(input.max_text_chars); split the document or raise the limit"
+        case .htmlTooDeep(let depth, let limit):
+            "the HTML page nests its elements \(depth) deep, deeper than the \(limit) levels that are read, "
+                + "so its text cannot be taken whole; save the page's text as a .txt file"
         case .encrypted:
             "the PDF is encrypted and needs a password to open; save or print it again without a password"
         case .damagedPDF(let reason):
@@ -72,9 +80,6 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooManyPages(let pages, let limit):
             "the PDF has \(pages) pages, over the limit of \(limit) (input.max_pdf_pages); "
                 + "raise the limit or split the file"
-        case .pdfTextTooLarge(let limit):
-            "the PDF's text is over \(limit) bytes, far more than a transcript holds; "
-                + "check that the file is the transcript, or split it"
         }
     }
 }

@@ -86,7 +86,7 @@ func randomBytesAreRefused(seed: UInt64) {
         .empty, .bomOnly(encoding: "UTF-8"), .truncated(encoding: "UTF-16LE", reason: "odd number of bytes"),
         .undecodable(reason: "x"), .invalidDocx(reason: "x"), .noText(format: .html),
         .unsupportedFormat("a legacy Word .doc (OLE2) file"), .encrypted, .damagedPDF(reason: "x"),
-        .noTextLayer(pages: 1, images: 1), .tooManyPages(pages: 501, limit: 500), .pdfTextTooLarge(limit: 1),
+        .noTextLayer(pages: 1, images: 1), .tooManyPages(pages: 501, limit: 500),
     ]
     for e in errors {
         #expect(e.description.count > 40)

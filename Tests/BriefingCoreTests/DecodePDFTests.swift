@@ -20,9 +20,14 @@ private func withoutWhitespace(_ s: String) -> String {
     String(String.UnicodeScalarView(s.unicodeScalars.filter { !$0.properties.isWhitespace }))
 }
 
-private func decodeError(_ bytes: [UInt8], limits: PDFLimits = PDFLimits()) -> InputError? {
+private func decodeError(
+    _ bytes: [UInt8], limits: PDFLimits = PDFLimits(),
+    maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
+) -> InputError? {
     do {
-        _ = try InputDecoder.decode(bytes, hints: DecodeHints(fileName: "briefing.pdf"), pdfLimits: limits)
+        _ = try InputDecoder.decode(
+            bytes, hints: DecodeHints(fileName: "briefing.pdf"), maxTextCharacters: maxTextCharacters,
+            pdfLimits: limits)
         return nil
     } catch {
         return error
@@ -151,5 +156,11 @@ func traditionalChinesePDFGivesTheSameTurnsAndTextAsTheTxt(numbers: String) thro
     // Many pages drawing one shared stream: small on disk, large once read. The text is bounded.
     let text = try PDFMaker.make(["bomb-text", "300", PDFMaker.output])
     #expect(text.count < 100_000)
-    #expect(decodeError(text, limits: PDFLimits(maxTextBytes: 1 << 20)) == .pdfTextTooLarge(limit: 1 << 20))
+    // Read page by page until the text limit is passed, then refused without reading the rest.
+    guard case .textTooLarge(let characters, let limit) = decodeError(text, maxTextCharacters: 1_000_000)
+    else {
+        Issue.record("a PDF with 300 × 80 KB of text was not refused as text_too_large")
+        return
+    }
+    #expect(limit == 1_000_000 && characters > limit && characters < 1_200_000)
 }

@@ -6,21 +6,18 @@ import Synchronization
 // breaks and furniture from the body. The PDF is opened from memory; nothing touches the disk.
 //
 // Untrusted PDFs are bounded before their text is read: the page count is checked against
-// ``PDFLimits/maxPages`` first, and the text gathered against ``PDFLimits/maxTextBytes`` page by page.
+// ``PDFLimits/maxPages`` first, and the text gathered against the pipeline's text limit page by page.
 // Time and memory inside one page's content are bounded by the process running the pipeline.
 
 /// Bounds on a PDF input.
 public struct PDFLimits: Sendable, Equatable {
     /// Most pages a PDF may have (`input.max_pdf_pages`).
     public var maxPages: Int
-    /// Most UTF-8 bytes of text taken out of a PDF: a transcript of 500 pages is about 3 MB.
-    public var maxTextBytes: Int
 
     public static let defaultMaxPages = 500
 
-    public init(maxPages: Int = PDFLimits.defaultMaxPages, maxTextBytes: Int = 64 << 20) {
+    public init(maxPages: Int = PDFLimits.defaultMaxPages) {
         self.maxPages = maxPages
-        self.maxTextBytes = maxTextBytes
     }
 }
 
@@ -29,8 +26,12 @@ enum PDFExtractor {
     /// document as safe across threads: one PDF at a time per process.
     private static let lock = Mutex(())
 
-    static func extract(_ bytes: [UInt8], limits: PDFLimits) throws(InputError) -> DecodedInput {
-        let pages = try lock.withLock { _ throws(InputError) in try readPages(bytes, limits: limits) }
+    static func extract(_ bytes: [UInt8], limits: PDFLimits, maxCharacters: Int) throws(InputError)
+        -> DecodedInput
+    {
+        let pages = try lock.withLock { _ throws(InputError) in
+            try readPages(bytes, limits: limits, maxCharacters: maxCharacters)
+        }
         let assembled = PDFPageAssembler.assemble(pages)
         let replacements = assembled.text.unicodeScalars.reduce(0) { $0 + ($1 == "\u{FFFD}" ? 1 : 0) }
         return DecodedInput(
@@ -38,7 +39,9 @@ enum PDFExtractor {
             replacementCharacters: replacements, actions: assembled.actions)
     }
 
-    private static func readPages(_ bytes: [UInt8], limits: PDFLimits) throws(InputError) -> [PDFPageText] {
+    private static func readPages(_ bytes: [UInt8], limits: PDFLimits, maxCharacters: Int) throws(InputError)
+        -> [PDFPageText]
+    {
         let data = bytes.withUnsafeBytes { g_bytes_new($0.baseAddress, gsize($0.count)) }
         defer { g_bytes_unref(data) }
         var error: UnsafeMutablePointer<GError>?
@@ -59,7 +62,7 @@ enum PDFExtractor {
         guard count > 0 else { throw .damagedPDF(reason: "it has no pages") }
         var pages: [PDFPageText] = []
         pages.reserveCapacity(count)
-        var textBytes = 0
+        var characters = 0
         var images = 0
         for index in 0..<count {
             guard let page = poppler_document_get_page(document, gint(index)) else {
@@ -67,8 +70,10 @@ enum PDFExtractor {
             }
             defer { g_object_unref(UnsafeMutableRawPointer(page)) }
             let lines = self.lines(of: page)
-            textBytes += lines.reduce(0) { $0 + $1.text.utf8.count }
-            guard textBytes <= limits.maxTextBytes else { throw .pdfTextTooLarge(limit: limits.maxTextBytes) }
+            characters += lines.reduce(0) { $0 + $1.text.unicodeScalars.count }
+            guard characters <= maxCharacters else {
+                throw .textTooLarge(characters: characters, limit: maxCharacters)
+            }
             if lines.isEmpty { images += imageCount(page) }
             pages.append(PDFPageText(lines: lines))
         }

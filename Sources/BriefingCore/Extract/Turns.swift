@@ -76,6 +76,15 @@ enum TurnBuilder {
             return infos.count - 1
         }
 
+        // Whether the front matter gives a name a title; asked once per name.
+        var titled: [String: Bool] = [:]
+        func namedInFrontMatter(_ name: String) -> Bool {
+            if let known = titled[name] { return known }
+            let found = titleInFrontMatter(t, name: name, layout.frontMatter) != nil
+            titled[name] = found
+            return found
+        }
+
         var ended = false
         for line in t.lines() {
             let p = t.trimmed(line)
@@ -98,9 +107,7 @@ enum TurnBuilder {
                 !found.info.weak
                     || weakLabelSpeaks(found.info, after: drafts.last)
                     // `陆慷首先宣布，…` before any question, by the spokesperson the headline names.
-                    || (drafts.isEmpty
-                        && found.info.name.flatMap { titleInFrontMatter(t, name: $0, layout.frontMatter) }
-                            != nil)
+                    || (drafts.isEmpty && found.info.name.map(namedInFrontMatter) == true)
             {
                 // `问1：` stands for the generic `问`, numbered.
                 let number = found.info.number
@@ -193,10 +200,10 @@ enum TurnBuilder {
                 Turn(
                     index: index, speaker: id, kind: kind, text: t.string(start..<d.end),
                     span: Span(start: start, end: d.end), number: d.number))
-            kinds[d.speaker, default: (false, false)].asks =
-                kinds[d.speaker, default: (false, false)].asks || kind == .question
-            kinds[d.speaker, default: (false, false)].answers =
-                kinds[d.speaker, default: (false, false)].answers || kind == .answer
+            var did = kinds[d.speaker] ?? (false, false)
+            if kind == .question { did.asks = true }
+            if kind == .answer { did.answers = true }
+            kinds[d.speaker] = did
         }
         // A name alone says nothing of the role; what the person does does: who answers the
         // questions is an official, who only asks is a reporter.
@@ -255,7 +262,9 @@ enum TurnBuilder {
     /// Whether the front matter says `name` chairs the briefing (`寿小丽主持`).
     static func presides(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> Bool {
         let word = Array((name + "主持").unicodeScalars)
-        for p in frontMatter where p.lowerBound < frontMatterWindow {
+        // The front matter is in text order: stop at the window's end, however long it is.
+        for p in frontMatter {
+            guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i) { return true }
@@ -268,7 +277,8 @@ enum TurnBuilder {
     /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
     static func titleInFrontMatter(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> String? {
         let word = Array(name.unicodeScalars)
-        for p in frontMatter where p.lowerBound < frontMatterWindow {
+        for p in frontMatter {
+            guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i),
