@@ -133,9 +133,16 @@ enum Figures {
         return (finish(t, start: i, number: number, end: numEnd, chinese: false), numEnd)
     }
 
+    /// Longest run of Chinese numeral characters read as one number (`一千二百三十四万五千六百七十八`
+    /// has 15).
+    static let maxNumeralRun = 24
+
     private static func chinese(_ t: ScalarText, at i: Int) -> (RawFigure?, Int) {
         var j = i
         while j < t.count, ChineseNumerals.isNumeral(t[j]) { j += 1 }
+        // A run longer than any written number (`一一一…`) is no number; skipping it whole keeps
+        // the scan linear (the checks below may resume inside the run).
+        if j - i > maxNumeralRun { return (nil, j) }
         // Most numeral characters in running text (`一`, `万`) are followed by no unit, percentage
         // or qualifier: skip them before the costlier checks.
         let after = t.at(j)

@@ -428,7 +428,14 @@ enum Periods {
         let thisYear = briefingDate?.year ?? referenceYear
         var out: [(range: Range<Int>, start: CivilDate?, end: CivilDate?)] = []
         var last: (position: Int, start: CivilDate, end: CivilDate?)? = nil
+        // The last line break before the current period, found by a cursor that only moves forward.
+        var lineBreak = -1
+        var scanned = 0
         for p in raw {
+            while scanned < p.range.lowerBound {
+                if t[scanned] == "\n" { lineBreak = scanned }
+                scanned += 1
+            }
             var start: CivilDate? = nil
             var end: CivilDate? = nil
             switch p.shape {
@@ -451,7 +458,7 @@ enum Periods {
                 break
             case .sameLastYear:
                 // The period named before it in the same paragraph, a year earlier; else last year.
-                if let last, !(last.position..<p.range.lowerBound).contains(where: { t[$0] == "\n" }) {
+                if let last, lineBreak < last.position {
                     start = last.start.yearEarlier
                     end = (last.end ?? today)?.yearEarlier
                 } else {

@@ -262,7 +262,9 @@ enum TurnBuilder {
     /// Whether the front matter says `name` chairs the briefing (`寿小丽主持`).
     static func presides(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> Bool {
         let word = Array((name + "主持").unicodeScalars)
-        for p in frontMatter where p.lowerBound < frontMatterWindow {
+        // The front matter is in text order: stop at the window's end, however long it is.
+        for p in frontMatter {
+            guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i) { return true }
@@ -275,7 +277,8 @@ enum TurnBuilder {
     /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
     static func titleInFrontMatter(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> String? {
         let word = Array(name.unicodeScalars)
-        for p in frontMatter where p.lowerBound < frontMatterWindow {
+        for p in frontMatter {
+            guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i),

@@ -130,7 +130,14 @@ final class SourcePoller: Sendable {
     private func ingestListing(_ response: HTTPResponse, nextPollAt: Int64, outcome: inout Outcome) async {
         let listed: [ListedItem]
         do {
-            listed = try parseListing(response)
+            let listing = try parseListing(response)
+            listed = listing.items
+            for problem in listing.problems {
+                // The readable items are still taken; the rest of the listing is named here.
+                logger.warning(
+                    "listing_partly_unreadable",
+                    metadata: ["url": "\(source.url)", "items": "\(listed.count)", "problem": "\(problem)"])
+            }
         } catch {
             logger.warning(
                 "listing_unreadable", metadata: ["url": "\(source.url)", "error": "\(error.problem)"])
@@ -207,14 +214,15 @@ final class SourcePoller: Sendable {
         outcome.result = firstError != nil ? .error : anyWritten ? .changed : .unchanged
     }
 
-    private func parseListing(_ response: HTTPResponse) throws(ListingError) -> [ListedItem] {
+    private func parseListing(_ response: HTTPResponse) throws(ListingError) -> Listing {
         switch source.kind {
-        case .feed: return try FeedParser.items(response.body, url: response.finalURL)
+        case .feed: return try FeedParser.read(response.body, url: response.finalURL)
         case .index:
-            return try IndexPage.links(
-                response.body, url: response.finalURL, charset: response.charset, pattern: source.links ?? "."
-            )
-        case .page: return []
+            return Listing(
+                items: try IndexPage.links(
+                    response.body, url: response.finalURL, charset: response.charset,
+                    pattern: source.links ?? "."))
+        case .page: return Listing(items: [])
         }
     }
 
