@@ -55,14 +55,9 @@ public struct JSONLogHandler: LogHandler {
     private func appendValue(_ value: Logger.Metadata.Value, to out: inout String) {
         switch value {
         case .string(let s):
-            // Numbers and booleans logged as strings stay numbers in the JSON for easy querying.
-            if let n = Int64(s) {
-                out += String(n)
-            } else if s == "true" || s == "false" {
-                out += s
-            } else {
-                appendJSONString(s, to: &out)
-            }
+            // A string stays a string, even one that looks like a number (a file named `007`);
+            // numbers are logged as `.stringConvertible` and come out as JSON numbers.
+            appendJSONString(s, to: &out)
         case .stringConvertible(let c):
             if let n = c as? any BinaryInteger {
                 out += "\(n)"

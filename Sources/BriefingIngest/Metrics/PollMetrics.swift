@@ -5,22 +5,10 @@ import Metrics
 /// page itself (new snapshot, duplicate, unchanged) is counted by ``IngestMetrics`` when the
 /// daemon ingests it.
 public struct PollMetrics: Sendable {
-    /// How a poll ended, as the `result` label of `briefingd_polls_total`.
-    public enum Result: String, Sendable, CaseIterable {
-        /// A body whose content differs from the last snapshot of the URL.
-        case changed
-        /// A body whose content equals the last snapshot of the URL.
-        case unchanged
-        /// `304 Not Modified` to a conditional request.
-        case notModified = "304"
-        /// A transport error or an HTTP status that is not a success.
-        case error
-    }
-
     public init() {}
 
     /// Counts a finished poll of `source`; any result but `error` is a success.
-    public func polled(source: String, result: Result) {
+    public func polled(source: String, result: PollResult) {
         Counter(
             label: "briefingd_polls_total", dimensions: [("source", source), ("result", result.rawValue)]
         )
@@ -47,7 +35,7 @@ public struct PollMetrics: Sendable {
 
     /// Creates a source's poll series at zero, so that they are scraped before its first poll.
     public func register(source: String) {
-        for result in Result.allCases {
+        for result in PollResult.allCases {
             Counter(
                 label: "briefingd_polls_total", dimensions: [("source", source), ("result", result.rawValue)]
             )
