@@ -131,7 +131,7 @@ final class InboxService: Service {
             }
             // One batch per pass, so that a stop is seen between batches.
             runBatch(tracker: &tracker, progress: &progress, deferral: &deferral)
-            IngestMetrics().backlog(tracker.pendingCount)
+            ingestor.metrics.backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
                 nextWatchdog = monotonicMilliseconds() + watchdog

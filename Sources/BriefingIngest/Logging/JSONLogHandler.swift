@@ -111,16 +111,7 @@ public struct LogSink: Sendable {
 
     func write(_ line: String) {
         var line = line
-        line.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 {
-                    if n < 0 && errno == EINTR { continue }
-                    return
-                }
-                offset += n
-            }
-        }
+        // A log line that cannot be written is dropped: there is nowhere to say so.
+        line.withUTF8 { buffer in try? writeAll(fd, UnsafeRawBufferPointer(buffer), "write", "log") }
     }
 }
