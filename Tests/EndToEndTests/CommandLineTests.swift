@@ -100,7 +100,7 @@ import Testing
             ("http", "total_timeout"), ("http", "low_speed_bytes"), ("http", "low_speed_time"),
             ("http", "max_redirects"), ("http", "max_bytes"), ("http", "retries"), ("http", "retry_base"),
             ("http", "per_host_concurrency"), ("source", "every"), ("source", "jitter"),
-            ("input", "max_replacement_ratio"), ("metrics", "listen"),
+            ("input", "max_replacement_ratio"), ("input", "max_text_chars"), ("metrics", "listen"),
         ]
         let values = ["99999999999999999d", "-1", "0ms", "1e309", "9223372036854775808", "[1]", "~"]
         var statuses: [Int32: Int] = [:]

@@ -115,6 +115,9 @@ public enum ConfigLoader {
             if let v = try input.double("max_replacement_ratio", range: 0...1) {
                 config.maxReplacementRatio = v
             }
+            if let v = try input.int("max_text_chars", in: 1...Self.maxBytesLimit) {
+                config.maxTextCharacters = v
+            }
             try input.rejectUnknown()
         }
         if let http = try top.table("http") {

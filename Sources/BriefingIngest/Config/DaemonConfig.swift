@@ -111,8 +111,15 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevel: String = "info"
     /// Largest share of undecodable characters before an input is refused.
     public var maxReplacementRatio: Double = PipelineOptions().maxReplacementRatio
+    /// Longest decoded text, in characters, before an input is refused (`input.max_text_chars`).
+    public var maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
     /// `127.0.0.1:9464`; nil disables the metrics endpoint.
     public var metricsListen: String?
+
+    /// The limits every input is processed with.
+    public var pipelineOptions: PipelineOptions {
+        PipelineOptions(maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters)
+    }
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 }

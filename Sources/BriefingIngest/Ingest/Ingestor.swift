@@ -71,7 +71,7 @@ public final class Ingestor: Sendable {
         }
 
         // Decode, normalize and extract in parallel: it is pure CPU work.
-        let options = PipelineOptions(maxReplacementRatio: config.maxReplacementRatio)
+        let options = config.pipelineOptions
         let metrics = metrics
         let results = work.concurrentMap { [config, logger] work in
             let started = DispatchTime.now().uptimeNanoseconds

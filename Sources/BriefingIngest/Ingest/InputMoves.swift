@@ -29,7 +29,7 @@ extension Ingestor {
                 ingestedAt: now, result: nil)
             let (code, detail): (String, String)
             switch Self.process(
-                work, options: PipelineOptions(maxReplacementRatio: config.maxReplacementRatio),
+                work, options: config.pipelineOptions,
                 maxBytes: config.inbox.maxBytes, logger: logger)
             {
             case .failure(.input(let c, let d)): (code, detail) = (c, d)

@@ -24,7 +24,17 @@ extension SourcePoller {
     func ingestListing(_ response: HTTPResponse, nextPollAt: Int64, outcome: inout Outcome) async {
         let listed: [ListedItem]
         do {
-            listed = try parseListing(response)
+            let listing = try parseListing(response)
+            listed = listing.items
+            for problem in listing.problems {
+                // The readable items are still taken; the rest of the listing is named here.
+                logger.warning(
+                    "listing_partly_unreadable",
+                    metadata: [
+                        "url": "\(source.url)", "items": .stringConvertible(listed.count),
+                        "problem": "\(problem)",
+                    ])
+            }
         } catch {
             logger.warning(
                 "listing_unreadable", metadata: ["url": "\(source.url)", "error": "\(error.problem)"])
@@ -104,14 +114,15 @@ extension SourcePoller {
         outcome.result = firstError != nil ? .error : anyWritten ? .changed : .unchanged
     }
 
-    func parseListing(_ response: HTTPResponse) throws(ListingError) -> [ListedItem] {
+    func parseListing(_ response: HTTPResponse) throws(ListingError) -> Listing {
         switch source.kind {
-        case .feed: return try FeedParser.items(response.body, url: response.finalURL)
+        case .feed: return try FeedParser.read(response.body, url: response.finalURL)
         case .index:
-            return try IndexPage.links(
-                response.body, url: response.finalURL, charset: response.charset, pattern: source.links ?? "."
-            )
-        case .page: return []
+            return Listing(
+                items: try IndexPage.links(
+                    response.body, url: response.finalURL, charset: response.charset,
+                    pattern: source.links ?? "."))
+        case .page: return Listing(items: [])
         }
     }
 
