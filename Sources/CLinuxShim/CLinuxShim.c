@@ -1,3 +1,4 @@
+#ifdef __linux__
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,3 +42,4 @@ int briefingd_spawn(const char *path, char *const argv[], int in_fd, int out_fd,
 int briefingd_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, signal); }
 
 int briefingd_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+#endif

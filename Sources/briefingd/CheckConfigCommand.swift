@@ -32,6 +32,7 @@ struct CheckConfig: ParsableCommand {
             "input:",
             "  max_replacement_ratio: \(c.maxReplacementRatio)",
             "  max_text_chars: \(c.maxTextCharacters)",
+            "  max_pdf_pages: \(c.maxPDFPages)",
             "  workers: \(c.inputLimits.workers)",
             "  max_seconds: \(c.inputLimits.maxSeconds)",
             "  max_memory: \(c.inputLimits.maxMemoryBytes)",

@@ -70,8 +70,9 @@ import Testing
         try daemon.start()
         #expect(kill(daemon.pid, SIGSTOP) == 0)
         defer { kill(daemon.pid, SIGCONT) }
-        // Every thread must have stopped before the noise: a thread still running could read events.
-        #expect(waitUntil(timeout: 5) { Self.allThreadsStopped(daemon.pid) })
+        // kill(2) returns before every thread has stopped: the inbox thread could still read a
+        // few thousand events while another thread takes the stop. Wait until all are stopped.
+        #expect(waitUntil(timeout: 5) { Self.allThreadsStopped(daemon.pid) }, "the daemon did not stop")
         let limit =
             Int(
                 (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
@@ -91,14 +92,15 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
-    /// True when every thread of `pid` is stopped (state `T` in /proc/PID/task/TID/stat).
+    /// Whether /proc shows every thread of `pid` stopped (state `T`).
     static func allThreadsStopped(_ pid: Int32) -> Bool {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         return !tasks.isEmpty
             && tasks.allSatisfy { task in
+                // The state follows the command name, which is in parentheses and may hold spaces.
                 let stat = text("/proc/\(pid)/task/\(task)/stat")
                 guard let close = stat.lastIndex(of: ")") else { return false }
-                return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("T")
+                return stat[stat.index(after: close)...].split(separator: " ").first == "T"
             }
     }
 

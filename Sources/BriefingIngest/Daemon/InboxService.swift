@@ -103,8 +103,9 @@ final class InboxService: Service {
         logger.info(
             "started",
             metadata: [
-                "inbox": "\(inbox.path)", "snapshots": "\(snapshotsPath)", "sources": "\(sourceCount)",
-                "pid": "\(getpid())",
+                "inbox": "\(inbox.path)", "snapshots": "\(snapshotsPath)",
+                "sources": .stringConvertible(sourceCount),
+                "pid": .stringConvertible(getpid()),
             ])
         notifier.send("READY=1\nSTATUS=watching \(inbox.path)")
 
@@ -145,7 +146,7 @@ final class InboxService: Service {
             if hand.shouldCommit(now: monotonicMilliseconds()) || ending != nil {
                 commitReady(hand: &hand, tracker: &tracker, progress: &progress, deferral: &deferral)
             }
-            IngestMetrics().backlog(tracker.pendingCount)
+            ingestor.metrics.backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
                 nextWatchdog = monotonicMilliseconds() + watchdog
@@ -239,7 +240,11 @@ final class InboxService: Service {
         }
         let fetched = room > files.count ? queue.take(limit: room - files.count) : []
         guard !files.isEmpty || !fetched.isEmpty else { return }
-        logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
+        logger.debug(
+            "batch",
+            metadata: [
+                "files": .stringConvertible(files.count), "fetched": .stringConvertible(fetched.count),
+            ])
         var jobs: [WorkerPool.Job] = []
         let items =
             files.map { (IngestItem.file($0), nil) }
@@ -266,7 +271,7 @@ final class InboxService: Service {
 
     /// Moves the workers' results into `hand.ready`; an input no worker could take goes back to wait.
     private func collectCompleted(hand: inout Hand, tracker: inout SettleTracker) {
-        let metrics = IngestMetrics()
+        let metrics = ingestor.metrics
         let now = monotonicMilliseconds()
         for (token, result) in pool.takeCompleted() {
             guard var entry = hand.entries[token] else { continue }
@@ -346,7 +351,8 @@ final class InboxService: Service {
             logger.notice(
                 "inputs_in_hand_at_stop",
                 metadata: [
-                    "count": "\(kept.count)", "action": "each is tried once more, after the other inputs",
+                    "count": .stringConvertible(kept.count),
+                    "action": "each is tried once more, after the other inputs",
                 ])
         }
         return kept

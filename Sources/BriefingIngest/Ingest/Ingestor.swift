@@ -39,10 +39,10 @@ public final class Ingestor: Sendable {
             logger.notice(
                 "recovered",
                 metadata: [
-                    "temp_files_removed": "\(recovery.tempFilesRemoved)",
-                    "torn_manifest_bytes": "\(recovery.tornManifestBytes)",
-                    "snapshots_recorded": "\(recovery.snapshotsRecorded)",
-                    "manifest_lines_added": "\(recovery.manifestLinesAdded)",
+                    "temp_files_removed": .stringConvertible(recovery.tempFilesRemoved),
+                    "torn_manifest_bytes": .stringConvertible(recovery.tornManifestBytes),
+                    "snapshots_recorded": .stringConvertible(recovery.snapshotsRecorded),
+                    "manifest_lines_added": .stringConvertible(recovery.manifestLinesAdded),
                 ])
         }
         repairFailedFolder()
@@ -115,12 +115,15 @@ public final class Ingestor: Sendable {
             work.result = .failure(failure)
             return Prepared(work: work)
         case .success(let (bytes, hints, source)):
+            let options = config.pipelineOptions
             let request = WorkerRequest(
                 fileName: hints.fileName, declaredCharset: hints.declaredCharset,
                 contentType: hints.contentType,
                 feedItemDateMilliseconds: hints.feedItemDate?.millisecondsSinceEpoch,
                 source: source, ingestedAtMilliseconds: work.ingestedAt.millisecondsSinceEpoch,
-                maxReplacementRatio: config.maxReplacementRatio, maxTextCharacters: config.maxTextCharacters,
+                maxReplacementRatio: options.maxReplacementRatio,
+                maxTextCharacters: options.maxTextCharacters,
+                maxPDFPages: options.pdf.maxPages,
                 maxOutputBytes: config.inputLimits.maxOutputBytes, maxSeconds: config.inputLimits.maxSeconds)
             return Prepared(work: work, request: request, bytes: bytes)
         }
@@ -254,7 +257,7 @@ public final class Ingestor: Sendable {
         guard !owed.isEmpty else { return }
         try store.appendManifest(owed)
         owedManifest.withLock { $0.removeFirst(owed.count) }
-        logger.notice("manifest_caught_up", metadata: ["lines": "\(owed.count)"])
+        logger.notice("manifest_caught_up", metadata: ["lines": .stringConvertible(owed.count)])
     }
 
     /// The bytes of an item with the hints and source its snapshot gets, or why it has none.

@@ -73,7 +73,8 @@ extension Ingestor {
     /// Log fields naming an inbox file: escaped when not UTF-8, and then saying so.
     func fileMetadata(_ name: String) -> Logger.Metadata {
         FileName.isUTF8(name)
-            ? ["file": "\(name)"] : ["file": "\(FileName.display(name))", "file_name_utf8": "false"]
+            ? ["file": "\(name)"]
+            : ["file": "\(FileName.display(name))", "file_name_utf8": .stringConvertible(false)]
     }
 
     /// Error-file fields naming an inbox file, as ``fileMetadata(_:)`` does.
@@ -88,7 +89,7 @@ extension Ingestor {
         var touched = Set<String>()
         for (w, outcome) in zip(work, outcomes) {
             let elapsed = monotonicMilliseconds() - w.started
-            var meta: Logger.Metadata = ["duration_ms": "\(elapsed)"]
+            var meta: Logger.Metadata = ["duration_ms": .stringConvertible(elapsed)]
             switch w.item {
             case .file(let f): meta.merge(fileMetadata(f.name)) { $1 }
             case .fetched(let d):

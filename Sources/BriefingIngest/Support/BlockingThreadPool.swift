@@ -34,13 +34,8 @@ final class BlockingThreadPool: Sendable {
     private func submit(_ job: @escaping @Sendable () -> Void) {
         let startThread = state.withLock { state in
             state.queue.append(job)
-            // An idle thread is claimed here, not when it wakes: otherwise a second job submitted
-            // before the thread woke would count on the same thread and wait behind the first.
-            if state.idle > 0 {
-                state.idle -= 1
-                return false
-            }
-            guard state.threads < size else { return false }
+            // Each idle thread takes one queued job: start another only when they cannot take all.
+            guard state.queue.count > state.idle, state.threads < size else { return false }
             state.threads += 1
             return true
         }
@@ -52,14 +47,15 @@ final class BlockingThreadPool: Sendable {
         queued.signal()
     }
 
-    /// A thread starts with the job it was started for; after each job it counts as idle until
-    /// ``submit(_:)`` claims it for the next.
     private func work() {
         while true {
-            queued.wait()
-            let job = state.withLock { $0.queue.removeFirst() }
-            job()
             state.withLock { $0.idle += 1 }
+            queued.wait()
+            let job = state.withLock { state in
+                state.idle -= 1
+                return state.queue.removeFirst()
+            }
+            job()
         }
     }
 }

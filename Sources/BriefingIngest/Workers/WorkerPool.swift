@@ -146,7 +146,9 @@ public final class WorkerPool: Sendable {
                     let started = try WorkerProcess.spawn(
                         executable: settings.executable, arguments: arguments)
                     children.withLock { $0[slot] = started.pid }
-                    logger.debug("worker_started", metadata: ["pid": "\(started.pid)", "slot": "\(slot)"])
+                    logger.debug(
+                        "worker_started",
+                        metadata: ["pid": .stringConvertible(started.pid), "slot": .stringConvertible(slot)])
                     worker = started
                 } catch {
                     logger.error("worker_unavailable", metadata: ["error": "\(error)"])
@@ -187,7 +189,8 @@ public final class WorkerPool: Sendable {
                 logger.warning(
                     "worker_replaced",
                     metadata: [
-                        "pid": "\(worker!.pid)", "error": "\(failure.code)", "detail": "\(failure.detail)",
+                        "pid": .stringConvertible(worker!.pid), "error": "\(failure.code)",
+                        "detail": "\(failure.detail)",
                     ])
                 children.withLock { $0[slot] = nil }
                 worker = nil

@@ -19,13 +19,16 @@ struct WorkerRequest: Codable, Sendable, Equatable {
     var ingestedAtMilliseconds: Int64
     var maxReplacementRatio: Double
     var maxTextCharacters: Int
+    var maxPDFPages: Int = PDFLimits.defaultMaxPages
     /// Largest snapshot document the worker may send back.
     var maxOutputBytes: Int
     /// CPU seconds the input may use, armed by the worker before it starts on the input.
     var maxSeconds: Int
 
     var options: PipelineOptions {
-        PipelineOptions(maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters)
+        PipelineOptions(
+            maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters,
+            pdf: PDFLimits(maxPages: maxPDFPages))
     }
 
     var hints: DecodeHints {
