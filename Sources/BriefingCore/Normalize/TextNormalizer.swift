@@ -35,16 +35,11 @@ public enum TextNormalizer {
         var result = normalize(decoded.text, format: decoded.format)
         guard !decoded.actions.isEmpty else { return result }
         var tally = ActionTally()
-        var unknown: [NormalizationAction] = []
         for action in decoded.actions + result.actions {
-            guard let kind = ActionKind(rawValue: action.kind) else {
-                unknown.append(action)
-                continue
-            }
-            tally.add(kind, count: action.count)
-            for example in action.examples { tally.add(kind, count: 0, example: example) }
+            tally.add(action.kind, count: action.count)
+            for example in action.examples { tally.add(action.kind, count: 0, example: example) }
         }
-        result.actions = unknown + tally.actions
+        result.actions = tally.actions
         return result
     }
 
