@@ -59,7 +59,10 @@ public enum TextNormalizer {
         }
         tally.merge(characterTally)
         scalars = nfcIfNeeded(scalars, tally: &tally)
-        let lines = linePass(scalars, tally: &tally)
+        let count = scalars.count
+        // The lines are copied out of `scalars`: let it go before the next copies are made (peak
+        // memory is a few copies of the text, so each one dropped early counts).
+        let lines = linePass(consume scalars, tally: &tally)
         var paragraphs = ParagraphJoiner.join(lines, tally: &tally)
         // After joining, so that a label on its own line (Markdown heading) is checked with its turn.
         for i in paragraphs.indices where LineShape.labelLength(paragraphs[i][...]) != nil {
@@ -68,10 +71,11 @@ public enum TextNormalizer {
             }
         }
         var out: [Unicode.Scalar] = []
-        out.reserveCapacity(scalars.count)
-        for (i, paragraph) in paragraphs.enumerated() {
+        out.reserveCapacity(count)
+        for i in paragraphs.indices {
             if i > 0 { out.append("\n") }
-            out.append(contentsOf: paragraph)
+            out.append(contentsOf: paragraphs[i])
+            paragraphs[i] = []  // each paragraph goes once it is in `out`
         }
         return NormalizedText(text: UnicodeScalars.string(out), actions: tally.actions)
     }
