@@ -55,6 +55,7 @@ private let answerBody = """
         "中华人民共和国外交部 | 2022年8月2日外交部发言人华春莹主持例行记者会",
         "2022年8月2日外交部发言人华春莹主持例行记者会 - 外交部",
         "2022年8月2日外交部发言人华春莹主持例行记者会——中华人民共和国外交部网站",
+        "2022年8月2日外交部发言人华春莹主持例行记者会-中华人民共和国外交部网站",
     ])
     func titleWithoutTheSiteName(_ title: String) throws {
         let s = try run(page(title: title, body: answerBody))
@@ -151,6 +152,21 @@ private let answerBody = """
             #expect(s.briefing.dateSource == .meta, "\(head)")
             #expect(s.briefing.referenceYear == 2022)
         }
+    }
+
+    @Test func publishLineOfThePageOutsideTheArticle() throws {
+        let headline = "国新办举行2023年上半年国民经济运行情况新闻发布会"
+        let s = try run(
+            page(
+                title: headline + "-国务院新闻办公室网站",
+                above:
+                    "<div class=\"tit\">\(headline)</div><div class=\"info\">发布时间：2023-07-17 10:00 来源：国新网</div>",
+                body: plainBody))
+        #expect(s.briefing.title == headline)
+        #expect(s.text.hasPrefix(headline + "\n"))
+        #expect(s.briefing.date == "2023-07-17" && s.briefing.dateSource == .meta)
+        // A hyphen inside a headline's date stays.
+        #expect(HTMLHeadline.withoutSiteName("外交部例行记者会（2022-08-02）") == "外交部例行记者会（2022-08-02）")
     }
 
     @Test func publishLineAboveTheBody() throws {

@@ -44,6 +44,11 @@ struct PollListingEndToEndTests {
         #expect(urls(docs) == (1...3).map { server.base + "/items/\($0).txt" }, "oldest first")
         #expect(docs.allSatisfy { ($0["source"] as? [String: Any])?["name"] as? String == "feed" })
         #expect((docs[2]["text"] as? String)?.contains("第3条") == true)
+        // The fixture states no date of its own: each briefing is dated by its feed item.
+        let dates = docs.map { doc in
+            (doc["briefing"] as? [String: Any]).map { "\($0["date"] ?? "") \($0["date_source"] ?? "")" }
+        }
+        #expect(dates == (1...3).map { "2024-03-0\($0) feed" })
         // Items are different briefings, not revisions of each other.
         #expect(docs.allSatisfy { ($0["revision"] as? [String: Any])?["supersedes"] is NSNull })
         #expect(Array(daemon.pollResults("feed").prefix(2)) == ["changed", "not_modified"])

@@ -37,7 +37,7 @@ enum HTMLHeadline {
         }
         let published =
             publishedMetas.lazy.compactMap { metas[$0] }.first { !$0.isEmpty }
-            ?? metas.first { publishedMetas.contains($0.key) }?.value
+            ?? publishLine(body: body, content: content, isDropped: isDropped)
 
         func visible(_ node: UnsafeMutablePointer<xmlNode>) -> Bool {
             var n: UnsafeMutablePointer<xmlNode>? = node
@@ -111,6 +111,40 @@ enum HTMLHeadline {
         return (title.contains(heading) && h * 3 >= n * 2) || (heading.contains(title) && n * 3 >= h * 2)
     }
 
+    static let publishWords = ["发布时间", "發布時間", "发布日期", "發布日期", "發佈日期", "发表时间", "發表時間", "时间：", "時間：", "日期："]
+
+    /// A publish-time line of the page above the article (`发布时间：2023-07-17 10:00 来源：国新网`),
+    /// outside the extracted content: the text nodes before it, in document order.
+    private static func publishLine(
+        body: UnsafeMutablePointer<xmlNode>, content: UnsafeMutablePointer<xmlNode>,
+        isDropped: (UnsafeMutablePointer<xmlNode>) -> Bool
+    ) -> String? {
+        var result: String? = nil
+        var reachedContent = false
+        var budget = 200  // text nodes looked at: the line sits near the headline
+        func visit(_ node: UnsafeMutablePointer<xmlNode>) {
+            var child = node.pointee.children
+            while let c = child, result == nil, !reachedContent, budget > 0 {
+                defer { child = c.pointee.next }
+                if c == content {
+                    reachedContent = true
+                    return
+                }
+                if c.pointee.type == XML_TEXT_NODE, let raw = c.pointee.content {
+                    budget -= 1
+                    let text = String(cString: raw)
+                    guard text.utf8.count < 300, DateText.firstDate(in: text) != nil else { continue }
+                    let alone = text.unicodeScalars.filter { !$0.properties.isWhitespace }.count <= 20
+                    if alone || publishWords.contains(where: { text.contains($0) }) { result = text }
+                } else if c.pointee.type == XML_ELEMENT_NODE, !isDropped(c) {
+                    visit(c)
+                }
+            }
+        }
+        visit(body)
+        return result.map(collapse)
+    }
+
     /// The first visible element whose class names it a title (`title`, `article-title`, `news_title`).
     private static func firstTitleClass(
         in node: UnsafeMutablePointer<xmlNode>, visible: (UnsafeMutablePointer<xmlNode>) -> Bool,
@@ -121,7 +155,7 @@ enum HTMLHeadline {
             if c.pointee.type == XML_ELEMENT_NODE {
                 if let cls = LibXML.attribute(c, "class"),
                     cls.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" }).contains(
-                        "title"),
+                        where: { titleClassWords.contains(String($0)) }),
                     case let n = size(c), n > 0, n <= 200, visible(c)
                 {
                     // A container named `title-box` holding the whole article is no heading.
@@ -134,6 +168,8 @@ enum HTMLHeadline {
         return nil
     }
 
+    static let titleClassWords: Set<String> = ["title", "tit", "biaoti", "headline", "heading", "bt"]
+
     /// `<title>` less the site's name: the longest part between separators (`_`, `|`, ` - `,
     /// ` — `); a trailing `——…网站` is dropped too, while a `——` inside a headline stays.
     static func withoutSiteName(_ title: String) -> String {
@@ -143,6 +179,16 @@ enum HTMLHeadline {
         }
         let trimmed = parts.map(collapse).filter { !$0.isEmpty }
         var best = trimmed.max { $0.unicodeScalars.count < $1.unicodeScalars.count } ?? title
+        // `标题-国务院新闻办公室网站`: a hyphen without spaces, before a site's name (not `2022-08-02`).
+        for hyphen in ["--", "-", "－"] {
+            guard let dash = best.range(of: hyphen, options: .backwards) else { continue }
+            let tail = best[dash.upperBound...]
+            let head = best[..<dash.lowerBound]
+            if !tail.isEmpty, tail.count < head.count, tail.count <= 20, !tail.contains(where: \.isNumber) {
+                best = String(head).trimmingCharacters(in: .whitespaces)
+                break
+            }
+        }
         if let dash = best.range(of: "——", options: .backwards) {
             let tail = best[dash.upperBound...]
             if siteEndings.contains(where: { tail.hasSuffix($0) }), tail.count <= 16 {

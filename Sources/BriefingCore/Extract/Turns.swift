@@ -76,6 +76,15 @@ enum TurnBuilder {
             return infos.count - 1
         }
 
+        // Whether the front matter gives a name a title; asked once per name.
+        var titled: [String: Bool] = [:]
+        func namedInFrontMatter(_ name: String) -> Bool {
+            if let known = titled[name] { return known }
+            let found = titleInFrontMatter(t, name: name, layout.frontMatter) != nil
+            titled[name] = found
+            return found
+        }
+
         var ended = false
         for line in t.lines() {
             let p = t.trimmed(line)
@@ -98,12 +107,10 @@ enum TurnBuilder {
                 !found.info.weak
                     || weakLabelSpeaks(found.info, after: drafts.last)
                     // `陆慷首先宣布，…` before any question, by the spokesperson the headline names.
-                    || (drafts.isEmpty
-                        && found.info.name.flatMap { titleInFrontMatter(t, name: $0, layout.frontMatter) }
-                            != nil)
+                    || (drafts.isEmpty && found.info.name.map(namedInFrontMatter) == true)
             {
-                // `问1：` stands for the generic `问`, numbered.
-                let number = found.info.number
+                // `问1：` stands for the generic `问`, numbered; `答1：` is just its answer.
+                let number = found.info.kind == .question ? found.info.number : nil
                 found.info.number = nil
                 let k = speaker(for: found.info)
                 let content: Int? = found.contentStart < p.upperBound ? found.contentStart : nil
@@ -193,10 +200,10 @@ enum TurnBuilder {
                 Turn(
                     index: index, speaker: id, kind: kind, text: t.string(start..<d.end),
                     span: Span(start: start, end: d.end), number: d.number))
-            kinds[d.speaker, default: (false, false)].asks =
-                kinds[d.speaker, default: (false, false)].asks || kind == .question
-            kinds[d.speaker, default: (false, false)].answers =
-                kinds[d.speaker, default: (false, false)].answers || kind == .answer
+            var did = kinds[d.speaker] ?? (false, false)
+            if kind == .question { did.asks = true }
+            if kind == .answer { did.answers = true }
+            kinds[d.speaker] = did
         }
         // A name alone says nothing of the role; what the person does does: who answers the
         // questions is an official, who only asks is a reporter.
