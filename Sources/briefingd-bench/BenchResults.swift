@@ -112,8 +112,13 @@ struct MemoryFigure: Codable, Sendable {
     var anonymousIdleAfterStartMiB: Double
     var anonymousPeakDuringBurstMiB: Double
     var anonymousIdleAfterBurstMiB: Double
+    /// Each extraction worker (`briefingd worker`): RSS idle after start and peak during the bursts.
+    var workerIdleAfterStartMiB: [Double] = []
+    var workerPeakDuringBurstMiB: [Double] = []
 
     enum CodingKeys: String, CodingKey {
+        case workerIdleAfterStartMiB = "worker_idle_after_start_mib"
+        case workerPeakDuringBurstMiB = "worker_peak_during_burst_mib"
         case anonymousIdleAfterStartMiB = "anon_idle_after_start_mib"
         case anonymousPeakDuringBurstMiB = "anon_peak_during_burst_mib"
         case anonymousIdleAfterBurstMiB = "anon_idle_after_burst_mib"
@@ -207,6 +212,8 @@ struct BenchMeta: Codable, Sendable {
 struct BenchReport: Codable, Sendable {
     var meta: BenchMeta
     var stages: [StageFigure]
+    /// Pages of the PDF form, when it was measured.
+    var pdfPages: Int?
     var daemon: DaemonFigures?
     var python: PythonFigures?
     var pythonSkipped: String?
@@ -214,6 +221,7 @@ struct BenchReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case meta, stages, daemon, python, goals
+        case pdfPages = "pdf_pages"
         case pythonSkipped = "python_skipped"
     }
 }

@@ -173,6 +173,22 @@ private func roles(_ b: Briefing) -> [String] { b.turns.map { "\($0.speaker):\($
         }
     }
 
+    @Test func numberedQuestionsAndAnswers() {
+        let (b, _) = extractBriefing(
+            """
+            答记者问
+            问1：今年以来有哪些进展？
+            答1：主要有两方面进展。
+            一方面，案件数量下降。
+            问2：下一步有何打算？
+            答2：继续推进。
+            """)
+        #expect(b.turns.map(\.kind) == [.question, .answer, .question, .answer])
+        #expect(b.turns.map(\.number) == [1, nil, 2, nil])
+        #expect(b.turns[1].text == "主要有两方面进展。\n一方面，案件数量下降。")
+        #expect(b.speakers.map(\.label) == ["问", "答"])
+    }
+
     @Test func numberedPointsInAnAnswerAreNotQuestions() {
         let (b, _) = extractBriefing(
             """

@@ -72,7 +72,7 @@ enum Figures {
         // Codes, times and names: `G20`, `1·3·5分钟`, `10:15`, `北疆-2022`, `第3`.
         if Scalars.isASCIILetter(prev) || prev == "-" || prev == "·" || prev == "." || prev == "/"
             || prev == ":"
-            || prev == "第" || prev == "_" || (prev == " " && t.at(i - 2) == "第")
+            || prev == "第" || prev == "_" || (prev == " " && t.at(i - 2) == "第") || prev == "×"
         {
             return (nil, skipCode(t, from: numEnd))
         }
@@ -95,8 +95,9 @@ enum Figures {
             f.range = f.range.lowerBound..<secondEnd
             return (f, secondEnd)
         }
+        // `7×24小时`: around the clock, not a count.
         if Scalars.isASCIILetter(next) || next == "·" || next == "•" || next == "-" || next == "/"
-            || next == ":" || next == "_"
+            || next == ":" || next == "_" || next == "×"
         {
             return (nil, skipCode(t, from: numEnd))
         }

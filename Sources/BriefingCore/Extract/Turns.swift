@@ -109,8 +109,8 @@ enum TurnBuilder {
                     // `陆慷首先宣布，…` before any question, by the spokesperson the headline names.
                     || (drafts.isEmpty && found.info.name.map(namedInFrontMatter) == true)
             {
-                // `问1：` stands for the generic `问`, numbered.
-                let number = found.info.number
+                // `问1：` stands for the generic `问`, numbered; `答1：` is just its answer.
+                let number = found.info.kind == .question ? found.info.number : nil
                 found.info.number = nil
                 let k = speaker(for: found.info)
                 let content: Int? = found.contentStart < p.upperBound ? found.contentStart : nil

@@ -116,15 +116,41 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxReplacementRatio: Double = PipelineOptions().maxReplacementRatio
     /// Longest decoded text, in characters, before an input is refused (`input.max_text_chars`).
     public var maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
+    /// Most pages a PDF input may have; longer PDFs are refused before their text is read.
+    public var maxPDFPages: Int = PDFLimits.defaultMaxPages
     /// `127.0.0.1:9464`; nil disables the metrics endpoint.
     public var metricsListen: String?
     /// `store.postgres`: the shared database of a fleet of instances; nil runs on its own.
     public var store: PostgresSettings?
+    /// Worker processes and the limits each input is extracted under.
+    public var inputLimits = InputLimits()
 
     /// The limits every input is processed with.
     public var pipelineOptions: PipelineOptions {
-        PipelineOptions(maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters)
+        PipelineOptions(
+            maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters,
+            pdf: PDFLimits(maxPages: maxPDFPages))
     }
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}
+
+/// How untrusted inputs are extracted: in how many worker processes, and under which limits.
+public struct InputLimits: Sendable, Equatable {
+    /// Worker processes started with the daemon (`input.workers`).
+    public var workers: Int = 2
+    /// CPU seconds one input may take (`input.max_seconds`).
+    public var maxSeconds: Int = 30
+    /// Address space of a worker (`input.max_memory`).
+    public var maxMemoryBytes: Int = 512 << 20
+    /// Largest snapshot document one input may give (`input.max_output_bytes`).
+    public var maxOutputBytes: Int = 64 << 20
+
+    public init() {}
+
+    public static let workerRange = 1...64
+    public static let secondsRange = 1...86_400
+    /// A worker's runtime and libraries alone take about 130 MiB of address space.
+    public static let memoryRange = (256 << 20)...(1 << 40)
+    public static let outputRange = (64 << 10)...(1 << 32)
 }

@@ -11,10 +11,11 @@ struct SharedLookup {
     var rows: [String: SharedStore.ExistingRow] = [:]
     var urls: [String: SharedStore.URLRecord] = [:]
 
-    static func fetch(_ snapshots: [Snapshot], from shared: SharedStore) throws(StoreError) -> SharedLookup {
-        guard !snapshots.isEmpty else { return SharedLookup() }
-        let ids = snapshots.map(\.id)
-        let urls = snapshots.compactMap { $0.source.kind == .url ? $0.source.url : nil }
+    /// `ids`: content ids of extracted inputs; `urls`: the URLs of the fetched ones among them.
+    static func fetch(ids: [String], urls: [String], from shared: SharedStore) throws(StoreError)
+        -> SharedLookup
+    {
+        guard !ids.isEmpty else { return SharedLookup() }
         return try shared.blocking { () async throws(StoreError) in
             SharedLookup(
                 rows: try await shared.existing(ids: ids), urls: try await shared.urlRecords(urls))
@@ -36,7 +37,7 @@ struct SharedPublish {
         -> SharedPublish
     {
         let rows = pending.map {
-            SharedStore.SnapshotRow(id: $0.snapshot.id, path: $0.relativePath, json: $0.bytes)
+            SharedStore.SnapshotRow(id: $0.id, path: $0.relativePath, json: $0.bytes)
         }
         return try shared.blocking { () async throws(StoreError) in
             let inserted = try await shared.insert(rows)
