@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "briefingd", targets: ["briefingd"]),
         .library(name: "BriefingCore", targets: ["BriefingCore"]),
         .library(name: "BriefingIngest", targets: ["BriefingIngest"]),
+        .library(name: "BriefingPages", targets: ["BriefingPages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // System libraries, each found through pkg-config and named by its Debian package.
@@ -57,10 +59,27 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // Pages for people: snapshot documents rendered through Mustache templates that are compiled
+        // in from Templates/, so the installed binary needs no resource folder beside it.
+        .target(
+            name: "BriefingPages",
+            dependencies: [
+                "BriefingCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [
+                .embedInCode("Templates/page.mustache"),
+                .embedInCode("Templates/turn.mustache"),
+                .embedInCode("Templates/marked.mustache"),
+                .embedInCode("Templates/bar.mustache"),
+                .embedInCode("Templates/day.mustache"),
+                .embedInCode("Templates/days.mustache"),
+                .embedInCode("Templates/style.css"),
+            ]),
         .executableTarget(
             name: "briefingd",
             dependencies: [
-                "BriefingCore", "BriefingIngest",
+                "BriefingCore", "BriefingIngest", "BriefingPages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -95,6 +95,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxReplacementRatio: Double = PipelineOptions().maxReplacementRatio
     /// `127.0.0.1:9464`; nil disables the metrics endpoint.
     public var metricsListen: String?
+    /// Whether the daemon writes an HTML page beside each snapshot, a digest per day and an index.
+    public var pagesEnabled = true
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 }
