@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "BriefingIngest",
             dependencies: [
-                "BriefingCore", "CCurlShim", "CLibXML2", "CLinuxShim", "CSQLite",
+                "BriefingCore", "BriefingPages", "CCurlShim", "CLibXML2", "CLinuxShim", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -101,6 +101,12 @@ let package = Package(
         .testTarget(
             name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),
+        .testTarget(
+            name: "BriefingPagesTests",
+            dependencies: [
+                "BriefingPages", "BriefingIngest", "BriefingCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

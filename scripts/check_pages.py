@@ -9,8 +9,9 @@ For every HTML file given:
   - a snapshot page (one with <name>.json beside it) has as many exchanges (section.exchange),
     marked figures (data.fig) and change bars (svg.bar) as the snapshot has exchanges, figures, changes.
 Options:
-  --expect-text TEXT   the page's visible text must contain TEXT (repeatable; applies to snapshot pages)
-  --screenshots DIR    save the top of each page and the whole page at both widths as PNG in DIR
+  --expect PAGE TEXT   PAGE's visible text must contain TEXT (repeatable)
+  --screenshots DIR    save the top and the whole of pages at both widths as PNG in DIR
+  --shoot PAGE         only these pages get screenshots (repeatable; default: every page)
 Prints one JSON line per page; exit status 1 when anything failed, with the reasons.
 """
 import argparse
@@ -85,6 +86,7 @@ def requests_made(driver):
 
 
 def check(driver, path, expect_text, screenshots):
+    """Returns the page's counts and the list of problems found."""
     problems = []
     with open(path, "rb") as f:
         try:
@@ -127,9 +129,10 @@ def check(driver, path, expect_text, screenshots):
         for key, field in (("exchanges", "exchanges"), ("figures", "figures"), ("bars", "changes")):
             if counts[key] != len(briefing[field]):
                 problems.append("%d %s on the page, %d %s in the snapshot" % (counts[key], key, len(briefing[field]), field))
-        for text in expect_text:
-            if text not in counts["text"]:
-                problems.append("visible text lacks %r" % text)
+
+    for text in expect_text:
+        if text not in counts["text"]:
+            problems.append("visible text lacks %r" % text)
 
     name = os.path.basename(os.path.dirname(os.path.abspath(path))) + "-" + os.path.basename(path)[:-5]
     for width in WIDTHS:
@@ -150,15 +153,18 @@ def check(driver, path, expect_text, screenshots):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--expect-text", action="append", default=[])
+    parser.add_argument("--expect", nargs=2, action="append", default=[], metavar=("PAGE", "TEXT"))
     parser.add_argument("--screenshots")
+    parser.add_argument("--shoot", action="append", default=[])
     parser.add_argument("pages", nargs="+")
     args = parser.parse_args()
     driver = make_driver()
     failed = False
     try:
         for path in args.pages:
-            result = check(driver, path, args.expect_text, args.screenshots)
+            shoot = args.screenshots if not args.shoot or path in args.shoot else None
+            expected = [text for page, text in args.expect if page == path]
+            result = check(driver, path, expected, shoot)
             print(json.dumps(result, ensure_ascii=False))
             failed = failed or bool(result["problems"])
     finally:

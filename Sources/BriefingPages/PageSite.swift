@@ -57,10 +57,11 @@ public final class PageSite {
                 continue
             }
             let day = String(parts[0])
+            // The digest lists the snapshot even when its own page could not be written.
+            touched.insert(day)
             do {
                 let entry = try writePage(root + "/" + relative)
                 days[day, default: [:]][entry.jsonName] = entry
-                touched.insert(day)
             } catch {
                 failures.append((relative, error))
             }
@@ -107,7 +108,8 @@ public final class PageSite {
     public func writeIndex() throws(PageWriteError) {
         let listing = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         let rows = listing.filter(Self.isDay).sorted(by: >).compactMap { day -> (day: String, count: Int)? in
-            let count = Self.snapshotNames(in: root + "/" + day).count
+            // Days read already count the snapshots that could be read; others count their files.
+            let count = days[day]?.count ?? Self.snapshotNames(in: root + "/" + day).count
             return count > 0 ? (day, count) : nil
         }
         try Self.replace(root + "/index.html", with: renderer.days(rows))

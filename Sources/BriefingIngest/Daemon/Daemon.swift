@@ -1,4 +1,5 @@
 import BriefingCore
+import Dispatch
 import Foundation
 import Logging
 
@@ -53,6 +54,7 @@ public final class Daemon {
         let state = try Self.openState(config: config, logger: logger)
         let ingestor = Ingestor(config: config, state: state, logger: logger)
         try ingestor.prepare()
+        let pages = startPages()
         let watcher = try InboxWatcher(path: config.inbox.path)
         let queue = FetchQueue()
         var tracker = SettleTracker(
@@ -109,7 +111,9 @@ public final class Daemon {
                 nextRescan = loopNow + config.inbox.rescan.milliseconds
             }
             // One batch per pass, so that signals are seen between batches.
-            runBatch(tracker: &tracker, ingestor: ingestor, queue: queue, progress: &progress)
+            runBatch(
+                tracker: &tracker, ingestor: ingestor, queue: queue, pages: pages?.service,
+                progress: &progress)
             IngestMetrics().backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
@@ -118,6 +122,7 @@ public final class Daemon {
         }
         queue.shutDown()
         poller?.stop()
+        pages?.stop()
         metricsServer?.stop()
         logger.info(
             "stopped",
@@ -126,6 +131,31 @@ public final class Daemon {
                 "failed": "\(progress.failed)",
             ])
         return exitCode
+    }
+
+    /// The page service running on its own task, when `pages.enabled`.
+    private struct RunningPages {
+        var service: PageService
+        var done: DispatchSemaphore
+
+        /// Lets the service write what it was handed, for at most `timeout` seconds.
+        func stop(timeout: Double = 10) {
+            service.finish()
+            _ = done.wait(timeout: .now() + timeout)
+        }
+    }
+
+    private func startPages() -> RunningPages? {
+        guard config.pagesEnabled, let service = PageService(root: config.snapshotsPath, logger: logger)
+        else {
+            return nil
+        }
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            await service.run()
+            done.signal()
+        }
+        return RunningPages(service: service, done: done)
     }
 
     /// Runs the pipeline once on a tiny briefing, so that the first real input does not pay the
@@ -165,7 +195,8 @@ public final class Daemon {
     /// Ingests the settled files and fetched pages that are ready (at most `batchLimit` of each),
     /// answers the pollers, and schedules what must wait for a write problem to clear.
     private func runBatch(
-        tracker: inout SettleTracker, ingestor: Ingestor, queue: FetchQueue, progress: inout Progress
+        tracker: inout SettleTracker, ingestor: Ingestor, queue: FetchQueue, pages: PageService?,
+        progress: inout Progress
     ) {
         let files = tracker.takeReady(now: monotonicMilliseconds(), limit: Self.batchLimit)
         let fetched = queue.take(limit: Self.batchLimit)
@@ -173,6 +204,12 @@ public final class Daemon {
         let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
         logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
         let outcomes = ingestor.ingest(items)
+        // The snapshots are durable and in the manifest: their pages follow, off this thread.
+        pages?.snapshotsWritten(
+            outcomes.compactMap {
+                if case .written(_, let path) = $0 { return path }
+                return nil
+            })
         var deferredNow: String?
         var deferredFiles: [String] = []
         var wroteSome = false
@@ -229,11 +266,13 @@ public final class Daemon {
             let fresh = try ConfigLoader.load(path: configPath)
             if fresh.inbox != config.inbox || fresh.snapshotsPath != config.snapshotsPath
                 || fresh.statePath != config.statePath || fresh.metricsListen != config.metricsListen
+                || fresh.pagesEnabled != config.pagesEnabled
             {
                 logger.warning(
                     "reload_partial",
                     metadata: [
-                        "reason": "inbox, snapshot and state paths and metrics.listen change only on restart"
+                        "reason":
+                            "inbox, snapshot and state paths, metrics.listen and pages.enabled change only on restart"
                     ])
             }
             logLevel.set(fresh.logLevel)
