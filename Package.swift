@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "briefingd-bench",
             dependencies: [
-                "BriefingCore", "BriefingIngest",
+                "BriefingCore", "BriefingIngest", "BriefingPages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),

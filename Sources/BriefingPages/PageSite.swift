@@ -47,6 +47,15 @@ public final class PageSite {
     /// Writes the pages of snapshots given relative to the root (`YYYY-MM-DD/<name>.json`), then
     /// the digest of each day they belong to and the index of days. Returns what failed, per path.
     public func update(_ relativePaths: [String]) -> [(path: String, error: PageWriteError)] {
+        let (days, failures) = writePages(relativePaths)
+        return failures + writeDigests(days)
+    }
+
+    /// Writes the pages of snapshots given relative to the root; returns the days they belong to
+    /// (whose digests are then out of date) and what failed.
+    public func writePages(_ relativePaths: [String]) -> (
+        days: Set<String>, failures: [(path: String, error: PageWriteError)]
+    ) {
         var failures: [(String, PageWriteError)] = []
         var touched = Set<String>()
         for relative in relativePaths {
@@ -66,10 +75,16 @@ public final class PageSite {
                 failures.append((relative, error))
             }
         }
-        for day in touched.sorted() {
+        return (touched, failures)
+    }
+
+    /// Rewrites the digests of `days` and, when there are any, the index of days.
+    public func writeDigests(_ days: Set<String>) -> [(path: String, error: PageWriteError)] {
+        var failures: [(String, PageWriteError)] = []
+        for day in days.sorted() {
             do { try writeDay(day) } catch { failures.append((day + "/index.html", error)) }
         }
-        if !touched.isEmpty {
+        if !days.isEmpty {
             do { try writeIndex() } catch { failures.append(("index.html", error)) }
         }
         return failures

@@ -37,10 +37,22 @@ struct InboxBenchmark {
         let written = AppendedLineCounter(path: daemon.logPath, containing: "\"event\":\"snapshot_written\"")
         let failed = AppendedLineCounter(path: daemon.logPath, containing: "\"event\":\"input_failed\"")
         let baseline = manifest.poll()
+        let burstStart = MonotonicClock.nanoseconds()
         var burst = try drop(
             names, done: { manifest.poll() - baseline }, failed: failed, what: "manifest lines")
         // Archiving follows the manifest line; let it finish so the duplicate burst starts clean.
         try wait(until: { written.poll() >= baseline + burstSize }, failed: failed, what: "archive")
+        if daemon.pages {
+            // Pages follow the snapshots on their own; the burst is done for readers once they are all there.
+            let expected = baseline + burstSize
+            while daemon.pageCount() < expected {
+                guard daemon.isRunning, MonotonicClock.seconds(since: burstStart) < 600 else {
+                    throw BenchError("pages did not catch up: \(daemon.pageCount()) of \(expected)")
+                }
+                MonotonicClock.sleep(milliseconds: 50)
+            }
+            burst.pagesSeconds = MonotonicClock.seconds(since: burstStart)
+        }
         burst.peakRSSMiB = mebibytes(kibibytes: sampler.peakKiB)
         var peakAnonymousKiB = sampler.peakAnonymousKiB
         figures.burst = burst
@@ -77,6 +89,20 @@ struct InboxBenchmark {
             anonymousIdleAfterBurstMiB: mebibytes(kibibytes: end?.anonymousKiB ?? 0))
         figures.errorLogLines = daemon.errorLineCount()
         return figures
+    }
+
+    /// Only the burst of distinct files (for the daemon with pages off): its figure.
+    func runBurstOnly() throws(BenchError) -> BurstFigure {
+        try daemon.start()
+        let names = (0..<burstSize).map { "burst-\($0).txt" }
+        for (i, name) in names.enumerated() {
+            try FileIO.write(variant("批量", i), to: daemon.inbox + "/." + name)
+        }
+        MonotonicClock.sleep(milliseconds: 500)
+        let manifest = AppendedLineCounter(path: daemon.manifest)
+        let failed = AppendedLineCounter(path: daemon.logPath, containing: "\"event\":\"input_failed\"")
+        let baseline = manifest.poll()
+        return try drop(names, done: { manifest.poll() - baseline }, failed: failed, what: "manifest lines")
     }
 
     /// Renames every prepared dotfile into the inbox at once and times until `done()` reaches the count.

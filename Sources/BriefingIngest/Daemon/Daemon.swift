@@ -138,8 +138,9 @@ public final class Daemon {
         var service: PageService
         var done: DispatchSemaphore
 
-        /// Lets the service write what it was handed, for at most `timeout` seconds.
-        func stop(timeout: Double = 10) {
+        /// Stops the service after the page in hand, waiting at most `timeout` seconds; pages still
+        /// missing are written at the next start.
+        func stop(timeout: Double = 3) {
             service.finish()
             _ = done.wait(timeout: .now() + timeout)
         }

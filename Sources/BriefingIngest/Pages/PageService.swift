@@ -1,27 +1,32 @@
 import BriefingPages
-import Dispatch
 import Foundation
 import Logging
 
 /// Writes the page of every snapshot the daemon wrote, then that day's digest and the index of days,
-/// on its own queue: ingestion only hands over paths (``snapshotsWritten(_:)``) and never waits.
+/// on a thread of its own at low priority: ingestion only hands over paths (``snapshotsWritten(_:)``)
+/// and never waits, and in a burst the pages take the CPU time the snapshots leave.
 /// A page that cannot be written is logged and tried again with a growing delay; the snapshot
-/// itself is long durable by then, so nothing is lost, only late.
+/// itself is long durable by then, so nothing is lost, only late. Pages still missing when the
+/// daemon stops are written at the next start.
 public final class PageService: Sendable {
     private let root: String
     private let logger: Logger
     private let renderer: PageRenderer
     /// Paths (`YYYY-MM-DD/<name>.json`) waiting for their page, in order of arrival.
     private let waiting = LockedBox<[String]>([])
+    private let stopping = LockedBox(false)
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
-    /// The queue that owns the ``PageSite``: rendering and writing are blocking work, kept off the
-    /// threads of Swift concurrency.
-    private let queue = DispatchQueue(label: "briefingd.pages")
+    private let worker = PageWorker()
 
     /// Longest wait between two attempts at a page that failed.
     static let maxRetryDelay: Duration = .seconds(300)
     static let firstRetryDelay: Duration = .seconds(1)
+    /// Pages written between two looks at `stopping`: bounds how long a stop waits.
+    static let chunk = 8
+    /// In a burst, digests and the index are rewritten at most this often (a day's digest holds
+    /// all its briefings, so rewriting it for every page would cost more than the pages).
+    static let digestInterval: Duration = .seconds(2)
 
     /// Nil (with the reason logged) when the compiled-in templates do not parse; the daemon then
     /// runs without pages rather than not at all.
@@ -44,34 +49,50 @@ public final class PageService: Sendable {
         ring.yield()
     }
 
-    /// Ends ``run()`` once what was handed over is written (or has failed once).
-    public func finish() { ring.finish() }
+    /// Ends ``run()`` after the few pages being written; the others are written at the next start.
+    public func finish() {
+        stopping.value = true
+        ring.finish()
+    }
 
     /// Writes pages until ``finish()`` or cancellation. It first writes the pages of snapshots that
-    /// have none (written while pages were off, or just before a crash).
+    /// have none (written while pages were off, or not yet when the daemon last stopped).
     public func run() async {
-        let site = QueueOwned(PageSite(root: root, renderer: renderer))
+        defer { worker.stop() }
+        let site = WorkerOwned(PageSite(root: root, renderer: renderer))
         var failing: [String: (attempts: Int, due: ContinuousClock.Instant)] = [:]
-        var caughtUp = await onQueue { Self.snapshotsWithoutPage(root: self.root) }
-        if !caughtUp.isEmpty {
+        var dirtyDays = Set<String>()
+        var lastDigests = ContinuousClock.now - Self.digestInterval
+        let root = root
+        var pending = await worker.run { Self.snapshotsWithoutPage(root: root) }
+        if !pending.isEmpty {
             logger.notice(
-                "pages_missing", metadata: ["snapshots": "\(caughtUp.count)", "action": "writing them"])
+                "pages_missing", metadata: ["snapshots": "\(pending.count)", "action": "writing them"])
         }
         var ringing = doorbell.makeAsyncIterator()
-        while !Task.isCancelled {
+        while !Task.isCancelled && !stopping.value {
             let now = ContinuousClock.now
-            let due = failing.filter { $0.value.due <= now }.map(\.key).sorted()
-            let batch =
-                caughtUp
-                + waiting.withValue { w in
-                    defer { w.removeAll() }
-                    return w
-                } + due
-            caughtUp = []
-            if !batch.isEmpty {
-                let failures = await onQueue { site.value.update(batch) }
+            pending += waiting.withValue { w in
+                defer { w.removeAll() }
+                return w
+            }
+            pending += failing.filter { $0.value.due <= now && !pending.contains($0.key) }.map(\.key).sorted()
+            if !pending.isEmpty {
+                let batch = Array(pending.prefix(Self.chunk))
+                pending.removeFirst(batch.count)
+                let (days, failures) = await worker.run { site.value.writePages(batch) }
+                dirtyDays.formUnion(days)
                 note(batch: batch, failures: failures, failing: &failing)
             }
+            let drained = pending.isEmpty && waiting.value.isEmpty
+            if !dirtyDays.isEmpty, drained || ContinuousClock.now - lastDigests >= Self.digestInterval {
+                let days = dirtyDays
+                dirtyDays = []
+                lastDigests = ContinuousClock.now
+                let failures = await worker.run { site.value.writeDigests(days) }
+                note(batch: [], failures: failures, failing: &failing)
+            }
+            guard drained else { continue }
             if let next = failing.values.map(\.due).min() {
                 // Wake for the next retry even when nothing new arrives.
                 let wait = next - ContinuousClock.now
@@ -86,15 +107,6 @@ public final class PageService: Sendable {
             } else if await ringing.next() == nil {
                 break
             }
-        }
-        // What arrived before `finish()` still gets its page.
-        let rest = waiting.withValue { w in
-            defer { w.removeAll() }
-            return w
-        }
-        if !rest.isEmpty {
-            let failures = await onQueue { site.value.update(rest) }
-            note(batch: rest, failures: failures, failing: &failing)
         }
     }
 
@@ -132,12 +144,6 @@ public final class PageService: Sendable {
         }
     }
 
-    private func onQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: work()) }
-        }
-    }
-
     /// `YYYY-MM-DD/<name>.json` of every snapshot whose `<name>.html` is missing.
     static func snapshotsWithoutPage(root: String) -> [String] {
         let fm = FileManager.default
@@ -152,9 +158,46 @@ public final class PageService: Sendable {
     }
 }
 
-/// The page site, used only on the service's serial queue, one call at a time.
-private final class QueueOwned<T>: @unchecked Sendable {
-    // @unchecked: every use is a block on `PageService.queue`, which runs them one after another.
+/// One thread at a lower scheduling priority (nice 10) that runs the page work handed to it, one
+/// job at a time, and answers each through async/await.
+final class PageWorker: Sendable {
+    private let jobs = LockedBox<[@Sendable () -> Void]>([])
+    private let signal = DispatchSemaphore(value: 0)
+    private let stopped = LockedBox(false)
+
+    init() {
+        let thread = Thread { [jobs, signal, stopped] in
+            // On Linux the nice value belongs to the thread (`who` 0 is the calling one): this one
+            // yields to ingestion under load.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            while true {
+                signal.wait()
+                if stopped.value && jobs.value.isEmpty { return }
+                let job = jobs.withValue { $0.isEmpty ? nil : $0.removeFirst() }
+                job?()
+            }
+        }
+        thread.name = "briefingd-pages"
+        thread.start()
+    }
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            jobs.withValue { $0.append { continuation.resume(returning: work()) } }
+            signal.signal()
+        }
+    }
+
+    /// Ends the thread once the jobs handed over are done.
+    func stop() {
+        stopped.value = true
+        signal.signal()
+    }
+}
+
+/// The page site, used only by jobs of its ``PageWorker``, which runs them one after another.
+private final class WorkerOwned<T>: @unchecked Sendable {
+    // @unchecked: every use is a job on the one worker thread.
     let value: T
     init(_ value: T) { self.value = value }
 }
