@@ -39,6 +39,16 @@ def semantic_problems(doc):
                 yield f"{field}[{i}] span {item['span']} outside text of {len(text)} code points"
             elif field != "turns" and text[start:end] != item["text"]:
                 yield f"{field}[{i}] text {item['text']!r} != text[{start}:{end}] {text[start:end]!r}"
+    for i, f in enumerate(b["figures"]):
+        if (f.get("unit") == "ratio") != ("ratio_to" in f):
+            yield f"figures[{i}]: ratio_to goes with unit \"ratio\" and only with it"
+    for i, p in enumerate(b["periods"]):
+        if "approx" in p and "duration" not in p:
+            yield f"periods[{i}]: approx without a duration"
+    if (b["date"] is None) != (b["date_source"] is None):
+        yield "date and date_source are both set or both null"
+    if (b["reference_year"] is None) != (b["reference_year_source"] is None):
+        yield "reference_year and reference_year_source are both set or both null"
     for i, c in enumerate(b["changes"]):
         if c["figure"] is not None and not 0 <= c["figure"] < len(b["figures"]):
             yield f"changes[{i}].figure {c['figure']} is not an index into figures"

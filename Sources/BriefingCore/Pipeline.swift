@@ -52,7 +52,10 @@ public enum BriefingPipeline {
         guard normalized.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw .noText(format: decoded.format)
         }
-        let context = ExtractionContext(titleHint: decoded.titleHint, ingestionDate: ingestedAt.civilDate)
+        let context = ExtractionContext(
+            titleHint: decoded.titleHint, publishedHint: decoded.publishedHint,
+            url: source.http?.finalURL ?? source.url, feedItemDate: hints.feedItemDate?.civilDate,
+            lastModified: source.http?.lastModified, ingestionDate: ingestedAt.civilDate)
         let briefing = BriefingExtractor.extract(normalized.text, context: context)
         let input = InputInfo(
             format: decoded.format, bytes: bytes.count, sha256: SHA256Digest.hex(of: bytes),

@@ -99,7 +99,8 @@ func htmlPageGivesTheArticleOnly(encoding: String) throws {
     let decoded = try InputDecoder.decode(Array(html.utf8))
     let text = TextNormalizer.normalize(decoded.text).text
     #expect(decoded.titleHint == "发布会实录")
-    #expect(text.hasPrefix("第1段："))
+    // The page's headline opens the text, as a text file's first line does.
+    #expect(text.hasPrefix("发布会实录\n第1段："))
     #expect(text.hasSuffix("第6段：全区公安机关深入开展专项行动，取得明显成效。"))
     #expect(!text.contains("友情链接"))
     #expect(!text.contains("呼和浩特"))

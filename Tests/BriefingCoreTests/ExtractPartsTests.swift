@@ -334,13 +334,17 @@ extension ExtractPartsTests {
                 "2023年9月12日例行记者会\n毛宁：建交31年来，双边贸易额从4.6亿美元增长到702亿美元，增长了150多倍。自8月24日以来，日方已排放约7800吨，持续了两周多。"
             ) == [
                 "4.6亿美元=460000000.0美元/exact", "702亿美元=70200000000.0美元/exact", "150多倍=150.0倍/over",
-                "约7800吨=7800.0吨/about", "两周多=2.0周/over",
+                "约7800吨=7800.0吨/about",
             ])
         #expect(b.figures[0].subject == "双边贸易额")
         #expect(b.changes.map(\.text) == ["增长了150多倍"] && b.changes[0].figure == 1)
         #expect(
             b.periods.map { "\($0.text) \($0.start ?? "nil") \($0.end ?? "nil")" } == [
                 "2023年9月12日 2023-09-12 2023-09-12", "31年来 1993-01-01 nil", "8月24日以来 2023-08-24 nil",
+                "两周多 nil nil",
             ])
+        // `31年来` and `两周多` are lengths of time too.
+        #expect(b.periods.map(\.duration) == [nil, "P31Y", nil, "P2W"])
+        #expect(b.periods.map(\.approx) == [nil, .exact, nil, .over])
     }
 }

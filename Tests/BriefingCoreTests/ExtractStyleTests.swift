@@ -88,8 +88,10 @@ import Testing
                 "s4:answer",
                 "s3:question", "s4:answer", "s3:question", "s4:answer",
             ])
-        // Numbered questions `一）…？` without a label, answered by the unlabelled paragraph after them.
-        #expect(b.turns[7].text.hasPrefix("一）请问中方如何看待"))
+        // Numbered questions `一）…？` without a label, answered by the unlabelled paragraph after them;
+        // the number is the turn's `number`, not part of its text.
+        #expect(b.turns[7].text.hasPrefix("请问中方如何看待") && b.turns[7].number == 1)
+        #expect(b.turns[9].number == 2 && b.turns.compactMap(\.number) == [1, 2])
         #expect(b.turns[8].text == "中方愿同各方一道推动协定高质量实施。")
         #expect(b.exchanges.count == 5 && b.exchanges.allSatisfy { $0.answers == [$0.question + 1] })
         #expect(b.periods.map(\.text) == ["2024年5月10日", "5月12日至14日", "今年前4个月", "今年以来", "1—4月"])
@@ -151,8 +153,10 @@ import Testing
         #expect(b.changes[1].percent == 30 && b.changes[1].figure == 4 && b.changes[1].basis == .yearOnYear)
         // 去年同期 with no period before it in its paragraph is the whole of last year.
         #expect(
-            b.periods.map { "\($0.text) \($0.start ?? "") \($0.end ?? "")" }.last
-                == "去年同期 2023-01-01 2023-12-31")
+            b.periods.map { "\($0.text) \($0.start ?? "") \($0.end ?? "")" }.contains(
+                "去年同期 2023-01-01 2023-12-31"))
+        // `未來五年` is a length of time.
+        #expect(b.periods.contains { $0.text == "五年" && $0.duration == "P5Y" })
         expectSpansHold(b, in: text)
     }
 

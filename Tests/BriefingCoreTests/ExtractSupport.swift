@@ -21,11 +21,11 @@ func extractBriefing(_ raw: String, ingested: CivilDate = CivilDate(year: 2026, 
 /// The text at `span`, counted in Unicode scalars.
 func spanText(_ text: String, _ span: Span) -> String {
     let scalars = Array(text.unicodeScalars)
-    guard span.count == 2, span[0] >= 0, span[0] <= span[1], span[1] <= scalars.count else {
+    guard span.start >= 0, span.start <= span.end, span.end <= scalars.count else {
         return "<bad span \(span)>"
     }
     var view = String.UnicodeScalarView()
-    view.append(contentsOf: scalars[span[0]..<span[1]])
+    view.append(contentsOf: scalars[span.range])
     return String(view)
 }
 

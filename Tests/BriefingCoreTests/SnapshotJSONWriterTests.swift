@@ -25,13 +25,17 @@ private func expectSameAsFoundation(_ snapshot: Snapshot) throws {
 private func everythingSet() -> Snapshot {
     let awkward = "引号\"反斜杠\\斜杠/ tab\t cr\r lf\n bs\u{8} ff\u{C} nul\u{0} us\u{1F} del\u{7F} 𝄞 \u{2028}"
     let briefing = Briefing(
-        title: awkward, date: "2023-09-14", referenceYear: 2023,
+        title: awkward, date: "2023-09-14", dateSource: .title, referenceYear: 2023,
+        referenceYearSource: .date,
         speakers: [
             Speaker(
                 id: "s1", role: .official, label: "总队长杨义", outlet: "报社", organization: "公安厅", title: "总队长",
                 name: "杨义")
         ],
-        turns: [Turn(index: 0, speaker: "s1", kind: .answer, text: awkward, span: [0, 5])],
+        turns: [
+            Turn(index: 0, speaker: "s1", kind: .question, text: awkward, span: [0, 5], number: 12),
+            Turn(index: 1, speaker: "s1", kind: .answer, text: awkward, span: [5, 9]),
+        ],
         exchanges: [Exchange(question: 0, answers: [1, 2])],
         points: [Point(turn: 1, marker: "一是", level: 2, text: "要点", span: [3, 9])],
         figures: [
@@ -42,6 +46,9 @@ private func everythingSet() -> Snapshot {
                 turn: 2, text: "19.27％", value: 19.27, unit: "%", approx: .about, subject: nil, span: [4, 8]),
             Figure(turn: 3, text: "0.5", value: 0.5, unit: nil, approx: .exact, subject: nil, span: [4, 8]),
             Figure(
+                turn: 3, text: "不得超过3：1.5", value: 3, unit: "ratio", approx: .under, subject: "比例",
+                span: [4, 12], ratioTo: 1.5),
+            Figure(
                 turn: 3, text: "巨大", value: 1.5e20, unit: nil, approx: .nearly, subject: nil, span: [4, 8]),
         ],
         changes: [
@@ -50,7 +57,15 @@ private func everythingSet() -> Snapshot {
                 amount: 626,
                 unit: "起", figure: 31, span: [10, 20])
         ],
-        periods: [Period(turn: 2, text: "6月至8月", start: "2023-06-01", end: "2023-08-31", span: [7, 12])],
+        periods: [
+            Period(turn: 2, text: "6月至8月", start: "2023-06-01", end: "2023-08-31", span: [7, 12]),
+            Period(
+                turn: 2, text: "将近19年", start: nil, end: nil, span: [12, 17], duration: "P19Y",
+                approx: .nearly),
+            Period(
+                turn: nil, text: "110多年前", start: "1912-01-01", end: "1912-12-31", span: [17, 23],
+                duration: "P110Y", approx: .over),
+        ],
         named: [Named(kind: .hotline, turn: 4, text: "96110", span: [0, 5])])
     return Snapshot(
         id: String(repeating: "ab", count: 32), ingestedAt: "2026-11-29T04:10:02.123Z",
@@ -84,7 +99,10 @@ private func everythingSet() -> Snapshot {
     s.normalization = Normalization()
     s.briefing.title = nil
     s.briefing.date = nil
+    s.briefing.dateSource = nil
     s.briefing.referenceYear = nil
+    s.briefing.referenceYearSource = nil
+    s.briefing.turns[0].number = nil
     s.briefing.speakers = [Speaker(id: "s1", role: .unknown, label: "问")]
     s.briefing.points[0].turn = nil
     s.briefing.figures = s.briefing.figures.map {
@@ -92,6 +110,7 @@ private func everythingSet() -> Snapshot {
         f.turn = nil
         f.unit = nil
         f.subject = nil
+        f.ratioTo = nil
         return f
     }
     s.briefing.changes[0].turn = nil
@@ -102,12 +121,23 @@ private func everythingSet() -> Snapshot {
     s.briefing.periods[0].turn = nil
     s.briefing.periods[0].start = nil
     s.briefing.periods[0].end = nil
+    s.briefing.periods[1].duration = nil
+    s.briefing.periods[1].approx = nil
     s.briefing.named[0].turn = nil
     s.text = ""
     try expectSameAsFoundation(s)
     // Only an HTTP status: the first member of `http` has no comma before it.
     s.source.http = HTTPInfo(status: 304)
     try expectSameAsFoundation(s)
+}
+
+@Test func spanIsWrittenAndReadAsATwoElementArray() throws {
+    let span = Span(start: 3, end: 9)
+    let bytes = try JSONEncoder().encode(span)
+    #expect(String(decoding: bytes, as: UTF8.self) == "[3,9]")
+    #expect(try JSONDecoder().decode(Span.self, from: bytes) == span)
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(Span.self, from: Data("[9,3]".utf8)) }
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(Span.self, from: Data("[1,2,3]".utf8)) }
 }
 
 @Test func emptyBriefingJSONMatchesJSONEncoder() throws {

@@ -11,6 +11,8 @@ enum HTMLExtractor {
     struct Page {
         var text: String
         var title: String?
+        /// The publish time of the page's meta tags, as written.
+        var published: String?
         var actions: [NormalizationAction]
     }
 
@@ -36,13 +38,16 @@ enum HTMLExtractor {
         let content = walker.mainContent(body: body)
         var writer = TextWriter()
         writer.write(content, walker: walker)
-        let text = writer.finish()
+        var text = writer.finish()
         guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw .noText(format: .html)
         }
-        var title = LibXML.firstElement(named: "h1", in: content).map { TextWriter.inlineText($0) }
-        if title?.isEmpty ?? true {
-            title = LibXML.firstElement(named: "title", in: root).map { TextWriter.inlineText($0) }
+        let found = HTMLHeadline.find(root: root, body: body, content: content, isDropped: walker.isDropped)
+        let title = found.headline
+        if let title, !found.inContent, !text.drop(while: { $0.isNewline }).hasPrefix(title) {
+            // The headline opens the text, as the first line of a text file does: a briefing as a
+            // page and as a .txt then gives the same text and turns.
+            text = title + "\n" + text
         }
         var actions: [NormalizationAction] = []
         if walker.dropped > 0 {
@@ -51,7 +56,9 @@ enum HTMLExtractor {
                     kind: "html_boilerplate", count: walker.dropped,
                     examples: Array(walker.droppedNames.prefix(3))))
         }
-        return Page(text: text, title: (title?.isEmpty ?? true) ? nil : title, actions: actions)
+        return Page(
+            text: text, title: (title?.isEmpty ?? true) ? nil : title, published: found.published,
+            actions: actions)
     }
 
     // MARK: - Choosing the main content

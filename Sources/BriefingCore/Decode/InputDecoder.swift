@@ -8,11 +8,18 @@ public struct DecodeHints: Sendable, Equatable {
     public var declaredCharset: String?
     /// The full `Content-Type` value, if any (e.g. `text/html; charset=gbk`).
     public var contentType: String?
+    /// The publication date of the feed item that linked the input (polled feeds only): a date for
+    /// the briefing when nothing in the input states one.
+    public var feedItemDate: Timestamp?
 
-    public init(fileName: String? = nil, declaredCharset: String? = nil, contentType: String? = nil) {
+    public init(
+        fileName: String? = nil, declaredCharset: String? = nil, contentType: String? = nil,
+        feedItemDate: Timestamp? = nil
+    ) {
         self.fileName = fileName
         self.declaredCharset = declaredCharset
         self.contentType = contentType
+        self.feedItemDate = feedItemDate
     }
 }
 
@@ -30,8 +37,11 @@ public struct DecodedInput: Sendable, Equatable {
     public var bom: Bool
     /// Undecodable bytes, each replaced by one U+FFFD in `text`.
     public var replacementCharacters: Int
-    /// A title the format carries (HTML `<h1>`/`<title>`, docx Title style), if any.
+    /// A title the format carries (HTML heading or `<title>`, docx Title style), if any.
     public var titleHint: String?
+    /// A publish time the format carries outside the text, as written (HTML `<meta name="PubDate">`,
+    /// `article:published_time`; Markdown front matter `date:`).
+    public var publishedHint: String?
     /// Things worth a log line (e.g. a declared charset overridden by the bytes).
     public var notes: [String]
     /// What the format decoder dropped on the way (docx field codes, deleted text and footnote
@@ -89,8 +99,10 @@ public enum InputDecoder {
             let page = try HTMLExtractor.extract(decoded.text)
             result.text = page.text
             result.titleHint = page.title
+            result.publishedHint = page.published
             result.actions = page.actions
         case .markdown:
+            result.publishedHint = MarkdownStripper.frontMatterField("date", in: decoded.text)
             result.text = MarkdownStripper.strip(decoded.text)
         case .text, .docx:
             break

@@ -70,6 +70,28 @@ enum MarkdownStripper {
         return nil
     }
 
+    /// The value of `key:` in the text's `---` front matter (`date: 2021-06-30` → `2021-06-30`),
+    /// without quotes.
+    static func frontMatterField(_ key: String, in text: String) -> String? {
+        let head = Array(text.unicodeScalars.prefix(8192))
+        guard let end = frontMatterEnd(head) else { return nil }
+        let lines = String(String.UnicodeScalarView(head[4..<end])).split(whereSeparator: \.isNewline)
+        let junk: Set<Character> = [" ", "\t", "\"", "'"]
+        func trimmed(_ s: Substring) -> Substring {
+            var s = s
+            while let c = s.first, junk.contains(c) { s.removeFirst() }
+            while let c = s.last, junk.contains(c) { s.removeLast() }
+            return s
+        }
+        for line in lines {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, trimmed(parts[0]) == key else { continue }
+            let value = trimmed(parts[1])
+            return value.isEmpty ? nil : String(value)
+        }
+        return nil
+    }
+
     static func strip(_ text: String) -> String {
         var scalars = Array(text.unicodeScalars)
         if let end = frontMatterEnd(scalars) { scalars.removeFirst(end) }

@@ -2,15 +2,33 @@
 // The text is turned into an array of scalars once; every scanner walks it by hand (no Regex),
 // and every span is a pair of indices into that array.
 
-/// What the extractor knows besides the text.
+/// What the extractor knows besides the text: what the input format carried and where the input
+/// came from. The briefing's date is taken from the first of these that states one: the title, the
+/// page's publish time, the text above the body, the URL, the feed item, HTTP `Last-Modified`.
 public struct ExtractionContext: Sendable, Equatable {
-    /// A title the input format carried (HTML `<title>`), preferred over guessing from the text.
+    /// A title the input format carried (HTML heading or `<title>`), preferred over guessing from the text.
     public var titleHint: String?
+    /// The publish time the input carries outside its text, as written: an HTML page's
+    /// `<meta name="PubDate">` or `article:published_time`, Markdown front matter's `date:`.
+    public var publishedHint: String?
+    /// The URL the input was fetched from (after redirects), which may hold a date in its path.
+    public var url: String?
+    /// The date of the feed item that linked the input.
+    public var feedItemDate: CivilDate?
+    /// HTTP `Last-Modified` of the fetched input, as sent.
+    public var lastModified: String?
     /// Date of ingestion (UTC): the fallback reference year, and the latest date a period may end.
     public var ingestionDate: CivilDate
 
-    public init(titleHint: String? = nil, ingestionDate: CivilDate) {
+    public init(
+        titleHint: String? = nil, publishedHint: String? = nil, url: String? = nil,
+        feedItemDate: CivilDate? = nil, lastModified: String? = nil, ingestionDate: CivilDate
+    ) {
         self.titleHint = titleHint
+        self.publishedHint = publishedHint
+        self.url = url
+        self.feedItemDate = feedItemDate
+        self.lastModified = lastModified
         self.ingestionDate = ingestionDate
     }
 }
@@ -27,10 +45,9 @@ public enum BriefingExtractor {
     public static func extract(_ text: String, context: ExtractionContext) -> Briefing {
         let t = ScalarText(text)
         let layout = TurnBuilder.build(t)
+        let title = context.titleHint ?? Title.find(t, frontMatter: layout.frontMatter)
         var b = Briefing(
-            title: context.titleHint ?? Title.find(t, frontMatter: layout.frontMatter),
-            speakers: layout.speakers,
-            turns: layout.turns, exchanges: layout.exchanges)
+            title: title, speakers: layout.speakers, turns: layout.turns, exchanges: layout.exchanges)
         let turnOf = TurnLocator(layout.turns)
 
         // Quotes first: they are names, and what they hold is neither a figure nor a period.
@@ -43,29 +60,50 @@ public enum BriefingExtractor {
         }
 
         let rawPeriods = Periods.scan(t, candidates, excluded: named.excluded)
-        // The date the text states before the first turn, else the first time stamp of a live text.
-        let briefingDate =
-            statedDate(rawPeriods, in: layout.frontMatter, ingestion: context.ingestionDate)
-            ?? statedDate(rawPeriods, in: layout.backMatter, ingestion: context.ingestionDate)
-            ?? layout.firstTimestamp.flatMap { Periods.isoDate(t, at: $0.lowerBound, allowTime: true) }.map {
-                Periods.date(
-                    $0.0, first: true, reference: context.ingestionDate.year,
-                    thisYear: context.ingestionDate.year)
-            }
+        let dated = briefingDate(t, title: title, layout: layout, rawPeriods, context: context)
+        let briefingDate = dated?.date
         b.date = briefingDate?.iso
-        let year = Periods.referenceYear(
-            rawPeriods, briefingDate: briefingDate, ingestion: context.ingestionDate)
+        b.dateSource = dated?.source
+        let headline = layout.frontMatter.first.flatMap { p in
+            title.map { t.string(p).contains($0) } ?? false ? p : nil
+        }
+        let (year, yearSource) = Periods.referenceYear(
+            t, rawPeriods, briefingDate: briefingDate, headline: headline, ingestion: context.ingestionDate)
         b.referenceYear = year
+        b.referenceYearSource = yearSource
         let periods = Periods.resolve(
             t, rawPeriods, referenceYear: year, briefingDate: briefingDate, ingestion: context.ingestionDate)
-        b.periods = periods.map {
-            Period(
-                turn: turnOf[$0.range.lowerBound], text: t.string($0.range), start: $0.start?.iso,
-                end: $0.end?.iso, span: span($0.range))
+        b.periods = zip(periods, rawPeriods).map { p, raw in
+            guard case .yearsBack(let n) = raw.shape else {
+                return Period(
+                    turn: turnOf[p.range.lowerBound], text: t.string(p.range), start: p.start?.iso,
+                    end: p.end?.iso, span: span(p.range))
+            }
+            // `三年来`, `将近19年来`: also a length of time, with the qualifier before it.
+            var range = p.range
+            var approx = Figure.Approx.exact
+            if let q = Lexicons.qualifiers.match(t, endingAt: range.lowerBound),
+                q.flags & LexiconTag.before != 0
+            {
+                range = range.lowerBound - q.word.count..<range.upperBound
+                approx = Figures.approxValue(q)
+            }
+            return Period(
+                turn: turnOf[range.lowerBound], text: t.string(range), start: p.start?.iso, end: p.end?.iso,
+                span: span(range), duration: "P\(n)Y", approx: approx)
         }
 
         let excluded = merge(named.excluded, rawPeriods.map(\.range))
         var figures = Figures.scan(t, candidates, excluded: excluded)
+        // Lengths of time (`不得低于90天`, `将近19年`) are periods, not figures.
+        if figures.contains(where: { $0.unitFlags & LexiconTag.duration != 0 }) {
+            for d in figures where d.unitFlags & LexiconTag.duration != 0 {
+                b.periods.append(
+                    duration(d, t, turn: turnOf[d.range.lowerBound], from: briefingDate, year: year))
+            }
+            figures.removeAll { $0.unitFlags & LexiconTag.duration != 0 }
+            b.periods.sort { $0.span.start < $1.span.start }
+        }
         let changes = Changes.scan(t, figures: figures)
         let inChange = Set(changes.map(\.figureIndex))
         for (change, k) in changes {
@@ -100,18 +138,18 @@ public enum BriefingExtractor {
                     basis: flat.basis,
                     figure: target, span: span(flat.range)))
         }
-        b.changes.sort { $0.span[0] < $1.span[0] }
+        b.changes.sort { $0.span.start < $1.span.start }
         b.figures = figures.map {
             Figure(
                 turn: turnOf[$0.range.lowerBound], text: t.string($0.range), value: $0.value.double,
                 unit: $0.unit,
-                approx: $0.approx, subject: $0.subject, span: span($0.range))
+                approx: $0.approx, subject: $0.subject, span: span($0.range), ratioTo: $0.ratioTo?.double)
         }
 
         // Points within each turn; a text without turns (a statement) is one block.
         let blocks: [(Int?, Range<Int>)] =
             layout.turns.isEmpty
-            ? [(nil, 0..<t.count)] : layout.turns.map { ($0.index, $0.span[0]..<$0.span[1]) }
+            ? [(nil, 0..<t.count)] : layout.turns.map { ($0.index, $0.span.range) }
         for (turn, range) in blocks {
             for p in Points.scan(t, in: range, candidates) {
                 b.points.append(
@@ -123,7 +161,7 @@ public enum BriefingExtractor {
         return b
     }
 
-    @inline(__always) static func span(_ r: Range<Int>) -> Span { [r.lowerBound, r.upperBound] }
+    @inline(__always) static func span(_ r: Range<Int>) -> Span { Span(r) }
 
     static func crossesSentence(_ t: ScalarText, _ r: Range<Int>) -> Bool {
         r.contains { Scalars.endsSentence(t[$0]) }
@@ -147,6 +185,81 @@ public enum BriefingExtractor {
             j -= 1
         }
         return nil
+    }
+
+    /// When the briefing was held, and where that was read: the title (or headline), the page's
+    /// publish time, the text above the body (a date line, a dateline in the lead), a press
+    /// release's closing date or a live text's first time stamp, the URL path, the feed item, HTTP
+    /// `Last-Modified`. A date after ingestion is no briefing's date.
+    static func briefingDate(
+        _ t: ScalarText, title: String?, layout: TurnLayout, _ raw: [RawPeriod], context: ExtractionContext
+    ) -> (date: CivilDate, source: Briefing.DateSource)? {
+        let ingestion = context.ingestionDate
+        func valid(_ d: CivilDate?) -> CivilDate? { d.flatMap { $0.isValid && $0 <= ingestion ? $0 : nil } }
+        if let d = valid(title.flatMap(DateText.firstDate(in:))) { return (d, .title) }
+        if let d = valid(context.publishedHint.flatMap(DateText.firstDate(in:))) { return (d, .meta) }
+        let inText =
+            statedDate(raw, in: layout.frontMatter, ingestion: ingestion)
+            ?? layout.frontMatter.prefix(frontMatterLines).lazy.compactMap {
+                valid(
+                    DateText.firstDate(in: t.string($0.lowerBound..<min($0.upperBound, $0.lowerBound + 200))))
+            }.first
+            ?? statedDate(raw, in: layout.backMatter, ingestion: ingestion)
+            ?? layout.firstTimestamp.flatMap { Periods.isoDate(t, at: $0.lowerBound, allowTime: true) }.map {
+                Periods.date($0.0, first: true, reference: ingestion.year, thisYear: ingestion.year)
+            }
+        if let d = valid(inText) { return (d, .text) }
+        if let d = valid(context.url.flatMap(DateText.dateInURLPath)) { return (d, .url) }
+        if let d = valid(context.feedItemDate) { return (d, .feed) }
+        if let d = valid(context.lastModified.flatMap(DateText.httpDate)) { return (d, .http) }
+        return nil
+    }
+
+    /// Front matter lines searched for a publish-time line (`发布时间：2022-08-02 20:40`).
+    static let frontMatterLines = 6
+
+    /// A length of time as a period: `P90D`, `P19Y`; `110多年前` also ends that long before the
+    /// briefing (its date, else the reference year).
+    static func duration(_ d: RawFigure, _ t: ScalarText, turn: Int?, from date: CivilDate?, year: Int)
+        -> Period
+    {
+        let unit = d.unit ?? ""
+        var iso = "P"
+        var value = d.value
+        var designator: String
+        switch unit {
+        case "年":
+            designator = "Y"
+            if value.exponent < 0 {
+                // `一年半`, `1.5年`: whole months.
+                let months = value.double * 12
+                if months.rounded() == months {
+                    value = DecimalValue(mantissa: Int(months), exponent: 0)
+                    designator = "M"
+                }
+            }
+        case "个月", "個月": designator = "M"
+        case "周", "週", "星期", "个星期", "個星期": designator = "W"
+        case "天": designator = "D"
+        case "小时", "小時": designator = "H"
+        case "分钟", "分鐘": designator = "M"
+        default: designator = "S"
+        }
+        if unit.hasPrefix("小") || unit.hasPrefix("分") || unit == "秒" { iso += "T" }
+        let number = value.double
+        iso += number.rounded() == number ? String(Int(number)) : String(number)
+        iso += designator
+        var start: String? = nil
+        var end: String? = nil
+        if d.ago, unit == "年", d.value.exponent == 0 {
+            // `110多年前`: in the year that long ago, or (more than that) by its end.
+            let y = (date?.year ?? year) - d.value.mantissa
+            end = CivilDate(year: y, month: 12, day: 31).iso
+            if d.approx == .exact { start = CivilDate(year: y, month: 1, day: 1).iso }
+        }
+        return Period(
+            turn: turn, text: t.string(d.range), start: start, end: end, span: span(d.range), duration: iso,
+            approx: d.approx)
     }
 
     /// The first full date (year, month and day) in the front matter (or the back matter of a
@@ -176,8 +289,8 @@ struct TurnLocator {
     let ends: [Int]
 
     init(_ turns: [Turn]) {
-        starts = turns.map { $0.span[0] }
-        ends = turns.map { $0.span[1] }
+        starts = turns.map(\.span.start)
+        ends = turns.map(\.span.end)
     }
 
     subscript(position: Int) -> Int? {

@@ -11,6 +11,16 @@ struct DecimalValue: Equatable {
         DecimalValue(mantissa: mantissa, exponent: exponent + power)
     }
 
+    /// The value plus one half (`一年半`, `1年半`).
+    var plusHalf: DecimalValue {
+        let e = min(exponent, -1)
+        var m = mantissa
+        for _ in 0..<(exponent - e) { m *= 10 }
+        var half = 5
+        for _ in 0..<(-1 - e) { half *= 10 }
+        return DecimalValue(mantissa: m + half, exponent: e)
+    }
+
     /// The nearest Double: one correctly rounded operation on exact operands.
     var double: Double {
         if exponent >= 0 { return Double(mantissa) * DecimalValue.powers[min(exponent, 22)] }

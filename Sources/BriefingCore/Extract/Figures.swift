@@ -10,6 +10,10 @@ struct RawFigure {
     var unitFlags: UInt32 = 0
     var approx: Figure.Approx
     var subject: String?
+    /// The second term of a ratio (`3：1`); the unit is then `ratio`.
+    var ratioTo: DecimalValue? = nil
+    /// `110多年前`: a length of time counted back from the briefing.
+    var ago = false
 }
 
 enum Figures {
@@ -73,6 +77,24 @@ enum Figures {
             return (nil, skipCode(t, from: numEnd))
         }
         let next = t.at(numEnd)
+        // `3：1`, `1∶1`, `2:1`: a ratio (but `10:30` is a time of day).
+        if next == ":" || next == "：" || next == "∶", Scalars.isDigit(t.at(numEnd + 1)),
+            let (second, secondEnd) = ArabicNumber.parse(t, at: numEnd + 1)
+        {
+            let digits = secondEnd - numEnd - 1
+            let clock =
+                next != "∶" && digits == 2 && number.exponent == 0 && number.mantissa <= 24
+                && second.exponent == 0
+            if clock || Scalars.isDigit(t.at(secondEnd)) || t.at(secondEnd) == ":" {
+                return (nil, skipCode(t, from: numEnd))
+            }
+            guard var f = finish(t, start: i, number: number, end: numEnd, chinese: false, unitAllowed: false)
+            else { return (nil, secondEnd) }
+            f.unit = "ratio"
+            f.ratioTo = second
+            f.range = f.range.lowerBound..<secondEnd
+            return (f, secondEnd)
+        }
         if Scalars.isASCIILetter(next) || next == "·" || next == "•" || next == "-" || next == "/"
             || next == ":" || next == "_"
         {
@@ -86,15 +108,21 @@ enum Figures {
         {
             return (nil, numEnd + 1)
         }
-        // Times of day: `11时30分`, `10點15分`.
-        if prev == "时" || prev == "時" || prev == "点" || prev == "點", Scalars.isDigit(t.at(i - 2)) {
+        // Times of day: `11时30分`, `10點15分`, also written with spaces (`下午 2 點 30 分`).
+        let before = prev == " " ? t.at(i - 2) : prev
+        if before == "时" || before == "時" || before == "点" || before == "點",
+            Scalars.isDigit(t.at(prev == " " ? i - 3 : i - 2)) || t.at(prev == " " ? i - 3 : i - 2) == " "
+        {
             return (nil, numEnd + 1)
         }
-        // Years and dates left over by the period scanner.
-        if next == "年", numEnd - i == 4 { return (nil, numEnd + 1) }
-        if next == "月"
-            || ((next == "日" || next == "号" || next == "號") && number.exponent == 0 && number.mantissa <= 31)
-        {
+        // Years, dates and hours left over by the period scanner, spaced or not (`5 月 1 日`).
+        let unit = next == " " ? t.at(numEnd + 1) : next
+        if unit == "年", numEnd - i == 4 { return (nil, numEnd + 1) }
+        let small = number.exponent == 0 && number.mantissa <= 31
+        if unit == "月" || ((unit == "日" || unit == "号" || unit == "號") && small) {
+            return (nil, numEnd + 1)
+        }
+        if next == " ", unit == "点" || unit == "點" || unit == "时" || unit == "時", small {
             return (nil, numEnd + 1)
         }
         return (finish(t, start: i, number: number, end: numEnd, chinese: false), numEnd)
@@ -107,6 +135,7 @@ enum Figures {
         // or qualifier: skip them before the costlier checks.
         let after = t.at(j)
         if Lexicons.measureWords.match(t, at: j) == nil, after != "余", after != "餘", after != "多",
+            after != " ",
             after != "成",
             !Scalars.isPercent(after), !(t[i] == "百" && t.at(i + 1) == "分"),
             Lexicons.qualifiers.match(t, endingAt: i) == nil
@@ -142,38 +171,47 @@ enum Figures {
         // A Chinese numeral counts only with a unit (`两个战场`, `千余个`), or a qualifier and a power (`突破百万`);
         // `一` alone is the article "a".
         if f.unit == nil && !((before?.flags ?? 0) & LexiconTag.before != 0 && v >= 100) { return (nil, j) }
-        if v == 1, j == i + 1 { return (nil, j) }
+        // `一年半`, `两个月`: a length of time, even when short.
+        let duration = f.unitFlags & LexiconTag.duration != 0
+        if v == 1, j == i + 1, !(duration && t.at(f.range.upperBound - 1) == "半") { return (nil, j) }
         // `两个战场`, `四个方面`, `八类犯罪`: small Chinese numerals with a generic classifier name the
         // parts of a speech, not statistics; `三名嫌疑人` counts.
-        if v < 10, f.unitFlags & LexiconTag.weak != 0 { return (nil, j) }
+        if v < 10, f.unitFlags & LexiconTag.weak != 0, !duration { return (nil, j) }
         return (f, f.range.upperBound)
     }
 
     /// Multipliers, qualifiers and unit after the number ending at `end`.
-    private static func finish(_ t: ScalarText, start: Int, number: DecimalValue, end: Int, chinese: Bool)
+    private static func finish(
+        _ t: ScalarText, start: Int, number: DecimalValue, end: Int, chinese: Bool, unitAllowed: Bool = true
+    )
         -> RawFigure?
     {
         var value = number
         var j = end
         var approx = Figure.Approx.exact
         var first = start
-        if let q = Lexicons.qualifiers.match(t, endingAt: start), q.flags & LexiconTag.before != 0 {
-            first = start - q.word.count
+        // Taiwan transcripts and many pages put a space between CJK and digits (`超過 300 萬`): one
+        // space is read through, as if the parts were written together.
+        let qualifierEnd = t.at(start - 1) == " " && Scalars.isHan(t.at(start - 2)) ? start - 1 : start
+        if let q = Lexicons.qualifiers.match(t, endingAt: qualifierEnd), q.flags & LexiconTag.before != 0 {
+            first = qualifierEnd - q.word.count
             approx = approxValue(q)
         } else if lookBackForCeiling(t, from: start) {
             approx = .under
         }
+        @inline(__always) func spaced(_ k: Int) -> Int { t.at(k) == " " ? k + 1 : k }
         func afterQualifier() {
-            if t.at(j) == "余" || t.at(j) == "餘" || t.at(j) == "多" {
+            let k = spaced(j)
+            if t.at(k) == "余" || t.at(k) == "餘" || t.at(k) == "多" {
                 // `多` only as "more than": not before a unit-less word such as 多个.
                 approx = .over
-                j += 1
+                j = k + 1
             }
         }
         afterQualifier()
         if !chinese {
-            // `500余万册`, `3万余人次`, `1095.1万元`.
-            var k = j
+            // `500余万册`, `3万余人次`, `1095.1万元`, `800 萬人`.
+            var k = spaced(j)
             var power = 0
             while let p = DecimalValue.multiplierPower(t.at(k)), p >= 2 {
                 power += p
@@ -187,18 +225,36 @@ enum Figures {
         }
         var unit: String? = nil
         var unitFlags: UInt32 = 0
-        if Scalars.isPercent(t.at(j)) {
+        let u0 = unitAllowed ? spaced(j) : j
+        if !unitAllowed {
+        } else if Scalars.isPercent(t.at(u0)) {
             unit = "%"
-            j += 1
-        } else if t.at(j) == "成", tenthsFollow(t.at(j + 1)) {
+            j = u0 + 1
+        } else if t.at(u0) == "成", tenthsFollow(t.at(u0 + 1)) {
             // `三成`, `7成以上`: tenths, stated as a percentage (but not `三成为`).
             value = value.scaled(by: 1)
             unit = "%"
-            j += 1
-        } else if let u = Lexicons.measureWords.match(t, at: j) {
+            j = u0 + 1
+        } else if let u = Lexicons.measureWords.match(t, at: u0) {
             unit = u.text
             unitFlags = u.flags
-            j += u.word.count
+            j = u0 + u.word.count
+        }
+        var ago = false
+        if unitFlags & LexiconTag.duration != 0 {
+            // `一年半`: and a half.
+            if t.at(j) == "半" {
+                value = value.plusHalf
+                j += 1
+            }
+            afterQualifier()
+            // `110多年前`: that long before the briefing.
+            if t.at(j) == "前",
+                !Scalars.isHan(t.at(j + 1)) || t.at(j + 1) == "的" || t.at(j + 1) == "这" || t.at(j + 1) == "這"
+            {
+                ago = true
+                j += 1
+            }
         }
         if let q = Lexicons.qualifiers.match(t, at: j), q.flags & LexiconTag.after != 0, q.word.count == 2 {
             approx = approxValue(q)
@@ -210,16 +266,17 @@ enum Figures {
             j += 1
         }
         if chinese && unit == nil && first == start { return nil }
-        // A bare number running into a word (`不足3成为`) is not a stated quantity.
-        if unit == nil && Scalars.isHan(t.at(j)) { return nil }
-        return RawFigure(range: first..<j, value: value, unit: unit, unitFlags: unitFlags, approx: approx)
+        // A bare number running into a word (`不足3成为`, `2 點`) is not a stated quantity.
+        if unit == nil && unitAllowed && Scalars.isHan(t.at(spaced(j))) { return nil }
+        return RawFigure(
+            range: first..<j, value: value, unit: unit, unitFlags: unitFlags, approx: approx, ago: ago)
     }
 
     @inline(__always) private static func tenthsFollow(_ c: Unicode.Scalar) -> Bool {
         !Scalars.isHan(c) || c == "以" || c == "左" || c == "多" || c == "的" || c == "上" || c == "餘" || c == "余"
     }
 
-    private static func approxValue(_ e: ScalarLexicon.Entry) -> Figure.Approx {
+    static func approxValue(_ e: ScalarLexicon.Entry) -> Figure.Approx {
         if e.flags & LexiconTag.over != 0 { return .over }
         if e.flags & LexiconTag.nearly != 0 { return .nearly }
         if e.flags & LexiconTag.about != 0 { return .about }

@@ -338,25 +338,56 @@ enum Periods {
 
     /// The year that dates without one belong to: the briefing's own date, else the latest year
     /// the text states (not after ingestion), else the year of ingestion.
-    static func referenceYear(_ raw: [RawPeriod], briefingDate: CivilDate?, ingestion: CivilDate) -> Int {
-        // The latest year the text states, not after the briefing (or ingestion). With a dated
-        // briefing only its own year or the one before count: a January briefing on
-        // `2023年国民经济运行情况` speaks of 2023's `一季度`, while a mention of 2019 history says
-        // nothing about the `1至8月` it reports.
+    /// The year that resolves dates without one, and why. The text's years count only where it
+    /// speaks of the year as the current one (`2023年以来`, `截至2023年8月`, `今年…2023年`) or
+    /// names it in its headline (`2023年国民经济运行情况新闻发布会`), never for being mentioned: a
+    /// briefing cites history (1988, 1997) freely. With a dated briefing only its own year or the
+    /// one before count: a January briefing on 2023 speaks of 2023's `一季度`.
+    static func referenceYear(
+        _ t: ScalarText, _ raw: [RawPeriod], briefingDate: CivilDate?, headline: Range<Int>?,
+        ingestion: CivilDate
+    ) -> (Int, Briefing.ReferenceYearSource) {
         let latest = briefingDate?.year ?? ingestion.year
         let earliest = briefingDate.map { $0.year - 1 } ?? Int.min
         var best: Int? = nil
         for p in raw {
+            let inHeadline = headline.map { $0.contains(p.range.lowerBound) } ?? false
             if let briefingDate, case .range(let a, let b) = p.shape, a == b, a.day != nil,
                 date(a, first: true, reference: 0, thisYear: 0) == briefingDate
             {
                 continue  // the briefing's own date line
             }
-            for point in points(of: p.shape) {
-                if case .explicit(let y) = point.year, y <= latest, y >= earliest { best = max(best ?? y, y) }
+            let current: DatePoint?
+            switch p.shape {
+            case .since(let a): current = a
+            case .until(let a): current = a
+            case .range(let a, _):
+                current = inHeadline || saysThisYear(t, before: p.range.lowerBound) ? a : nil
+            default: current = nil
+            }
+            if let current, case .explicit(let y) = current.year, y <= latest, y >= earliest {
+                best = max(best ?? y, y)
             }
         }
-        return best ?? latest
+        if let briefingDate {
+            return best.map { $0 == briefingDate.year ? ($0, .date) : ($0, .text) } ?? (
+                briefingDate.year, .date
+            )
+        }
+        return best.map { ($0, .text) } ?? (ingestion.year, .ingested)
+    }
+
+    private static let thisYearWords: [[Unicode.Scalar]] = ["今年", "本年"].map { Array($0.unicodeScalars) }
+
+    /// `今年是2023年`, `今年（2023年）`: `今年` a few characters before, in the same clause.
+    static func saysThisYear(_ t: ScalarText, before i: Int) -> Bool {
+        var k = i
+        while k >= 2, i - k <= 8 {
+            if Scalars.endsSentence(t[k - 1]) || t[k - 1] == "\n" { return false }
+            if thisYearWords.contains(where: { t.matches($0, endingAt: k) }) { return true }
+            k -= 1
+        }
+        return false
     }
 
     private static func points(of shape: PeriodShape) -> [DatePoint] {

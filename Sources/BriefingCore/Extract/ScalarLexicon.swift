@@ -143,10 +143,11 @@ enum LexiconTag {
     static let count: UInt32 = 1 << 10
     static let weak: UInt32 = 1 << 11
     static let agentEnd: UInt32 = 1 << 12
+    static let duration: UInt32 = 1 << 13
 
     static let bits: [String: UInt32] = [
         "over": over, "nearly": nearly, "about": about, "under": under, "before": before, "after": after,
         "lead": lead, "trail": trail, "place": place, "stop": stop, "count": count, "weak": weak,
-        "agent": agentEnd,
+        "agent": agentEnd, "duration": duration,
     ]
 }

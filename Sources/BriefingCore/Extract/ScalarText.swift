@@ -126,6 +126,8 @@ enum Scalars {
         return (w >= 0xFF21 && w <= 0xFF3A) || (w >= 0xFF41 && w <= 0xFF5A)
     }
 
+    @inline(__always) static func isASCIIUppercase(_ c: Unicode.Scalar) -> Bool { c >= "A" && c <= "Z" }
+
     @inline(__always) static func isHan(_ c: Unicode.Scalar) -> Bool {
         let v = c.value
         return (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x20000 && v <= 0x2FFFF)

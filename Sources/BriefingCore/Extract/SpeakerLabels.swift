@@ -11,6 +11,11 @@ struct LabelInfo: Equatable {
     var organization: String? = nil
     var title: String? = nil
     var name: String? = nil
+    /// The question's number written in the label (`问1：`).
+    var number: Int? = nil
+    /// A bare name before a verb of saying (`陆慷说，`): a turn only right after a question or as
+    /// the same speaker again, otherwise it is a quotation in running text.
+    var weak = false
 }
 
 /// A label found at the start of a paragraph.
@@ -43,6 +48,7 @@ enum SpeakerLabels {
         }
         let limit = min(end, start + maxLabelLength)
         var j = start
+        var bookTitle = false
         while j < limit {
             let c = t[j]
             if Scalars.isColon(c) {
@@ -53,7 +59,14 @@ enum SpeakerLabels {
             switch c {
             case "，", ",":
                 return reportedSpeech(t, from: start, end: end)
-            case "。", "？", "！", "；", "“", "”", "《", "》", "「", "」", "?", "!", ";", "\"", "…":
+            case "《":
+                // `英国《金融时报》记者`: an outlet's name in book-title marks.
+                var k = j + 1
+                while k < limit, t[k] != "》", t[k] != "《", !Scalars.isColon(t[k]) { k += 1 }
+                guard k < limit, t[k] == "》" else { return nil }
+                bookTitle = true
+                j = k + 1
+            case "。", "？", "！", "；", "“", "”", "》", "「", "」", "?", "!", ";", "\"", "…":
                 return nil
             default: j += 1
             }
@@ -67,15 +80,13 @@ enum SpeakerLabels {
         if let verb = Lexicons.speechVerbs.match(t, endingAt: labelEnd, floor: start),
             verb.word.count < labelEnd - start
         {
-            // `发言人张华表示：` is reported speech by 张华, not a label naming 张华表示.
-            guard
-                var info = reporter(t, start..<labelEnd - verb.word.count)
-                    ?? officialLabel(t, start..<labelEnd - verb.word.count, reported: true)
-            else { return nil }
-            info.label = t.string(start..<labelEnd - verb.word.count)
-            return FoundLabel(info: info, contentStart: content)
+            // A label names a speaker; `习近平主席指出：`, `拜登总统在讲话中表示：` quote someone inside
+            // what the current speaker says.
+            return nil
         }
-        guard let info = classify(t, start..<labelEnd) else { return nil }
+        guard let info = classify(t, start..<labelEnd), !bookTitle || info.kind == .reporter else {
+            return nil
+        }
         return FoundLabel(info: info, contentStart: content)
     }
 
@@ -91,7 +102,15 @@ enum SpeakerLabels {
                     j - verb.word.count > start
                 else { return nil }
                 let labelEnd = j - verb.word.count
-                guard var info = officialLabel(t, start..<labelEnd, reported: true) else { return nil }
+                var info: LabelInfo
+                if let official = officialLabel(t, start..<labelEnd, reported: true) {
+                    info = official
+                } else if labelEnd - start <= 4, plausibleName(t, start..<labelEnd) {
+                    // `陆慷说，…`: the spokesperson's name alone, in a reported-speech transcript.
+                    info = LabelInfo(kind: .person, label: "", name: t.string(start..<labelEnd), weak: true)
+                } else {
+                    return nil
+                }
                 info.label = t.string(start..<labelEnd)
                 var content = j + 1
                 while content < end, Scalars.isSpace(t[content]) { content += 1 }
@@ -135,6 +154,16 @@ enum SpeakerLabels {
             info.label = t.string(r)
             return info
         }
+        // `问1：`, `問題2：`, `Q3：`: a generic label with the question's number.
+        var digitsStart = r.upperBound
+        while digitsStart > r.lowerBound, Scalars.isDigit(t[digitsStart - 1]) { digitsStart -= 1 }
+        if digitsStart < r.upperBound, digitsStart > r.lowerBound, r.upperBound - digitsStart <= 3,
+            var info = classify(t, r.lowerBound..<digitsStart), info.kind == .question || info.kind == .answer
+        {
+            info.number = Int(t.string(digitsStart..<r.upperBound))
+            return info
+        }
+        if let info = latinLabel(t, r) { return info }
         let label = t.string(r)
         if Lexicons.nonLabels.contains(label) { return nil }
         if let generic = Lexicons.genericLabels.entry(label) {
@@ -159,6 +188,45 @@ enum SpeakerLabels {
             return LabelInfo(kind: .person, label: label, name: label)
         }
         return nil
+    }
+
+    /// Labels with a Latin-script name: `Kolas Yotaka`, `行政院發言人 Kolas Yotaka` (a title, then
+    /// the name), `iThome 余至浩` (a Latin-script outlet, then a reporter's name).
+    static func latinLabel(_ t: ScalarText, _ r: Range<Int>) -> LabelInfo? {
+        let label = t.string(r)
+        // Outlet in Latin letters, a space, a Han name.
+        if let space = r.lastIndex(where: { Scalars.isSpace(t[$0]) }), space > r.lowerBound,
+            case let outlet = t.trimmed(r.lowerBound..<space), outlet.count >= 2,
+            outlet.allSatisfy({ Scalars.isASCIILetter(t[$0]) || Scalars.isDigit(t[$0]) }),
+            plausibleName(t, space + 1..<r.upperBound), r.upperBound - space - 1 <= 4
+        {
+            return LabelInfo(
+                kind: .reporter, label: label, outlet: t.string(outlet),
+                name: t.string(space + 1..<r.upperBound))
+        }
+        // A name of two or three capitalized Latin words at the end.
+        var nameStart = r.upperBound
+        var words = 0
+        var k = r.upperBound
+        while words < 3 {
+            var w = k
+            while w > r.lowerBound, Scalars.isASCIILetter(t[w - 1]) || t[w - 1] == "-" || t[w - 1] == "'" {
+                w -= 1
+            }
+            guard w < k, Scalars.isASCIIUppercase(t[w]) else { break }
+            words += 1
+            nameStart = w
+            guard w - 1 > r.lowerBound, t[w - 1] == " ", Scalars.isASCIILetter(t[w - 2]) else { break }
+            k = w - 1
+        }
+        guard words >= 2, r.upperBound - nameStart <= 30 else { return nil }
+        let name = t.string(nameStart..<r.upperBound)
+        let prefix = t.trimmed(r.lowerBound..<nameStart)
+        if prefix.isEmpty { return LabelInfo(kind: .person, label: label, name: name) }
+        guard var info = officialLabel(t, prefix, reported: false), info.name == nil else { return nil }
+        info.name = name
+        info.label = label
+        return info
     }
 
     /// Characters of function words that start like surnames (`关于`, `于是`, `高度`, `方面`) but

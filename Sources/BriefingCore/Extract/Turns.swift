@@ -24,6 +24,7 @@ enum TurnBuilder {
         var numbered: Bool
         var start: Int?
         var end: Int
+        var number: Int? = nil
     }
 
     static func build(_ t: ScalarText) -> TurnLayout {
@@ -93,7 +94,12 @@ enum TurnBuilder {
                 if drafts.isEmpty { layout.frontMatter.append(p) }
                 continue
             }
-            if let found = SpeakerLabels.find(t, paragraph: p) {
+            if var found = SpeakerLabels.find(t, paragraph: p),
+                !found.info.weak || weakLabelSpeaks(found.info, after: drafts.last)
+            {
+                // `问1：` stands for the generic `问`, numbered.
+                let number = found.info.number
+                found.info.number = nil
                 let k = speaker(for: found.info)
                 let content: Int? = found.contentStart < p.upperBound ? found.contentStart : nil
                 if let last = drafts.last, last.speaker == k, !last.numbered {
@@ -105,11 +111,16 @@ enum TurnBuilder {
                     continue
                 }
                 drafts.append(
-                    Draft(speaker: k, info: found.info, numbered: false, start: content, end: p.upperBound))
-            } else if isNumberedQuestion(t, p) {
+                    Draft(
+                        speaker: k, info: found.info, numbered: number != nil, start: content,
+                        end: p.upperBound,
+                        number: number))
+            } else if let (number, content) = numberedQuestion(t, p) {
                 let k = speaker(for: LabelInfo(kind: .question, label: "问"))
                 drafts.append(
-                    Draft(speaker: k, info: infos[k], numbered: true, start: p.lowerBound, end: p.upperBound))
+                    Draft(
+                        speaker: k, info: infos[k], numbered: true, start: content, end: p.upperBound,
+                        number: number))
             } else if let last = drafts.last {
                 if last.numbered {
                     // What follows a numbered question without a label is its answer.
@@ -137,6 +148,7 @@ enum TurnBuilder {
 
         // Speakers in order of first appearance among the turns that say something.
         var ids: [Int: String] = [:]
+        var kinds: [Int: (asks: Bool, answers: Bool)] = [:]
         var openExchange = false
         for d in drafts {
             guard let start = d.start else { continue }
@@ -175,9 +187,35 @@ enum TurnBuilder {
             layout.turns.append(
                 Turn(
                     index: index, speaker: id, kind: kind, text: t.string(start..<d.end),
-                    span: [start, d.end]))
+                    span: Span(start: start, end: d.end), number: d.number))
+            kinds[d.speaker, default: (false, false)].asks =
+                kinds[d.speaker, default: (false, false)].asks || kind == .question
+            kinds[d.speaker, default: (false, false)].answers =
+                kinds[d.speaker, default: (false, false)].answers || kind == .answer
+        }
+        // A name alone says nothing of the role; what the person does does: who answers the
+        // questions is an official, who only asks is a reporter.
+        for (k, id) in ids where infos[k].kind == .person {
+            guard let did = kinds[k], let s = layout.speakers.firstIndex(where: { $0.id == id }) else {
+                continue
+            }
+            if did.answers {
+                layout.speakers[s].role = .official
+            } else if did.asks {
+                layout.speakers[s].role = .reporter
+            }
         }
         return layout
+    }
+
+    /// Whether a bare name before a verb of saying (`陆慷说，`) opens a turn: right after a question,
+    /// or as the speaker who is already speaking.
+    private static func weakLabelSpeaks(_ info: LabelInfo, after last: Draft?) -> Bool {
+        guard let last else { return false }
+        switch last.info.kind {
+        case .question, .reporter: return true
+        default: return last.info.name != nil && last.info.name == info.name
+        }
     }
 
     static func makeSpeaker(id: String, _ info: LabelInfo) -> Speaker {
@@ -237,16 +275,39 @@ enum TurnBuilder {
         return nil
     }
 
-    /// `一）请问……？`: a numbered question without a speaker label.
-    static func isNumberedQuestion(_ t: ScalarText, _ p: Range<Int>) -> Bool {
+    /// `一）请问……？`, `1.……？`: a numbered question without a speaker label; its number and where
+    /// its text starts. `1.` also numbers points of an answer, so it counts only before a paragraph
+    /// that ends asking.
+    static func numberedQuestion(_ t: ScalarText, _ p: Range<Int>) -> (Int, Int)? {
         var i = p.lowerBound
-        while i < p.upperBound, i < p.lowerBound + 4,
-            ChineseNumerals.digitValue(t[i]) != nil || Scalars.isDigit(t[i])
-        {
-            i += 1
+        var arabic = true
+        while i < p.upperBound, i < p.lowerBound + 4 {
+            if Scalars.isDigit(t[i]) {
+                i += 1
+            } else if ChineseNumerals.digitValue(t[i]) != nil || t[i] == "十" {
+                arabic = false
+                i += 1
+            } else {
+                break
+            }
         }
-        guard i > p.lowerBound, i < p.upperBound, t[i] == "）" || t[i] == ")" else { return false }
-        for j in i..<p.upperBound where t[j] == "？" || t[j] == "?" { return true }
-        return false
+        guard i > p.lowerBound, i + 1 < p.upperBound else { return nil }
+        let marker = t[i]
+        let asks = { (t.at(p.upperBound - 1) == "？" || t.at(p.upperBound - 1) == "?") }
+        switch marker {
+        case "）", ")":
+            guard (i + 1..<p.upperBound).contains(where: { t[$0] == "？" || t[$0] == "?" }) else { return nil }
+        case ".", "．", "、":
+            guard arabic, asks(), !Scalars.isDigit(t.at(i + 1)) else { return nil }
+        default:
+            return nil
+        }
+        let number =
+            arabic
+            ? Int(t.string(p.lowerBound..<i)) : ChineseNumerals.value(t, p.lowerBound..<i)
+        guard let number else { return nil }
+        var content = i + 1
+        while content < p.upperBound, Scalars.isSpace(t[content]) { content += 1 }
+        return (number, content)
     }
 }

@@ -7,6 +7,8 @@ extension LexiconText {
         辆（列、架）次
         輛（列、架）次
         人次
+        人口
+        家庭
         场次
         場次
         架次
@@ -130,17 +132,20 @@ extension LexiconText {
         千瓦
         千瓦时
         度
-        年 weak
-        个月
-        個月
-        天
-        小时
-        小時
-        分钟
-        分鐘
-        秒
-        周
-        週
+        年 weak duration
+        个月 duration
+        個月 duration
+        个星期 duration
+        個星期 duration
+        天 duration
+        小时 duration
+        小時 duration
+        分钟 duration
+        分鐘 duration
+        秒 duration
+        周 duration
+        週 duration
+        星期 duration
         岁
         歲
         倍

@@ -95,7 +95,8 @@ struct SnapshotJSONWriter {
     }
 
     private mutating func briefing(_ b: Briefing) {
-        // changes, date, exchanges, figures, named, periods, points, reference_year, speakers, title, turns
+        // changes, date, date_source, exchanges, figures, named, periods, points, reference_year,
+        // reference_year_source, speakers, title, turns
         raw("{\"changes\":")
         array(b.changes) { w, c in
             // amount?, basis, direction, figure, percent?, span, text, turn, unit?
@@ -129,6 +130,8 @@ struct SnapshotJSONWriter {
         }
         raw(",\"date\":")
         optionalString(b.date)
+        raw(",\"date_source\":")
+        optionalString(b.dateSource?.rawValue)
         raw(",\"exchanges\":")
         array(b.exchanges) { w, e in
             w.raw("{\"answers\":")
@@ -139,9 +142,13 @@ struct SnapshotJSONWriter {
         }
         raw(",\"figures\":")
         array(b.figures) { w, f in
-            // approx, span, subject, text, turn, unit, value
+            // approx, ratio_to?, span, subject, text, turn, unit, value
             w.raw("{\"approx\":")
             w.string(f.approx.rawValue)
+            if let ratioTo = f.ratioTo {
+                w.raw(",\"ratio_to\":")
+                w.number(ratioTo)
+            }
             w.raw(",\"span\":")
             w.span(f.span)
             w.raw(",\"subject\":")
@@ -173,8 +180,19 @@ struct SnapshotJSONWriter {
         }
         raw(",\"periods\":")
         array(b.periods) { w, p in
-            // end, span, start, text, turn
-            w.raw("{\"end\":")
+            // approx?, duration?, end, span, start, text, turn
+            w.raw("{")
+            if let approx = p.approx {
+                w.raw("\"approx\":")
+                w.string(approx.rawValue)
+                w.raw(",")
+            }
+            if let duration = p.duration {
+                w.raw("\"duration\":")
+                w.string(duration)
+                w.raw(",")
+            }
+            w.raw("\"end\":")
             w.optionalString(p.end)
             w.raw(",\"span\":")
             w.span(p.span)
@@ -205,6 +223,8 @@ struct SnapshotJSONWriter {
         }
         raw(",\"reference_year\":")
         optionalInt(b.referenceYear)
+        raw(",\"reference_year_source\":")
+        optionalString(b.referenceYearSource?.rawValue)
         raw(",\"speakers\":")
         array(b.speakers) { w, s in
             // id, label, name?, organization?, outlet?, role, title? (synthesized)
@@ -236,11 +256,15 @@ struct SnapshotJSONWriter {
         optionalString(b.title)
         raw(",\"turns\":")
         array(b.turns) { w, t in
-            // index, kind, span, speaker, text
+            // index, kind, number?, span, speaker, text
             w.raw("{\"index\":")
             w.int(t.index)
             w.raw(",\"kind\":")
             w.string(t.kind.rawValue)
+            if let number = t.number {
+                w.raw(",\"number\":")
+                w.int(number)
+            }
             w.raw(",\"span\":")
             w.span(t.span)
             w.raw(",\"speaker\":")
@@ -268,7 +292,13 @@ struct SnapshotJSONWriter {
         raw("]")
     }
 
-    private mutating func span(_ span: Span) { array(span) { w, v in w.int(v) } }
+    private mutating func span(_ span: Span) {
+        raw("[")
+        int(span.start)
+        raw(",")
+        int(span.end)
+        raw("]")
+    }
 
     private mutating func int(_ value: Int) {
         // Digits written backwards into a small buffer: spans alone are hundreds of integers.

@@ -1,7 +1,8 @@
 import BriefingCore
-import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// Something that polls the configured sources and hands what it fetches to a ``FetchQueue``.
 /// The daemon starts it once the inbox is watched, restarts it on reload and stops it on SIGTERM.
@@ -12,21 +13,18 @@ public protocol SourcePolling: Sendable {
     func stop()
 }
 
-/// `briefingd run`: one loop on one thread that waits on inotify, a signalfd and the fetch queue's
-/// eventfd, takes settled files and fetched pages in batches, and hands them to the ``Ingestor``.
-public final class Daemon {
-    private var config: DaemonConfig
+/// `briefingd run`: opens what every service shares (state, ingestor, fetch queue, metrics
+/// endpoint), then runs the services as one swift-service-lifecycle `ServiceGroup` until SIGTERM or
+/// SIGINT; SIGHUP reloads the config. The sd_notify messages are the daemon's own (``SystemdNotifier``).
+public struct Daemon: Sendable {
+    private let config: DaemonConfig
     private let configPath: String
     private let logger: Logger
     private let logLevel: LogLevelControl
     private let notifier: SystemdNotifier
     private let poller: (any SourcePolling)?
-    /// Largest batch: bounds how long a SIGTERM waits for the work in hand, and the memory held: every
-    /// input of a batch is in memory at once with its text, snapshot and JSON (about 1/3 MiB per input
-    /// at 25 KB). At 256 the daemon peaked at 117 MiB RSS in a burst of 2,000 files; at 32 at 47 MiB,
-    /// with the same throughput and CPU per file (docs/benchmark.md): two cores stay busy either way.
-    static let batchLimit = 32
 
+    /// Call ``DaemonSignals/block()`` on the main thread before anything else; see there why.
     public init(
         config: DaemonConfig, configPath: String, logger: Logger, logLevel: LogLevelControl,
         poller: (any SourcePolling)?, notifier: SystemdNotifier = SystemdNotifier()
@@ -40,9 +38,7 @@ public final class Daemon {
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit code.
-    public func run() throws -> Int32 {
-        let signals = try SignalWatcher()
-        // Started after the signal mask is set, so its thread inherits it.
+    public func run() async throws -> Int32 {
         let metricsServer = try config.metricsListen.flatMap(HostPort.init).map {
             try MetricsServer.start(listen: $0)
         }
@@ -52,244 +48,63 @@ public final class Daemon {
                 "metrics_listening", metadata: ["address": "\(metricsServer.address)", "path": "/metrics"])
         }
         let state = try Self.openState(config: config, logger: logger)
+        defer { state.close() }
         let ingestor = Ingestor(config: config, state: state, logger: logger)
         try ingestor.prepare()
-        let pages = startPages()
-        let watcher = try InboxWatcher(path: config.inbox.path)
         let queue = FetchQueue()
-        var tracker = SettleTracker(
-            directory: config.inbox.path, settleMilliseconds: config.inbox.settle.milliseconds)
-        tracker.scan(now: monotonicMilliseconds())
-        poller?.start(sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
+        let pages = config.pagesEnabled ? PageService(root: config.snapshotsPath, logger: logger) : nil
+        let inbox = InboxService(
+            config: config, ingestor: ingestor, queue: queue, pages: pages, notifier: notifier, logger: logger
+        )
 
-        var progress = Progress()
-        let watchdog = SystemdNotifier.watchdogInterval()
-        var nextWatchdog = monotonicMilliseconds()
-        var nextRescan = monotonicMilliseconds() + config.inbox.rescan.milliseconds
-        Self.warmUp()
-        logger.info(
-            "started",
-            metadata: [
-                "inbox": "\(config.inbox.path)", "snapshots": "\(config.snapshotsPath)",
-                "sources": "\(config.sources.count)", "pid": "\(getpid())",
-            ])
-        notifier.send("READY=1\nSTATUS=watching \(config.inbox.path)")
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services(
+                    inbox: inbox, pages: pages, metrics: metricsServer, queue: queue, state: state),
+                gracefulShutdownSignals: DaemonSignals.stopping,
+                logger: logger))
+        try await group.run()
 
-        var fds = [
-            pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: watcher.fd, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: queue.wakeFD, events: Int16(POLLIN), revents: 0),
-        ]
-        var stopping = false
-        var exitCode: Int32 = 0
-        while !stopping {
-            let now = monotonicMilliseconds()
-            var deadline = nextRescan
-            if let d = tracker.nextDeadline { deadline = min(deadline, d) }
-            if watchdog != nil { deadline = min(deadline, nextWatchdog) }
-            let timeout = Int32(clamping: max(0, deadline - now))
-            _ = poll(&fds, nfds_t(fds.count), timeout)
-
-            for signal in signals.drain() {
-                switch signal {
-                case .stop(let number):
-                    stopping = true
-                    notifier.send("STOPPING=1")
-                    logger.info("stopping", metadata: ["signal": "\(number)"])
-                case .reload:
-                    reload(queue: queue, state: state)
-                }
-            }
-            let loopNow = monotonicMilliseconds()
-            if !track(watcher.drain(), in: &tracker, now: loopNow) {
-                // Exit non-zero so that systemd restarts the daemon, which makes the folder again.
-                stopping = true
-                exitCode = 1
-            }
-            if loopNow >= nextRescan {
-                tracker.scan(now: loopNow)
-                nextRescan = loopNow + config.inbox.rescan.milliseconds
-            }
-            // One batch per pass, so that signals are seen between batches.
-            runBatch(
-                tracker: &tracker, ingestor: ingestor, queue: queue, pages: pages?.service,
-                progress: &progress)
-            IngestMetrics().backlog(tracker.pendingCount)
-            if let watchdog, monotonicMilliseconds() >= nextWatchdog {
-                notifier.send("WATCHDOG=1")
-                nextWatchdog = monotonicMilliseconds() + watchdog
-            }
-        }
-        queue.shutDown()
-        poller?.stop()
-        pages?.stop()
-        metricsServer?.stop()
+        let (progress, ending) = inbox.outcome ?? (InboxService.Progress(), .stopped)
         logger.info(
             "stopped",
             metadata: [
                 "snapshots": "\(progress.written)", "duplicates": "\(progress.duplicates)",
                 "failed": "\(progress.failed)",
             ])
-        return exitCode
+        return ending == .inboxGone ? 1 : 0
     }
 
-    /// The page service running on its own task, when `pages.enabled`.
-    private struct RunningPages {
-        var service: PageService
-        var done: DispatchSemaphore
-
-        /// Stops the service after the page in hand, waiting at most `timeout` seconds; pages still
-        /// missing are written at the next start.
-        func stop(timeout: Double = 3) {
-            service.finish()
-            _ = done.wait(timeout: .now() + timeout)
+    /// The daemon's services, in start order; graceful shutdown stops them in reverse order, so a
+    /// service is listed after those it feeds: the inbox loop stops taking work before polling
+    /// stops, and metrics are served until the end. A new service (pages, shared store, worker
+    /// pool) is added here.
+    private func services(
+        inbox: InboxService, pages: PageService?, metrics: MetricsServer?, queue: FetchQueue,
+        state: StateStore
+    ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let metrics {
+            services.append(.init(service: MetricsService(server: metrics), serviceName: "metrics"))
         }
-    }
-
-    private func startPages() -> RunningPages? {
-        guard config.pagesEnabled, let service = PageService(root: config.snapshotsPath, logger: logger)
-        else {
-            return nil
+        // Fed by the inbox loop, so it stops after it.
+        if let pages { services.append(.init(service: pages, serviceName: "pages")) }
+        let polling = poller.map {
+            PollingService(
+                poller: $0, sources: config.sources, http: config.http, queue: queue, state: state,
+                logger: logger)
         }
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            await service.run()
-            done.signal()
-        }
-        return RunningPages(service: service, done: done)
-    }
-
-    /// Runs the pipeline once on a tiny briefing, so that the first real input does not pay the
-    /// one-time set-up (lexicon tables, type metadata: 20-50 ms measured on the first drop).
-    static func warmUp() {
-        let text = "记者会\n新华社记者：今年以来破获案件1200余起，同比下降3.5%？\n市公安局局长张华：2023年6月至8月，开展“护校安园”行动。"
-        _ = try? BriefingPipeline.process(
-            Array(text.utf8), source: Source(kind: .inbox, name: "inbox"), ingestedAt: .now())
-    }
-
-    /// What the loop has done since start, and the write problem inputs are waiting on, if any.
-    private struct Progress {
-        var written = 0
-        var duplicates = 0
-        var failed = 0
-        var deferral: WriteDeferral?
-    }
-
-    /// Feeds inbox events to the tracker; false when the inbox folder itself is gone.
-    private func track(_ events: [InboxWatcher.Event], in tracker: inout SettleTracker, now: Int64) -> Bool {
-        var inboxPresent = true
-        for event in events {
-            switch event {
-            case .completed(let name): tracker.completed(name, now: now)
-            case .activity(let name): tracker.activity(name, now: now)
-            case .overflow:
-                logger.warning("inbox_overflow", metadata: ["action": "rescan"])
-                tracker.scan(now: now)
-            case .folderGone:
-                logger.critical("inbox_gone", metadata: ["inbox": "\(config.inbox.path)"])
-                inboxPresent = false
-            }
-        }
-        return inboxPresent
-    }
-
-    /// Ingests the settled files and fetched pages that are ready (at most `batchLimit` of each),
-    /// answers the pollers, and schedules what must wait for a write problem to clear.
-    private func runBatch(
-        tracker: inout SettleTracker, ingestor: Ingestor, queue: FetchQueue, pages: PageService?,
-        progress: inout Progress
-    ) {
-        let files = tracker.takeReady(now: monotonicMilliseconds(), limit: Self.batchLimit)
-        let fetched = queue.take(limit: Self.batchLimit)
-        guard !files.isEmpty || !fetched.isEmpty else { return }
-        let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
-        logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
-        let outcomes = ingestor.ingest(items)
-        // The snapshots are durable and in the manifest: their pages follow, off this thread.
-        pages?.snapshotsWritten(
-            outcomes.compactMap {
-                if case .written(_, let path) = $0 { return path }
-                return nil
-            })
-        var deferredNow: String?
-        var deferredFiles: [String] = []
-        var wroteSome = false
-        for (item, outcome) in zip(items, outcomes) {
-            switch outcome {
-            case .written:
-                progress.written += 1
-                wroteSome = true
-            case .duplicate: progress.duplicates += 1
-            case .failed: progress.failed += 1
-            case .deferred(let reason): deferredNow = reason
-            case .unchanged, .vanished: break
-            }
-            guard case .file(let f) = item else { continue }
-            if case .deferred = outcome {
-                deferredFiles.append(f.name)
-            } else {
-                // Still there (replaced meanwhile, or its move failed): look at it again.
-                tracker.finished(f.name)
-                tracker.completed(f.name, now: monotonicMilliseconds())
-            }
-        }
-        for ((_, complete), outcome) in zip(fetched, outcomes.suffix(fetched.count)) { complete(outcome) }
-        // A batch of only failed or duplicate inputs says nothing about the write problem.
-        if deferredNow != nil || wroteSome {
-            progress.deferral = noteDeferral(deferredNow, previous: progress.deferral)
-        }
-        let now = monotonicMilliseconds()
-        for name in deferredFiles {
-            tracker.retry(name, after: max(0, (progress.deferral?.retryAt ?? now) - now), now: now)
-        }
-        notifier.send(
-            "STATUS=\(progress.written) snapshots, \(progress.duplicates) duplicates, \(progress.failed) failed, "
-                + "\(tracker.pendingCount) waiting")
-    }
-
-    /// Logs a write problem once per cause (not per retry) and backs off up to 30 s; logs recovery.
-    private func noteDeferral(_ reason: String?, previous: WriteDeferral?) -> WriteDeferral? {
-        guard let reason else {
-            if let previous { logger.notice("resumed", metadata: ["after": "\(previous.reason)"]) }
-            return nil
-        }
-        if previous?.reason != reason {
-            logger.error(
-                "cannot_write",
-                metadata: ["reason": "\(reason)", "action": "inputs stay in the inbox; retrying"])
-        }
-        return WriteDeferral.after(previous, reason: reason, now: monotonicMilliseconds())
-    }
-
-    private func reload(queue: FetchQueue, state: StateStore) {
-        notifier.send("RELOADING=1\nMONOTONIC_USEC=\(monotonicMilliseconds() * 1000)")
-        do {
-            let fresh = try ConfigLoader.load(path: configPath)
-            if fresh.inbox != config.inbox || fresh.snapshotsPath != config.snapshotsPath
-                || fresh.statePath != config.statePath || fresh.metricsListen != config.metricsListen
-                || fresh.pagesEnabled != config.pagesEnabled
-            {
-                logger.warning(
-                    "reload_partial",
-                    metadata: [
-                        "reason":
-                            "inbox, snapshot and state paths, metrics.listen and pages.enabled change only on restart"
-                    ])
-            }
-            logLevel.set(fresh.logLevel)
-            config.logLevel = fresh.logLevel
-            config.sources = fresh.sources
-            config.http = fresh.http
-            // Unchanged sources keep their schedule; changed, new and removed ones are (re)started or stopped.
-            poller?.start(
-                sources: config.sources, http: config.http, queue: queue, state: state, logger: logger)
-            logger.notice(
-                "reloaded", metadata: ["sources": "\(fresh.sources.count)", "log_level": "\(fresh.logLevel)"])
-        } catch {
-            logger.error(
-                "reload_rejected", metadata: ["error": "\(error)", "action": "keeping the running config"])
-        }
-        notifier.send("READY=1")
+        if let polling { services.append(.init(service: polling, serviceName: "polling")) }
+        // A vanished inbox folder ends the loop on its own: the others then stop gracefully.
+        services.append(
+            .init(service: inbox, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "inbox"))
+        services.append(
+            .init(
+                service: ReloadService(
+                    config: config, configPath: configPath, logLevel: logLevel, polling: polling,
+                    notifier: notifier, logger: logger),
+                serviceName: "reload"))
+        return services
     }
 
     /// Opens the state database; a damaged one is set aside and rebuilt from the snapshot files.

@@ -1,6 +1,7 @@
 import BriefingPages
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Writes the page of every snapshot the daemon wrote, then that day's digest and the index of days,
 /// on a thread of its own at low priority: ingestion only hands over paths (``snapshotsWritten(_:)``)
@@ -8,7 +9,7 @@ import Logging
 /// A page that cannot be written is logged and tried again with a growing delay; the snapshot
 /// itself is long durable by then, so nothing is lost, only late. Pages still missing when the
 /// daemon stops are written at the next start.
-public final class PageService: Sendable {
+public final class PageService: Service {
     private let root: String
     private let logger: Logger
     private let renderer: PageRenderer
@@ -55,9 +56,18 @@ public final class PageService: Sendable {
         ring.finish()
     }
 
+    /// As a service of the daemon: writes pages until graceful shutdown, cancellation or ``finish()``.
+    public func run() async {
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await self.writePages()
+        } onCancelOrGracefulShutdown: {
+            self.finish()
+        }
+    }
+
     /// Writes pages until ``finish()`` or cancellation. It first writes the pages of snapshots that
     /// have none (written while pages were off, or not yet when the daemon last stopped).
-    public func run() async {
+    private func writePages() async {
         defer { worker.stop() }
         let site = WorkerOwned(PageSite(root: root, renderer: renderer))
         var failing: [String: (attempts: Int, due: ContinuousClock.Instant)] = [:]

@@ -139,6 +139,9 @@ final class SourcePoller: Sendable {
         let sourceName = source.name
         let state = self.state
         let urls = listed.map(\.url)
+        // A feed item's date dates the briefing when the page itself does not.
+        let itemDates = Dictionary(listed.compactMap { item in item.date.map { (item.url, $0) } }) { a, _ in a
+        }
         let unseen: [String]
         do {
             unseen = try await client.blocking { () throws(StateError) in
@@ -181,7 +184,7 @@ final class SourcePoller: Sendable {
                 allTaken = false
                 continue
             }
-            let ingest = await submit(url, response)
+            let ingest = await submit(url, response, feedItemDate: itemDates[url])
             outcome.interrupted = outcome.interrupted || ingest.interrupted
             if outcome.interrupted { break }
             if ingest.written { outcome.snapshots += 1 }
@@ -363,7 +366,7 @@ final class SourcePoller: Sendable {
         var interrupted = false
     }
 
-    private func submit(_ url: String, _ response: HTTPResponse) async -> Ingest {
+    private func submit(_ url: String, _ response: HTTPResponse, feedItemDate: Date? = nil) async -> Ingest {
         let document = FetchedDocument(
             sourceName: source.name, url: url, body: response.body,
             http: HTTPInfo(
@@ -372,7 +375,10 @@ final class SourcePoller: Sendable {
             hints: DecodeHints(
                 fileName: Self.fileName(response.finalURL),
                 declaredCharset: response.charset,
-                contentType: response.contentType))
+                contentType: response.contentType,
+                feedItemDate: feedItemDate.map {
+                    Timestamp(millisecondsSinceEpoch: Int64(($0.timeIntervalSince1970 * 1000).rounded()))
+                }))
         switch await queue.submit(document) {
         case .written: return Ingest(result: .changed, written: true, keep: true, markSeen: true)
         case .unchanged, .duplicate: return Ingest(result: .unchanged, keep: true, markSeen: true)

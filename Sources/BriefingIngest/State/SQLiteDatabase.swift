@@ -20,8 +20,9 @@ private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.sel
 
 /// One SQLite connection, serialised by a lock so the daemon's threads can share it.
 final class SQLiteDatabase: @unchecked Sendable {
-    // @unchecked: every use of `handle` happens inside `lock`.
+    // @unchecked: every use of `handle` and `isOpen` happens inside `lock`.
     private let handle: OpaquePointer
+    private var isOpen = true
     private let lock = NSLock()
 
     init(path: String, readOnly: Bool = false) throws(SQLiteError) {
@@ -37,7 +38,19 @@ final class SQLiteDatabase: @unchecked Sendable {
         sqlite3_busy_timeout(db, 5000)
     }
 
-    deinit { sqlite3_close(handle) }
+    deinit {
+        if isOpen { sqlite3_close(handle) }
+    }
+
+    /// Closes the connection, which folds the write-ahead log back into the database file; later
+    /// calls throw. The daemon closes it on its way out rather than leaving that to whichever
+    /// thread drops the last reference.
+    func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        if isOpen { sqlite3_close(handle) }
+        isOpen = false
+    }
 
     /// Runs one or more statements without results.
     func execute(_ sql: String) throws(SQLiteError) {
@@ -85,6 +98,10 @@ final class SQLiteDatabase: @unchecked Sendable {
     private func locked<T>(_ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
         lock.lock()
         defer { lock.unlock() }
+        guard isOpen else {
+            throw SQLiteError(
+                code: SQLITE_MISUSE, message: "the state database is closed: the daemon is stopping")
+        }
         return try body()
     }
 

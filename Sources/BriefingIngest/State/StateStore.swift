@@ -30,6 +30,9 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Closes the database; every later call fails.
+    public func close() { db.close() }
+
     static let schema = """
         PRAGMA journal_mode=WAL;
         PRAGMA synchronous=FULL;
