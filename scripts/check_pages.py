@@ -144,7 +144,7 @@ def check(driver, path, expect_text, screenshots):
         if screenshots:
             os.makedirs(screenshots, exist_ok=True)
             driver.save_screenshot(os.path.join(screenshots, "%s-%d-top.png" % (name, width)))
-            height = min(driver.execute_script("return document.documentElement.scrollHeight"), 12000)
+            height = min(driver.execute_script("return document.documentElement.scrollHeight"), 20000)
             set_width(driver, width, height)
             driver.save_screenshot(os.path.join(screenshots, "%s-%d-full.png" % (name, width)))
     result["problems"] = problems
