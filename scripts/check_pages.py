@@ -6,6 +6,8 @@ For every HTML file given:
   - loads from file:// with no console error and no request for anything but the page itself;
   - no <script>, no <img>, no inline event handler in the DOM (transcript text must stay text);
   - at 1280 px and 360 px wide, no element sticks out of the viewport horizontally;
+  - in the light and the dark color scheme, visible text has a contrast of 4.5:1 or more against
+    its background;
   - a snapshot page (one with <name>.json beside it) has as many exchanges (section.exchange),
     marked figures (data.fig) and change bars (svg.bar) as the snapshot has exchanges, figures, changes.
 Options:
@@ -43,6 +45,34 @@ for (const el of document.querySelectorAll('body *')) {
   }
 }
 return out;
+"""
+
+CONTRAST_JS = """
+function rgb(c) { const m = c.match(/[\\d.]+/g); return m ? m.map(Number) : [0, 0, 0, 0]; }
+function lum(c) {
+  const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function background(el) {
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0.5) return c;
+  }
+  return rgb(getComputedStyle(document.documentElement).backgroundColor || 'rgb(255,255,255)');
+}
+const low = [];
+for (const el of document.querySelectorAll('body *')) {
+  const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+  if (!own || !el.getClientRects().length) continue;
+  const style = getComputedStyle(el);
+  if (style.visibility === 'hidden' || el.closest('.skip')) continue;
+  const fg = rgb(style.color), bg = background(el);
+  const a = lum(fg), b = lum(bg);
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 4.5) low.push(el.tagName.toLowerCase() + '.' + el.className + ' ' + ratio.toFixed(2));
+  if (low.length > 5) break;
+}
+return low;
 """
 
 COUNT_JS = """
@@ -133,6 +163,13 @@ def check(driver, path, expect_text, screenshots):
     for text in expect_text:
         if text not in counts["text"]:
             problems.append("visible text lacks %r" % text)
+
+    for scheme in ("light", "dark"):
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+        low = driver.execute_script(CONTRAST_JS)
+        if low:
+            problems.append("contrast below 4.5:1 in the %s scheme: %s" % (scheme, "; ".join(low)))
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
     name = os.path.basename(os.path.dirname(os.path.abspath(path))) + "-" + os.path.basename(path)[:-5]
     for width in WIDTHS:
