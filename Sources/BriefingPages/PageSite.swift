@@ -24,6 +24,9 @@ public final class PageSite {
     private var days: [String: [String: DigestEntry]] = [:]
 
     static let tempPrefix = ".page-"
+    /// Days whose digest entries stay in memory: snapshots are dated by ingestion, so new ones
+    /// land in the last day or two; an older day is read again if it is ever touched.
+    static let daysKept = 3
 
     public init(root: String, renderer: PageRenderer) {
         self.root = root
@@ -87,6 +90,7 @@ public final class PageSite {
         if !days.isEmpty {
             do { try writeIndex() } catch { failures.append(("index.html", error)) }
         }
+        forgetOldDays()
         return failures
     }
 
@@ -99,6 +103,11 @@ public final class PageSite {
         let html = renderer.page(snapshot, jsonName: jsonName)
         try Self.replace(directory + "/" + Self.pageName(forSnapshot: jsonName), with: html)
         return DigestEntry(snapshot, jsonName: jsonName)
+    }
+
+    private func forgetOldDays() {
+        guard days.count > Self.daysKept else { return }
+        for day in days.keys.sorted().dropLast(Self.daysKept) { days[day] = nil }
     }
 
     /// Rewrites `YYYY-MM-DD/index.html` from the day's snapshot files: entries already known are
@@ -165,6 +174,7 @@ public final class PageSite {
             } catch {
                 result.failures.append((day + "/index.html", error))
             }
+            forgetOldDays()
         }
         do { try writeIndex() } catch { result.failures.append(("index.html", error)) }
         return result
