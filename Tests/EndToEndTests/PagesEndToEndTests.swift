@@ -75,6 +75,31 @@ import Testing
         #expect(neither.stderr.contains("either snapshot files or --all"))
     }
 
+    @Test func aPageThatCannotBeWrittenHoldsUpNoSnapshot() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.root.remove() }
+        // A folder where the index of days goes: that page cannot be written, even as root.
+        try FileManager.default.createDirectory(
+            atPath: daemon.snapshots + "/index.html/blocked", withIntermediateDirectories: true)
+        try daemon.start()
+        try daemon.drop(try Paths.fixtureBytes(), as: "one.txt")
+        try daemon.drop(Array(Self.second.utf8), as: "two.txt")
+        #expect(waitUntil { daemon.snapshotFiles().count == 2 && daemon.manifest().count == 2 })
+        #expect(waitUntil { !daemon.events("page_failed").isEmpty })
+        let failure = try #require(daemon.events("page_failed").first)
+        #expect((failure["error"] as? String)?.contains("index.html") == true)
+        // The snapshots' own pages are there all the same, and the inputs were archived.
+        #expect(
+            waitUntil {
+                daemon.snapshotFiles().allSatisfy {
+                    FileManager.default.fileExists(
+                        atPath: daemon.snapshots + "/" + String($0.dropLast(5)) + ".html")
+                }
+            })
+        #expect(filesUnder(daemon.archive).count == 2)
+        #expect(daemon.stop() == 0)
+    }
+
     static let second = """
         区政府新闻发布会答记者问
         区融媒体中心记者：请问今年以来全区破获电信诈骗案件多少起？
