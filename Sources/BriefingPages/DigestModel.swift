@@ -1,13 +1,27 @@
+import Mustache
+
 /// One briefing as the day digest lists it: kept in memory per day, so that a new snapshot
 /// rewrites the digest without reading the day's other snapshots again.
 public struct DigestEntry: Sendable {
-    struct Row: Sendable {
+    struct Row: Sendable, MustacheParent {
         var subject: String
         var figure: String
         var figureTip: String
         var value: String
         var changes: [ChangeBar]
         var hasChanges: Bool
+
+        func child(named key: String) -> Any? {
+            switch key {
+            case "subject": subject
+            case "figure": figure
+            case "figureTip": figureTip
+            case "value": value
+            case "changes": changes
+            case "hasChanges": hasChanges
+            default: nil
+            }
+        }
     }
 
     /// File name of the snapshot (`…json`), which orders the day's briefings by ingestion time.

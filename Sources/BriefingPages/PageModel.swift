@@ -1,7 +1,11 @@
+import Mustache
+
 /// What the page template shows, built from a snapshot. Plain values only: the template decides
 /// how they look. Fields are never optional (see ``TextToken``): `has…` flags say what is present.
+/// The types repeated many times per page answer the template's lookups themselves
+/// (`MustacheParent`), which is several times faster than the library's reflection.
 struct PageModel {
-    struct SpeakerRow {
+    struct SpeakerRow: MustacheParent {
         var role: String
         var roleLabel: String
         var label: String
@@ -9,9 +13,22 @@ struct PageModel {
         var organization: String
         var title: String
         var name: String
+
+        func child(named key: String) -> Any? {
+            switch key {
+            case "role": role
+            case "roleLabel": roleLabel
+            case "label": label
+            case "outlet": outlet
+            case "organization": organization
+            case "title": title
+            case "name": name
+            default: nil
+            }
+        }
     }
 
-    struct TurnView {
+    struct TurnView: MustacheParent {
         var anchor: String
         var kind: String
         var kindLabel: String
@@ -20,6 +37,20 @@ struct PageModel {
         var hasNumber: Bool
         var number: String
         var paragraphs: [MarkedParagraph]
+
+        func child(named key: String) -> Any? {
+            switch key {
+            case "anchor": anchor
+            case "kind": kind
+            case "kindLabel": kindLabel
+            case "speakerLabel": speakerLabel
+            case "role": role
+            case "hasNumber": hasNumber
+            case "number": number
+            case "paragraphs": paragraphs
+            default: nil
+            }
+        }
     }
 
     struct Block {
@@ -37,14 +68,32 @@ struct PageModel {
         var summary: String
     }
 
-    struct Occurrence {
+    struct Occurrence: MustacheParent {
         var href: String
         var number: String
+        var text: String
+
+        func child(named key: String) -> Any? {
+            switch key {
+            case "href": href
+            case "number": number
+            case "text": text
+            default: nil
+            }
+        }
     }
 
-    struct NamedEntry {
+    struct NamedEntry: MustacheParent {
         var text: String
         var occurrences: [Occurrence]
+
+        func child(named key: String) -> Any? {
+            switch key {
+            case "text": text
+            case "occurrences": occurrences
+            default: nil
+            }
+        }
     }
 
     struct NamedGroup {
@@ -249,7 +298,8 @@ struct PageModel {
                 }
                 let e = entryIndex[n.text]!
                 entries[e].occurrences.append(
-                    Occurrence(href: "#" + id, number: String(entries[e].occurrences.count + 1)))
+                    Occurrence(href: "#" + id, number: String(entries[e].occurrences.count + 1), text: n.text)
+                )
             }
             if !entries.isEmpty {
                 groups.append(NamedGroup(kindLabel: Wording.namedKind(kind), entries: entries))

@@ -22,8 +22,28 @@ struct TextToken: MustacheParent {
     var marker: MarkerEdge = .none
     var bar: ChangeBar? = nil
 
+    /// The template that writes this token: one lookup per token instead of one per kind.
+    var partial: String {
+        if bar != nil { return "mark-bar" }
+        switch marker {
+        case .open: return "mark-marker-open"
+        case .close: return "mark-marker-close"
+        case .none: break
+        }
+        switch kind {
+        case .text: return "mark-text"
+        case .openFigure: return "mark-figure-open"
+        case .closeFigure: return "mark-figure-close"
+        case .openPeriod: return "mark-period-open"
+        case .closePeriod: return "mark-period-close"
+        case .openNamed: return "mark-named-open"
+        case .closeNamed: return "mark-named-close"
+        }
+    }
+
     func child(named name: String) -> Any? {
         switch name {
+        case "partial": partial
         case "isText": kind == .text && marker == .none && bar == nil
         case "text": text
         case "openFigure": kind == .openFigure

@@ -25,9 +25,11 @@ public final class PageService: Service {
     static let firstRetryDelay: Duration = .seconds(1)
     /// Pages written between two looks at `stopping`: bounds how long a stop waits.
     static let chunk = 8
-    /// In a burst, digests and the index are rewritten at most this often (a day's digest holds
-    /// all its briefings, so rewriting it for every page would cost more than the pages).
+    /// In a burst, digests and the index are rewritten at most this often, and never more often
+    /// than `digestShare` of the time allows: a day's digest holds all its briefings, so on a day of
+    /// thousands, rewriting it for every few pages would cost more than the pages.
     static let digestInterval: Duration = .seconds(2)
+    static let digestShare = 20
 
     /// Nil (with the reason logged) when the compiled-in templates do not parse; the daemon then
     /// runs without pages rather than not at all.
@@ -72,7 +74,7 @@ public final class PageService: Service {
         let site = WorkerOwned(PageSite(root: root, renderer: renderer))
         var failing: [String: (attempts: Int, due: ContinuousClock.Instant)] = [:]
         var dirtyDays = Set<String>()
-        var lastDigests = ContinuousClock.now - Self.digestInterval
+        var nextDigests = ContinuousClock.now
         let root = root
         var pending = await worker.run { Self.snapshotsWithoutPage(root: root) }
         if !pending.isEmpty {
@@ -95,16 +97,19 @@ public final class PageService: Service {
                 note(batch: batch, failures: failures, failing: &failing)
             }
             let drained = pending.isEmpty && waiting.value.isEmpty
-            if !dirtyDays.isEmpty, drained || ContinuousClock.now - lastDigests >= Self.digestInterval {
+            if !dirtyDays.isEmpty, ContinuousClock.now >= nextDigests {
                 let days = dirtyDays
                 dirtyDays = []
-                lastDigests = ContinuousClock.now
+                let started = ContinuousClock.now
                 let failures = await worker.run { site.value.writeDigests(days) }
+                let took = ContinuousClock.now - started
+                nextDigests = ContinuousClock.now + max(Self.digestInterval, took * Self.digestShare)
                 note(batch: [], failures: failures, failing: &failing)
             }
             guard drained else { continue }
-            if let next = failing.values.map(\.due).min() {
-                // Wake for the next retry even when nothing new arrives.
+            let retry = failing.values.map(\.due).min()
+            if let next = [retry, dirtyDays.isEmpty ? nil : nextDigests].compactMap({ $0 }).min() {
+                // Wake for the next retry or digest even when nothing new arrives.
                 let wait = next - ContinuousClock.now
                 let ring = self.ring
                 let sleeper = Task {
@@ -117,6 +122,12 @@ public final class PageService: Service {
             } else if await ringing.next() == nil {
                 break
             }
+        }
+        // Digests of pages already written are brought up to date before the service ends.
+        if !dirtyDays.isEmpty {
+            let days = dirtyDays
+            let failures = await worker.run { site.value.writeDigests(days) }
+            note(batch: [], failures: failures, failing: &failing)
         }
     }
 
