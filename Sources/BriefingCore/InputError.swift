@@ -11,6 +11,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidDocx(reason: String)
     case unsupportedFormat(String)
     case noText(format: InputInfo.Format)
+    case textTooLarge(characters: Int, limit: Int)
+    case htmlTooDeep(depth: Int, limit: Int)
 
     public var code: String {
         switch self {
@@ -24,6 +26,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidDocx: "invalid_docx"
         case .unsupportedFormat: "unsupported_format"
         case .noText: "no_text"
+        case .textTooLarge: "text_too_large"
+        case .htmlTooDeep: "html_too_deep"
         }
     }
 
@@ -51,6 +55,12 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "the input is \(what), which briefingd cannot read; save it as .docx, HTML or UTF-8 text"
         case .noText(let format):
             "no briefing text was found in the \(format.rawValue) input; check that the file is the transcript"
+        case .textTooLarge(let characters, let limit):
+            "the decoded text has \(characters) characters or more, over the limit of \(limit) "
+                + "(input.max_text_chars); split the document or raise the limit"
+        case .htmlTooDeep(let depth, let limit):
+            "the HTML page nests its elements \(depth) deep, deeper than the \(limit) levels that are read, "
+                + "so its text cannot be taken whole; save the page's text as a .txt file"
         }
     }
 }

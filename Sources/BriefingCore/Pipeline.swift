@@ -5,9 +5,17 @@
 public struct PipelineOptions: Sendable, Equatable {
     /// Largest share of U+FFFD replacement characters tolerated in the decoded text.
     public var maxReplacementRatio: Double
+    /// Longest decoded text, in characters (Unicode scalars): a longer one is refused as
+    /// `text_too_large` while decoding, before normalization and extraction (whose memory grows
+    /// with the text) start.
+    public var maxTextCharacters: Int
+    public static let defaultMaxTextCharacters = 5_000_000
 
-    public init(maxReplacementRatio: Double = 0.01) {
+    public init(
+        maxReplacementRatio: Double = 0.01, maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
+    ) {
         self.maxReplacementRatio = maxReplacementRatio
+        self.maxTextCharacters = maxTextCharacters
     }
 }
 
@@ -36,7 +44,8 @@ public enum BriefingPipeline {
         _ bytes: [UInt8], hints: DecodeHints = DecodeHints(), source: Source, ingestedAt: Timestamp,
         options: PipelineOptions = PipelineOptions()
     ) throws(InputError) -> (snapshot: Snapshot, notes: [String]) {
-        let decoded = try InputDecoder.decode(bytes, hints: hints)
+        let decoded = try InputDecoder.decode(
+            bytes, hints: hints, maxTextCharacters: options.maxTextCharacters)
         if decoded.replacementCharacters > 0 {
             // Counting characters costs a pass over the text: only when something was replaced.
             let scalarCount = decoded.text.unicodeScalars.count

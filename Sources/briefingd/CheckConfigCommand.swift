@@ -31,6 +31,7 @@ struct CheckConfig: ParsableCommand {
             "  path: \(c.statePath)",
             "input:",
             "  max_replacement_ratio: \(c.maxReplacementRatio)",
+            "  max_text_chars: \(c.maxTextCharacters)",
             "http:",
             "  connect_timeout: \(c.http.connectTimeout)",
             "  total_timeout: \(c.http.totalTimeout)",

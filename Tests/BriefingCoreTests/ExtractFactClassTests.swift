@@ -68,6 +68,21 @@ private func figures(_ text: String) -> (Briefing, [String]) {
         let (b, f) = figures("本辦法自 2024 年 5 月 1 日起施行，記者會於下午 2 點 30 分舉行，10 號公布名單，共 12 人。")
         #expect(f == ["12 人=12.0人/exact"])
         #expect(!b.figures.contains { ["5", "1", "2", "30", "10", "2024"].contains($0.text.trimmingSpaces) })
+        // Read as the unspaced forms: a date.
+        #expect(b.periods.first { $0.text == "2024 年 5 月 1 日" }?.start == "2024-05-01")
+    }
+
+    @Test func recentYearsAndAroundTheClock() {
+        let (b, f) = extractBriefingFacts("近5年来累计投入超过20亿元，近3年新增1200起，坚持7×24小时值守。")
+        #expect(f == ["超过20亿元=2000000000.0元/over", "1200起=1200.0起/exact"])
+        let durations = b.periods.filter { $0.duration != nil }.map { "\($0.text) \($0.approx!.rawValue)" }
+        #expect(durations == ["近5年来 exact", "近3年 exact"])
+    }
+
+    @Test func calendarYearsAreNoLengthsOfTime() {
+        let (b, f) = figures("112 年度總預算中，民國111年支出增加，112 年 3 月起實施，新增確診 20 例，第 1 批 100 萬劑疫苗到貨，歷時 3 年。")
+        #expect(f == ["20 例=20.0例/exact", "100 萬劑=1000000.0劑/exact"])
+        #expect(b.periods.compactMap(\.duration) == ["P3Y"])
     }
 
     @Test func qualifiersInBothScripts() {

@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import Testing
 
 @testable import BriefingCore
@@ -53,6 +55,7 @@ private let answerBody = """
         "中华人民共和国外交部 | 2022年8月2日外交部发言人华春莹主持例行记者会",
         "2022年8月2日外交部发言人华春莹主持例行记者会 - 外交部",
         "2022年8月2日外交部发言人华春莹主持例行记者会——中华人民共和国外交部网站",
+        "2022年8月2日外交部发言人华春莹主持例行记者会-中华人民共和国外交部网站",
     ])
     func titleWithoutTheSiteName(_ title: String) throws {
         let s = try run(page(title: title, body: answerBody))
@@ -75,6 +78,21 @@ private let answerBody = """
             #expect(s.briefing.title == headline, "\(head)\(above)")
             #expect(s.text.hasPrefix(headline + "\n"), "\(head)\(above)")
             #expect(s.briefing.date == "2019-03-08")
+        }
+    }
+
+    @Test func aLogoInAHeadingIsNoHeadline() throws {
+        let headline = "2023年1月3日外交部发言人汪文斌主持例行记者会"
+        let above = "<div class=\"top\"><h1 class=\"logo\">外交部</h1></div>"
+        for (head, body) in [
+            ("", "<div class=\"article-title\">\(headline)</div>" + answerBody),
+            ("<meta name=\"ArticleTitle\" content=\"\(headline)\">", answerBody),
+            ("", answerBody),
+        ] {
+            let s = try run(page(title: headline + "_中华人民共和国外交部", head: head, above: above, body: body))
+            #expect(s.briefing.title == headline, "\(head)\(body.prefix(40))")
+            #expect(s.text.hasPrefix(headline + "\n"))
+            #expect(!s.text.hasPrefix("外交部"))
         }
     }
 
@@ -134,6 +152,21 @@ private let answerBody = """
             #expect(s.briefing.dateSource == .meta, "\(head)")
             #expect(s.briefing.referenceYear == 2022)
         }
+    }
+
+    @Test func publishLineOfThePageOutsideTheArticle() throws {
+        let headline = "国新办举行2023年上半年国民经济运行情况新闻发布会"
+        let s = try run(
+            page(
+                title: headline + "-国务院新闻办公室网站",
+                above:
+                    "<div class=\"tit\">\(headline)</div><div class=\"info\">发布时间：2023-07-17 10:00 来源：国新网</div>",
+                body: plainBody))
+        #expect(s.briefing.title == headline)
+        #expect(s.text.hasPrefix(headline + "\n"))
+        #expect(s.briefing.date == "2023-07-17" && s.briefing.dateSource == .meta)
+        // A hyphen inside a headline's date stays.
+        #expect(HTMLHeadline.withoutSiteName("外交部例行记者会（2022-08-02）") == "外交部例行记者会（2022-08-02）")
     }
 
     @Test func publishLineAboveTheBody() throws {
@@ -221,4 +254,28 @@ private let answerBody = """
             }
         }
     }
+}
+
+@Test func snapshotsWithEveryNewFieldValidateAgainstTheSchema() throws {
+    let inputs = [
+        page(
+            title: "2022年8月2日外交部发言人华春莹主持例行记者会_中华人民共和国外交部",
+            body: """
+                <p>华春莹：今天我没有要发布的消息。</p>
+                <p>一）请问师生比例是否不得超过3：1？</p>
+                <p>存储期限不得低于90天，将近19年来坚持不懈，服务48小时不间断，项目历时一年半，110多年前这里是一片荒地。</p>
+                <p>全台約 800 萬人受惠，超過 300 萬元，13亿人口。</p>
+                """),
+        "例行记者会\n路透社记者：请问有何评论？\n华春莹：我们注意到有关报道。\n",
+    ]
+    let lines = try inputs.map { String(decoding: try run($0).jsonBytes(), as: UTF8.self) }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("extract-schema-\(UUID()).jsonl")
+    try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let result = try validateSnapshots([url.path])
+    #expect(result.valid, "\(result.output)")
+    // What the schema is asked to check is there.
+    #expect(lines[0].contains("\"ratio_to\":1") && lines[0].contains("\"duration\":\"PT48H\""))
+    #expect(lines[0].contains("\"number\":1") && lines[0].contains("\"date_source\":\"title\""))
+    #expect(lines[1].contains("\"reference_year_source\":\"ingested\""))
 }

@@ -109,17 +109,37 @@ private func roles(_ b: Briefing) -> [String] { b.turns.map { "\($0.speaker):\($
         let (b, text) = extractBriefing(
             """
             2016年5月4日外交部发言人陆慷主持例行记者会
+            陆慷说，应国务院总理邀请，某国总理将于5月10日访华。
             有记者问：据报道，某国将举行大选。中方对此有何评论？
             陆慷说，我们注意到有关报道。
             陆慷说，中方一贯主张各方通过对话解决分歧。
             有记者问：第二个问题，中方是否会派团出席？
             陆慷说，有消息我们会及时发布。
             """)
-        #expect(b.speakers.map(\.label) == ["有记者问", "陆慷"])
-        #expect(b.speakers[1].role == .official && b.speakers[1].title == "发言人")
-        #expect(roles(b) == ["s1:question", "s2:answer", "s1:question", "s2:answer"])
+        #expect(b.speakers.map(\.label) == ["陆慷", "有记者问"])
+        #expect(b.speakers[0].role == .official && b.speakers[0].title == "发言人")
+        #expect(roles(b) == ["s1:remark", "s2:question", "s1:answer", "s2:question", "s1:answer"])
         // The second `陆慷说，` stays in the answer it continues.
-        #expect(b.turns[1].text == "我们注意到有关报道。\n陆慷说，中方一贯主张各方通过对话解决分歧。")
+        #expect(b.turns[2].text == "我们注意到有关报道。\n陆慷说，中方一贯主张各方通过对话解决分歧。")
+        expectSpansHold(b, in: text)
+    }
+
+    @Test func reportedSpeechWithCommasAndColons() {
+        let (b, text) = extractBriefing(
+            """
+            2015年3月2日外交部發言人洪磊主持例行記者會
+            有記者問，據報道，某國將舉行大選。中方對此有何評論？
+            洪磊說：我們注意到有關報道。
+            洪磊說，中方一貫主張各方通過對話解決分歧。
+            有記者問：中方是否會派團出席？
+            洪磊表示，有消息我們會及時發布。
+            習近平主席指出：中方願同各方一道努力。
+            """)
+        #expect(b.speakers.map(\.label) == ["有記者問", "洪磊"])
+        #expect(b.speakers[1].role == .official && b.speakers[1].title == "發言人")
+        #expect(roles(b) == ["s1:question", "s2:answer", "s1:question", "s2:answer"])
+        #expect(b.turns[0].text.hasPrefix("據報道，"))
+        #expect(b.turns[3].text == "有消息我們會及時發布。\n習近平主席指出：中方願同各方一道努力。")
         expectSpansHold(b, in: text)
     }
 
@@ -127,6 +147,8 @@ private func roles(_ b: Briefing) -> [String] { b.turns.map { "\($0.speaker):\($
         for (markers, script) in [
             (["一）", "二）", "三）"], "simplified"), (["1.", "2.", "3."], "simplified"),
             (["问1：", "问2：", "问3："], "simplified"), (["問1：", "問2：", "問3："], "traditional"),
+            (["（一）", "（二）", "（三）"], "simplified"), (["提問一：", "提問二：", "提問三："], "traditional"),
+            (["1、", "2、", "3、"], "simplified"),
         ] {
             let (b, text) = extractBriefing(
                 """
@@ -149,6 +171,22 @@ private func roles(_ b: Briefing) -> [String] { b.turns.map { "\($0.speaker):\($
             // A numbered point inside an answer is still a point, not a question.
             expectSpansHold(b, in: text)
         }
+    }
+
+    @Test func numberedQuestionsAndAnswers() {
+        let (b, _) = extractBriefing(
+            """
+            答记者问
+            问1：今年以来有哪些进展？
+            答1：主要有两方面进展。
+            一方面，案件数量下降。
+            问2：下一步有何打算？
+            答2：继续推进。
+            """)
+        #expect(b.turns.map(\.kind) == [.question, .answer, .question, .answer])
+        #expect(b.turns.map(\.number) == [1, nil, 2, nil])
+        #expect(b.turns[1].text == "主要有两方面进展。\n一方面，案件数量下降。")
+        #expect(b.speakers.map(\.label) == ["问", "答"])
     }
 
     @Test func numberedPointsInAnAnswerAreNotQuestions() {

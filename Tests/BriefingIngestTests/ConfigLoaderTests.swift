@@ -1,3 +1,4 @@
+import BriefingCore
 import Foundation
 import Testing
 
@@ -100,11 +101,20 @@ import Testing
         }
     }
 
+    @Test func textLimitReachesThePipelineOptions() throws {
+        let defaults = try ConfigLoader.parse(minimal, workingDirectory: "/")
+        #expect(defaults.pipelineOptions.maxTextCharacters == 5_000_000)
+        let set = try ConfigLoader.parse(minimal + "input: {max_text_chars: 1000}\n", workingDirectory: "/")
+        #expect(set.maxTextCharacters == 1000)
+        #expect(set.pipelineOptions == PipelineOptions(maxTextCharacters: 1000))
+    }
+
     @Test func unknownAndMissingKeysAreNamed() {
         let cases: [(String, String)] = [
             (minimal + "metrics: {listen: 'nowhere'}\n", "metrics.listen"),
             (minimal + "extra: 1\n", "extra"),
             (minimal + "input: {max_replacement_ratio: 2}\n", "input.max_replacement_ratio"),
+            (minimal + "input: {max_text_chars: 0}\n", "input.max_text_chars"),
             ("snapshots: {path: s}\nstate: {path: t}\n", "inbox"),
             ("- just a list\n", ""),
         ]

@@ -36,6 +36,37 @@ struct PollParsingTests {
         #expect(items.map(\.url) == ["https://other.example/1.txt", "http://example.org/news/2.txt"])
     }
 
+    @Test func entityBombInOneItemLeavesTheOtherItemsAndIsReported() throws {
+        // Nine levels of ten references each: a billion "lol"s if libxml2 expanded them.
+        let levels = (1...9).map { k in
+            "<!ENTITY lol\(k) \"" + String(repeating: "&lol\(k - 1);", count: 10) + "\">"
+        }
+        let rss = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE rss [<!ENTITY lol0 "lol">\(levels.joined(separator: "\n"))]>
+            <rss version="2.0"><channel><title>t</title>
+            <item><title>&lol9;</title><link>https://example.org/&lol9;</link></item>
+            <item><link>https://example.org/2.html</link></item>
+            <item><link>https://example.org/1.html</link></item>
+            </channel></rss>
+            """
+        let listing = try FeedParser.read(Array(rss.utf8), url: "https://example.org/feed.xml")
+        // The bomb's link reads without the entity (here the site's home page); the others are kept.
+        #expect(
+            listing.items.map(\.url) == [
+                "https://example.org/1.html", "https://example.org/2.html", "https://example.org/",
+            ])
+        #expect(!listing.items.contains { $0.url.contains("lol") })
+        #expect(listing.problems.count == 1)
+        #expect(listing.problems.first?.contains("declares 10 entities") == true)
+        // A feed without declarations reports nothing.
+        let plain = try FeedParser.read(
+            Array("<rss><channel><item><link>https://example.org/1.html</link></item></channel></rss>".utf8),
+            url: "https://example.org/feed.xml")
+        #expect(plain.problems.isEmpty)
+        #expect(plain.items.count == 1)
+    }
+
     @Test func somethingThatIsNotAFeedIsAnErrorNamingTheURL() {
         #expect(throws: ListingError.self) {
             try FeedParser.items(Array("<html><body>hi</body></html>".utf8), url: "http://x.example/f")

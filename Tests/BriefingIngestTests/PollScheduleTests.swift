@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import BriefingIngest
@@ -49,25 +50,46 @@ struct PollScheduleTests {
         await limiter.acquire("a")
         await limiter.acquire("b")
         #expect(await limiter.count("a") == 2)
-        let order = LockedBox<[Int]>([])
+        let order = OrderLog()
         let waiters = (1...2).map { i in
             Task {
                 await limiter.acquire("a")
-                order.withValue { $0.append(i) }
+                order.append(i)
             }
         }
         try? await Task.sleep(for: .milliseconds(50))
-        #expect(order.value.isEmpty)
+        #expect(order.values.isEmpty)
         await limiter.release("a")
         try? await Task.sleep(for: .milliseconds(50))
         await limiter.release("a")
         for w in waiters { await w.value }
-        #expect(order.value.count == 2)
+        #expect(order.values.count == 2)
         #expect(await limiter.count("a") == 2)
     }
 }
 
+/// Numbers appended from several tasks.
+final class OrderLog: Sendable {
+    private let stored = Mutex<[Int]>([])
+    var values: [Int] { stored.withLock { $0 } }
+    func append(_ i: Int) { stored.withLock { $0.append(i) } }
+}
+
 extension PollScheduleTests {
+    @Test func retryAfterIsCappedAtTenIntervalsOrADay() {
+        var source = SourceConfig(name: "a", url: "https://e.org/")
+        source.every = .seconds(60)
+        #expect(SourceSchedule(source).retryAfterCap == 600_000)
+        source.every = .seconds(86_400)
+        #expect(SourceSchedule(source).retryAfterCap == 86_400_000)
+        source.every = nil
+        source.cron = "*/5 * * * *"
+        #expect(SourceSchedule(source).retryAfterCap == 86_400_000)
+        // curl's seconds as milliseconds saturate instead of trapping.
+        #expect(CurlTransfer.milliseconds(seconds: 999_999_999) == 999_999_999_000)
+        #expect(CurlTransfer.milliseconds(seconds: .max) == .max)
+    }
+
     @Test func transportErrorsThatMayPassAreRetriedOthersNot() {
         let u = "http://h/"
         #expect(HTTPError.transport(url: u, code: 6, message: "Could not resolve host").isRetryable)

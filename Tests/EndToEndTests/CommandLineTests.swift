@@ -77,4 +77,56 @@ import Testing
         let help = try runBriefingd(["--help"])
         for command in ["run", "extract", "check-config", "status"] { #expect(help.stdout.contains(command)) }
     }
+
+    /// An inbox path that is a regular file: `check-config` and `run` both exit 78 (EX_CONFIG, which
+    /// systemd does not restart in a loop) and name `inbox.path`.
+    @Test func anInboxThatIsARegularFileIsAConfigError() throws {
+        let daemon = try DaemonProcess()
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: daemon.inbox))
+        let check = try runBriefingd(["check-config", "--config", daemon.configPath])
+        #expect(check.status == 78, "\(check.stderr)")
+        #expect(check.stderr.contains("inbox.path"), "\(check.stderr)")
+        let run = try runBriefingd(["run", "--config", daemon.configPath])
+        #expect(run.status == 78, "\(run.stderr)")
+        #expect(run.stderr.contains("inbox.path"), "\(run.stderr)")
+    }
+
+    /// Hostile values for every key, through the real binary: exit 0 or 78, never a signal.
+    @Test func hostileValuesForEveryKeyExitCleanly() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let keys: [(section: String, key: String)] = [
+            ("inbox", "settle"), ("inbox", "rescan"), ("inbox", "max_bytes"), ("http", "connect_timeout"),
+            ("http", "total_timeout"), ("http", "low_speed_bytes"), ("http", "low_speed_time"),
+            ("http", "max_redirects"), ("http", "max_bytes"), ("http", "retries"), ("http", "retry_base"),
+            ("http", "per_host_concurrency"), ("source", "every"), ("source", "jitter"),
+            ("input", "max_replacement_ratio"), ("input", "max_text_chars"), ("metrics", "listen"),
+        ]
+        let values = ["99999999999999999d", "-1", "0ms", "1e309", "9223372036854775808", "[1]", "~"]
+        var statuses: [Int32: Int] = [:]
+        for (section, key) in keys {
+            for value in values {
+                var inbox = "{path: \(dir.file("in")), archive: \(dir.file("ar")), failed: \(dir.file("fa"))"
+                var extra = ""
+                switch section {
+                case "inbox": inbox += ", \(key): \(value)"
+                case "source":
+                    extra =
+                        "sources: [{name: a, url: 'https://e.org/', \(key == "every" ? "" : "every: 1m, ")\(key): \(value)}]\n"
+                default: extra = "\(section): {\(key): \(value)}\n"
+                }
+                let yaml =
+                    "inbox: \(inbox)}\nsnapshots: {path: \(dir.file("s"))}\nstate: {path: \(dir.file("t"))}\n"
+                    + extra
+                let path = dir.file("hostile.yaml")
+                try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+                let result = try runBriefingd(["check-config", "--config", path])
+                statuses[result.status, default: 0] += 1
+                #expect(
+                    result.status == 0 || result.status == 78,
+                    "\(key): \(value) -> \(result.status) \(result.stderr)")
+            }
+        }
+        #expect(statuses[78, default: 0] > 0)
+    }
 }

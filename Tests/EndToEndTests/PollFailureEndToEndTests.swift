@@ -196,4 +196,24 @@ struct PollFailureEndToEndTests {
         #expect(validation.valid, "\(validation.output)")
         #expect(daemon.stop() == 0)
     }
+
+    /// A `Retry-After` of 31 years is capped at ten intervals of the source, and the log says so.
+    @Test func anOutsizedRetryAfterIsCappedAndLogged() throws {
+        let server = try PollServer()
+        try server.route(
+            "/forever", ["status": 429, "body": "go away", "headers": ["Retry-After": "999999999"]])
+        let daemon = try DaemonProcess(
+            extraYAML: PollYAML.sources(
+                [("forever", server.base + "/forever", ["every: 1s"])], http: ["retries: 0"]))
+        try daemon.start()
+        #expect(waitUntil(timeout: 25) { server.requests("/forever").count >= 2 }, "\(daemon.log())")
+        let capped = try #require(daemon.events("retry_after_capped", source: "forever").first)
+        #expect(capped["level"] as? String == "warning")
+        #expect(capped["asked_seconds"] as? Int == 999_999_999)
+        #expect(capped["cap_seconds"] as? Int == 10)
+        let requests = server.requests("/forever")
+        let wait = (requests[1]["time"] as? Double ?? 0) - (requests[0]["time"] as? Double ?? 0)
+        #expect(wait >= 9.9 && wait < 15, "polled again \(wait) s after a capped Retry-After")
+        #expect(daemon.stop() == 0)
+    }
 }

@@ -44,6 +44,11 @@ struct PollListingEndToEndTests {
         #expect(urls(docs) == (1...3).map { server.base + "/items/\($0).txt" }, "oldest first")
         #expect(docs.allSatisfy { ($0["source"] as? [String: Any])?["name"] as? String == "feed" })
         #expect((docs[2]["text"] as? String)?.contains("第3条") == true)
+        // The fixture states no date of its own: each briefing is dated by its feed item.
+        let dates = docs.map { doc in
+            (doc["briefing"] as? [String: Any]).map { "\($0["date"] ?? "") \($0["date_source"] ?? "")" }
+        }
+        #expect(dates == (1...3).map { "2024-03-0\($0) feed" })
         // Items are different briefings, not revisions of each other.
         #expect(docs.allSatisfy { ($0["revision"] as? [String: Any])?["supersedes"] is NSNull })
         #expect(Array(daemon.pollResults("feed").prefix(2)) == ["changed", "not_modified"])
@@ -68,6 +73,33 @@ struct PollListingEndToEndTests {
         #expect(daemon.events("snapshot_written", source: "feed").count == 4)
         let validation = try validateSnapshots(daemon.snapshotPaths())
         #expect(validation.valid, "\(validation.output)")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func feedWithAnEntityBombKeepsItsOtherItemsAndSaysItIsPartlyUnreadable() throws {
+        let server = try PollServer()
+        for n in 1...2 {
+            try server.file("\(n).txt", try PollContent.briefing("第\(n)条"))
+            try server.route("/items/\(n).txt", ["body_file": "\(n).txt"])
+        }
+        try server.route(
+            "/feed.xml",
+            ["body": entityBombFeed(base: "{base}"), "content_type": "application/rss+xml"])
+        let daemon = try DaemonProcess(
+            extraYAML: PollYAML.sources([("bomb", server.base + "/feed.xml", ["kind: feed"])]))
+        try daemon.start()
+        #expect(
+            waitUntil(timeout: 15) {
+                daemon.snapshotFiles().count == 2 && !daemon.pollResults("bomb").isEmpty
+            })
+        let urls = try daemon.snapshotsInOrder().map {
+            ($0["source"] as? [String: Any])?["url"] as? String ?? ""
+        }
+        #expect(urls == (1...2).map { server.base + "/items/\($0).txt" })
+        let warning = daemon.events("listing_partly_unreadable", source: "bomb").first
+        #expect(warning?["level"] as? String == "warning")
+        #expect((warning?["problem"] as? String)?.contains("entities") == true)
+        #expect(daemon.pollResults("bomb").first == "changed")
         #expect(daemon.stop() == 0)
     }
 
@@ -148,4 +180,20 @@ struct PollConcurrencyEndToEndTests {
         #expect(validation.valid, "\(validation.output)")
         #expect(daemon.stop() == 0)
     }
+}
+
+/// An RSS feed with a billion-laughs entity used by its newest item, beside two ordinary items.
+func entityBombFeed(base: String) -> String {
+    let levels = (1...9).map { k in
+        "<!ENTITY lol\(k) \"" + String(repeating: "&lol\(k - 1);", count: 10) + "\">"
+    }
+    return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!DOCTYPE rss [<!ENTITY lol0 "lol">\(levels.joined(separator: "\n"))]>
+        <rss version="2.0"><channel><title>新闻发布会</title>
+        <item><title>&lol9;</title><link>&lol9;</link></item>
+        <item><title>第2次</title><link>\(base)/items/2.txt</link><pubDate>02 Mar 2024 10:00:00 +0800</pubDate></item>
+        <item><title>第1次</title><link>\(base)/items/1.txt</link><pubDate>01 Mar 2024 10:00:00 +0800</pubDate></item>
+        </channel></rss>
+        """
 }

@@ -59,6 +59,25 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    /// A value that overflows (which once crashed the loader) is refused like any bad value.
+    @Test func overflowingValueOnReloadKeepsTheOldConfig() throws {
+        let daemon = try DaemonProcess(logLevel: "debug")
+        let socket = try NotifySocket(path: daemon.root.file("notify.sock"))
+        try daemon.start(environment: ["NOTIFY_SOCKET": socket.path])
+        let good = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        try good.replacingOccurrences(of: "rescan: 30s", with: "rescan: 99999999999999999d")
+            .write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        kill(daemon.pid, SIGHUP)
+        #expect(waitUntil { daemon.events("reload_rejected").count == 1 })
+        let rejected = try #require(daemon.events("reload_rejected").first)
+        #expect((rejected["error"] as? String)?.contains("inbox.rescan") == true, "\(rejected)")
+        try Self.expectReloadNotifications(socket, count: 1)
+        #expect(daemon.isRunning)
+        try daemon.drop(try Paths.fixtureBytes(), as: "after.txt")
+        #expect(waitUntil { daemon.events("snapshot_written").count == 1 })
+        #expect(daemon.stop() == 0)
+    }
+
     static func setLogLevel(_ level: String, in daemon: DaemonProcess) throws {
         var text = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         for old in DaemonLevels.all {

@@ -8,25 +8,30 @@ import CLibXML2
 // themselves live in other parts and are dropped), drawings and text boxes.
 
 enum DocxExtractor {
-    static func extract(_ bytes: [UInt8]) throws(InputError) -> DecodedInput {
+    /// - Parameter maxCharacters: longest text accepted; an XML holding far more text is refused
+    ///   before libxml2 builds its tree.
+    static func extract(_ bytes: [UInt8], maxCharacters: Int = PipelineOptions.defaultMaxTextCharacters)
+        throws(InputError) -> DecodedInput
+    {
         let xml = try DocxArchive.documentXML(bytes)
-        LibXML.initialize()
-        let options =
-            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_COMPACT.rawValue  // no XML_PARSE_HUGE: keep libxml2's depth and size limits
-        let doc = xml.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) {
-                xmlReadMemory($0.baseAddress, Int32($0.count), "document.xml", nil, Int32(options))
-            }
+        let markupText = textCharacters(inMarkup: xml)
+        if markupText > 2 * maxCharacters {
+            throw .textTooLarge(characters: markupText, limit: maxCharacters)
         }
-        guard let doc else { throw .invalidDocx(reason: "word/document.xml is not well-formed XML") }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc), let body = LibXML.firstElement(named: "body", in: root)
-        else {
+        // No recovery and libxml2's limits kept: a damaged or bomb-like document.xml is refused.
+        guard let document = LibXML.parseXML(xml, recover: false) else {
+            throw .invalidDocx(reason: "word/document.xml is not well-formed XML")
+        }
+        defer { withExtendedLifetime(document) {} }  // the tree lives until the text is written
+        guard let root = document.root, let body = LibXML.firstElement(named: "body", in: root) else {
             throw .invalidDocx(reason: "word/document.xml has no w:body")
         }
         var writer = Writer()
+        writer.limit = maxCharacters
         writer.blocks(body)
+        if writer.characters > maxCharacters {
+            throw .textTooLarge(characters: writer.characters, limit: maxCharacters)
+        }
         let text = writer.text()
         guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw .noText(format: .docx)
@@ -36,9 +41,37 @@ enum DocxExtractor {
             titleHint: writer.title, actions: writer.tally.actions)
     }
 
+    /// Characters of text between the tags of `xml` (white space and UTF-8 continuation bytes not
+    /// counted, an entity such as `&amp;` counted whole): at least the document's text, counted
+    /// without parsing.
+    static func textCharacters(inMarkup xml: [UInt8]) -> Int {
+        var count = 0
+        var inTag = false
+        var quote: UInt8 = 0
+        for b in xml {
+            if inTag {
+                if quote != 0 {
+                    if b == quote { quote = 0 }
+                } else if b == 0x22 || b == 0x27 {
+                    quote = b
+                } else if b == 0x3E {
+                    inTag = false
+                }
+            } else if b == 0x3C {
+                inTag = true
+            } else if b & 0xC0 != 0x80 && b != 0x20 && b != 0x0A && b != 0x0D && b != 0x09 {
+                count += 1
+            }
+        }
+        return count
+    }
+
     private struct Writer {
         /// UTF-8, copied straight from libxml2's text nodes (which are UTF-8).
         var out: [UInt8] = []
+        /// Characters written; writing stops once they pass `limit`.
+        var characters = 0
+        var limit = Int.max
         var title: String?
         var tally = ActionTally()
 
@@ -81,7 +114,9 @@ enum DocxExtractor {
                     first = false
                     // A cell's paragraphs (and nested tables) share the row's line, space-separated.
                     var inner = Writer()
+                    inner.limit = limit - characters
                     inner.blocks(c)
+                    characters += inner.characters
                     tally.merge(inner.tally)
                     var cellText = inner.out
                     while cellText.last == 0x0A { cellText.removeLast() }
@@ -93,7 +128,7 @@ enum DocxExtractor {
 
         private func isTitleParagraph(_ p: UnsafeMutablePointer<xmlNode>) -> Bool {
             guard let pPr = child(p, "pPr"), let style = child(pPr, "pStyle"),
-                let value = LibXML.localAttribute(style, "val")
+                let value = LibXML.attribute(style, "val")
             else { return false }
             return value.lowercased() == "title"
         }
@@ -118,9 +153,9 @@ enum DocxExtractor {
                 if LibXML.hasName(c, "r") {
                     run(c)
                 } else if LibXML.hasName(c, "del") || LibXML.hasName(c, "moveFrom") {
-                    tally.add(.deletedText, example: LibXMLText.content(c))
+                    tally.add(.deletedText, example: LibXML.text(c))
                 } else if LibXML.hasName(c, "fldSimple") {
-                    if let instr = LibXML.localAttribute(c, "instr") {
+                    if let instr = LibXML.attribute(c, "instr") {
                         tally.add(.fieldCode, example: instr.trimmingASCIIWhitespace())
                     }
                     inline(c)
@@ -152,10 +187,10 @@ enum DocxExtractor {
                 } else if LibXML.hasName(c, "noBreakHyphen") {
                     out.append(0x2D)
                 } else if LibXML.hasName(c, "instrText") {
-                    let instruction = LibXMLText.content(c).trimmingASCIIWhitespace()
+                    let instruction = LibXML.text(c).trimmingASCIIWhitespace()
                     if !instruction.isEmpty { tally.add(.fieldCode, example: instruction) }
                 } else if LibXML.hasName(c, "delText") {
-                    tally.add(.deletedText, example: LibXMLText.content(c))
+                    tally.add(.deletedText, example: LibXML.text(c))
                 } else if LibXML.hasName(c, "footnoteReference") || LibXML.hasName(c, "endnoteReference") {
                     tally.add(.footnoteMarker, example: nil)
                 }
@@ -165,34 +200,13 @@ enum DocxExtractor {
         private mutating func appendText(_ t: UnsafeMutablePointer<xmlNode>) {
             var child = t.pointee.children
             while let c = child {
-                if let content = c.pointee.content {
-                    out.append(
-                        contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
+                if characters <= limit, let content = c.pointee.content {
+                    let text = UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
+                    characters += text.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+                    out.append(contentsOf: text)
                 }
                 child = c.pointee.next
             }
         }
-    }
-}
-
-enum LibXMLText {
-    /// All text below a node (walked by hand: libxml2's own helper needs `xmlFree`, a global
-    /// function pointer Swift 6 treats as shared mutable state).
-    static func content(_ node: UnsafeMutablePointer<xmlNode>) -> String {
-        var result = ""
-        func visit(_ n: UnsafeMutablePointer<xmlNode>) {
-            if n.pointee.type == XML_TEXT_NODE || n.pointee.type == XML_CDATA_SECTION_NODE,
-                let content = n.pointee.content
-            {
-                result += String(cString: content)
-            }
-            var child = n.pointee.children
-            while let c = child {
-                visit(c)
-                child = c.pointee.next
-            }
-        }
-        visit(node)
-        return result
     }
 }

@@ -16,21 +16,21 @@ enum HTMLExtractor {
         var actions: [NormalizationAction]
     }
 
+    /// Deepest element nesting read. Real pages stay below a hundred levels; a page nesting deeper
+    /// is refused with `html_too_deep` rather than read in part.
+    static let maxDepth = 10_000
+
     static func extract(_ html: String) throws(InputError) -> Page {
-        LibXML.initialize()
-        var bytes = Array(html.utf8)
-        bytes.append(0)
-        let options =
-            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | HTML_PARSE_COMPACT.rawValue
-        let doc = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) {
-                htmlReadMemory($0.baseAddress, Int32($0.count - 1), nil, "UTF-8", Int32(options))
-            }
+        // libxml2 has converted the page to UTF-8 by now: the page's own charset no longer applies.
+        guard
+            let document = LibXML.parseHTML(Array(html.utf8), encoding: "UTF-8", ignoreDeclaredEncoding: true)
+        else { throw .noText(format: .html) }
+        defer { withExtendedLifetime(document) {} }  // the tree lives until the text is written
+        guard let root = document.root else { throw .noText(format: .html) }
+        let depth = LibXML.depth(of: root)
+        if depth > maxDepth || document.stoppedEarly {
+            throw .htmlTooDeep(depth: depth, limit: document.stoppedEarly ? min(depth, maxDepth) : maxDepth)
         }
-        guard let doc else { throw .noText(format: .html) }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else { throw .noText(format: .html) }
 
         var walker = Walker()
         let body = LibXML.firstElement(named: "body", in: root) ?? root
@@ -42,7 +42,9 @@ enum HTMLExtractor {
         guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw .noText(format: .html)
         }
-        let found = HTMLHeadline.find(root: root, body: body, content: content, isDropped: walker.isDropped)
+        let found = HTMLHeadline.find(
+            root: root, body: body, content: content, isDropped: walker.isDropped,
+            visibleCharacters: { walker.measures[$0]?.text ?? 0 })
         let title = found.headline
         if let title, !found.inContent, !text.drop(while: { $0.isNewline }).hasPrefix(title) {
             // The headline opens the text, as the first line of a text file does: a briefing as a
@@ -88,37 +90,57 @@ enum HTMLExtractor {
 
         func isDropped(_ node: UnsafeMutablePointer<xmlNode>) -> Bool { skip.contains(node) }
 
-        private mutating func measure(_ node: UnsafeMutablePointer<xmlNode>, inLink: Bool) -> (Int, Int) {
-            let name = LibXML.name(node)
-            if HTMLExtractor.droppedTags.contains(name) || Self.hasBoilerplateClass(node) {
-                skip.insert(node)
-                dropped += 1
-                if droppedNames.count < 3 && !droppedNames.contains("<\(name)>") {
-                    droppedNames.append("<\(name)>")
-                }
-                return (0, 0)
-            }
-            let isLink = inLink || name == "a"
-            var text = 0
-            var link = 0
-            var paragraphScore = 0
-            var child = node.pointee.children
-            while let c = child {
-                if c.pointee.type == XML_TEXT_NODE || c.pointee.type == XML_CDATA_SECTION_NODE {
-                    let n = LibXML.visibleLength(c)
-                    text += n
-                    if isLink { link += n } else { paragraphScore += n }
-                } else if c.pointee.type == XML_ELEMENT_NODE {
-                    let (t, l) = measure(c, inLink: isLink)
-                    text += t
-                    link += l
-                    if HTMLExtractor.paragraphTags.contains(LibXML.name(c)) { paragraphScore += t - l }
-                }
-                child = c.pointee.next
-            }
-            measures[node] = (text, link)
-            if paragraphScore > (bestParagraphs?.score ?? 0) { bestParagraphs = (node, paragraphScore) }
-            return (text, link)
+        /// Measures every element below `root` in one walk without recursion (pages may nest deeply).
+        private mutating func measure(_ root: UnsafeMutablePointer<xmlNode>, inLink: Bool) -> (Int, Int) {
+            // One frame per open element: its sums so far, and whether it is (inside) a link.
+            var frames: [(text: Int, link: Int, paragraphScore: Int, isLink: Bool)] = []
+            var result = (0, 0)
+            LibXML.walk(
+                root,
+                enter: { node in
+                    if LibXML.isText(node) {
+                        guard !frames.isEmpty else { return false }
+                        let n = LibXML.visibleLength(node)
+                        frames[frames.count - 1].text += n
+                        if frames[frames.count - 1].isLink {
+                            frames[frames.count - 1].link += n
+                        } else {
+                            frames[frames.count - 1].paragraphScore += n
+                        }
+                        return false
+                    }
+                    guard LibXML.isElement(node) else { return false }
+                    let name = LibXML.name(node)
+                    if HTMLExtractor.droppedTags.contains(name) || Self.hasBoilerplateClass(node) {
+                        skip.insert(node)
+                        dropped += 1
+                        if droppedNames.count < 3 && !droppedNames.contains("<\(name)>") {
+                            droppedNames.append("<\(name)>")
+                        }
+                        return false
+                    }
+                    frames.append((0, 0, 0, (frames.last?.isLink ?? inLink) || name == "a"))
+                    return true
+                },
+                leave: { node in
+                    guard LibXML.isElement(node), !skip.contains(node), let f = frames.popLast() else {
+                        return
+                    }
+                    measures[node] = (f.text, f.link)
+                    if f.paragraphScore > (bestParagraphs?.score ?? 0) {
+                        bestParagraphs = (node, f.paragraphScore)
+                    }
+                    if frames.isEmpty {
+                        result = (f.text, f.link)
+                    } else {
+                        frames[frames.count - 1].text += f.text
+                        frames[frames.count - 1].link += f.link
+                        if HTMLExtractor.paragraphTags.contains(LibXML.name(node)) {
+                            frames[frames.count - 1].paragraphScore += f.text - f.link
+                        }
+                    }
+                })
+            return result
         }
 
         private static func hasBoilerplateClass(_ node: UnsafeMutablePointer<xmlNode>) -> Bool {
@@ -177,23 +199,27 @@ enum HTMLExtractor {
         private var pendingNewlineInSpace = false
         private var cellsInRow = 0
 
-        mutating func write(_ node: UnsafeMutablePointer<xmlNode>, walker: Walker, preformatted: Bool = false)
-        {
-            var child = node.pointee.children
-            while let c = child {
-                defer { child = c.pointee.next }
-                switch c.pointee.type {
-                case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                    guard let content = c.pointee.content else { continue }
-                    text(
-                        UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))),
-                        preformatted: preformatted)
-                case XML_ELEMENT_NODE:
-                    if walker.isDropped(c) { continue }
+        /// Writes the text below `root` (not `root` itself) in one walk without recursion.
+        mutating func write(_ root: UnsafeMutablePointer<xmlNode>, walker: Walker) {
+            // Open <pre> elements: inside any of them, white space is kept as written.
+            var preformatted = 0
+            LibXML.walk(
+                root,
+                enter: { c in
+                    if c == root { return true }
+                    if LibXML.isText(c) {
+                        if let content = c.pointee.content {
+                            text(
+                                UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))),
+                                preformatted: preformatted > 0)
+                        }
+                        return false
+                    }
+                    guard LibXML.isElement(c), !walker.isDropped(c) else { return false }
                     let name = LibXML.name(c)
                     if name == "br" {
                         newline()
-                        continue
+                        return false
                     }
                     if name == "tr" { cellsInRow = 0 }
                     if name == "td" || name == "th" {
@@ -203,14 +229,17 @@ enum HTMLExtractor {
                         }
                         cellsInRow += 1
                     }
-                    let block = HTMLExtractor.blockTags.contains(name)
-                    if block { newline() }
-                    write(c, walker: walker, preformatted: preformatted || name == "pre")
-                    if block { newline() }
-                default:
-                    continue
-                }
-            }
+                    if HTMLExtractor.blockTags.contains(name) { newline() }
+                    if name == "pre" { preformatted += 1 }
+                    return true
+                },
+                leave: { c in
+                    guard c != root, LibXML.isElement(c), !walker.isDropped(c) else { return }
+                    let name = LibXML.name(c)
+                    if name == "br" { return }
+                    if name == "pre" { preformatted -= 1 }
+                    if HTMLExtractor.blockTags.contains(name) { newline() }
+                })
         }
 
         private mutating func newline() {
@@ -272,7 +301,7 @@ enum HTMLExtractor {
 
         /// Text of an element on one line (titles).
         static func inlineText(_ node: UnsafeMutablePointer<xmlNode>) -> String {
-            let raw = LibXMLText.content(node)
+            let raw = LibXML.text(node)
             return raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         }
     }

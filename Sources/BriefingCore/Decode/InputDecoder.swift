@@ -76,12 +76,15 @@ public enum InputDecoder {
     /// `hints.contentType` or an HTML `<meta>` charset is used when the bytes agree with it.
     /// - Throws: ``InputError`` for empty, BOM-only, binary, truncated or undecodable input, a
     ///   broken .docx, or an HTML page without body text.
-    public static func decode(_ bytes: [UInt8], hints: DecodeHints = DecodeHints()) throws(InputError)
-        -> DecodedInput
-    {
+    /// - Parameter maxTextCharacters: longest text accepted, in Unicode scalars; checked as soon as
+    ///   the text is known (for a .docx, before its XML is even parsed when the XML holds far more).
+    public static func decode(
+        _ bytes: [UInt8], hints: DecodeHints = DecodeHints(),
+        maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
+    ) throws(InputError) -> DecodedInput {
         guard !bytes.isEmpty else { throw .empty }
         switch FormatSniffer.container(bytes) {
-        case .zip: return try DocxExtractor.extract(bytes)
+        case .zip: return try DocxExtractor.extract(bytes, maxCharacters: maxTextCharacters)
         case .ole2: throw .unsupportedFormat("a legacy Word .doc (OLE2) file")
         case .pdf: throw .unsupportedFormat("a PDF file")
         case nil: break
@@ -90,6 +93,14 @@ public enum InputDecoder {
             hints.declaredCharset ?? hints.contentType.flatMap(CharsetNames.charset(fromContentType:))
             ?? CharsetNames.sniffDeclared(in: bytes)
         let decoded = try EncodingDetector.decode(bytes, declared: declared)
+        // Every encoding takes at least one byte per character, so only inputs longer than the
+        // limit need counting; HTML and Markdown only ever lose characters after this.
+        if bytes.count > maxTextCharacters {
+            let characters = decoded.text.utf8.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+            if characters > maxTextCharacters {
+                throw .textTooLarge(characters: characters, limit: maxTextCharacters)
+            }
+        }
         var result = DecodedInput(
             text: decoded.text, format: .text, encoding: decoded.encoding, confidence: decoded.confidence,
             bom: decoded.bom, replacementCharacters: decoded.replacements, notes: decoded.notes)

@@ -160,54 +160,65 @@ enum MarkdownStripper {
         return stripInline(Array(line))
     }
 
+    /// Inline syntax of one line, in one pass: a link's text is stripped in place (its end and the
+    /// link's end are kept on a stack), so nested brackets cost neither recursion nor copies.
     private static func stripInline(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(s.count)
+        let brackets = Brackets(s)
+        // Open links: where each one's text ends (its `]`) and where the whole link ends.
+        var open: [(textEnd: Int, linkEnd: Int)] = []
         var i = 0
         while i < s.count {
+            if let top = open.last, i == top.textEnd {
+                i = top.linkEnd
+                open.removeLast()
+                continue
+            }
+            // Nothing inside a link's text looks past its `]`.
+            let limit = open.last?.textEnd ?? s.count
             let c = s[i]
             switch c {
             case "\\":
                 // Backslash escape of ASCII punctuation: keep the character, drop the backslash.
-                if i + 1 < s.count, isASCIIPunctuation(s[i + 1]) {
+                if i + 1 < limit, isASCIIPunctuation(s[i + 1]) {
                     out.append(s[i + 1])
                     i += 2
                     continue
                 }
             case "!":
                 // Image: `![alt](url)` goes entirely.
-                if i + 1 < s.count, s[i + 1] == "[", let (_, end) = link(s, from: i + 1) {
+                if i + 1 < limit, s[i + 1] == "[", let (_, end) = brackets.link(s, from: i + 1, limit: limit)
+                {
                     i = end
                     continue
                 }
             case "[":
                 // Link: `[text](url)` or `[text][ref]` → text. `[]{#id .anchor}` is left alone.
-                if let (textRange, end) = link(s, from: i) {
-                    out.append(contentsOf: stripInline(Array(s[textRange])))
-                    i = end
+                if let (text, end) = brackets.link(s, from: i, limit: limit) {
+                    open.append((text.upperBound, end))
+                    i = text.lowerBound
                     continue
                 }
             case "<":
                 // HTML tag leftovers (`<figure>`, `</span>`, `<br/>`): drop the tag, keep the text.
-                if let end = htmlTagEnd(s, from: i) {
+                if let end = htmlTagEnd(s, from: i, limit: limit) {
                     i = end
                     continue
                 }
             case "*", "_", "~", "`":
                 // Emphasis, strike-through and code markers. A single `_` inside a word
-                // (`_GoBack`, `snake_case`) is kept.
+                // (`_GoBack`, `snake_case`) is kept. A run is kept or dropped whole.
                 var run = 1
-                while i + run < s.count && s[i + run] == c { run += 1 }
+                while i + run < limit && s[i + run] == c { run += 1 }
                 let prevWord = i > 0 && isWordScalar(s[i - 1])
-                let nextWord = i + run < s.count && isWordScalar(s[i + run])
-                if c == "_" && run == 1 && prevWord && nextWord {
-                    break
-                }
-                if c == "~" && run == 1 { break }
-                if prevWord || nextWord || c == "`" {
-                    i += run
-                    continue
-                }
+                let nextWord = i + run < limit && isWordScalar(s[i + run])
+                let keep =
+                    (c == "_" && run == 1 && prevWord && nextWord) || (c == "~" && run == 1)
+                    || !(prevWord || nextWord || c == "`")
+                if keep { out.append(contentsOf: s[i..<i + run]) }
+                i += run
+                continue
             default: break
             }
             out.append(c)
@@ -226,61 +237,74 @@ enum MarkdownStripper {
         s.value > 0x7F || (s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s)))
     }
 
-    /// `[text](url)` or `[text][ref]` starting at `i`: the text's range and the index after the link.
-    private static func link(_ s: [Unicode.Scalar], from i: Int) -> (Range<Int>, Int)? {
-        var depth = 0
-        var j = i
-        while j < s.count {
-            if s[j] == "[" { depth += 1 }
-            if s[j] == "]" {
-                depth -= 1
-                if depth == 0 { break }
+    /// The brackets of one line, matched once: where each `[` and `(` closes (nesting counted) and
+    /// where every `]` is, so that finding a link is a lookup, not a scan to the end of the line.
+    struct Brackets {
+        private var squareClose: [Int: Int] = [:]
+        private var roundClose: [Int: Int] = [:]
+        /// Positions of every `]`, ascending.
+        private var squareEnds: [Int] = []
+
+        init(_ s: [Unicode.Scalar]) {
+            var square: [Int] = []
+            var round: [Int] = []
+            for (k, c) in s.enumerated() {
+                switch c {
+                case "[": square.append(k)
+                case "]":
+                    squareEnds.append(k)
+                    if let open = square.popLast() { squareClose[open] = k }
+                case "(": round.append(k)
+                case ")": if let open = round.popLast() { roundClose[open] = k }
+                default: break
+                }
             }
-            if s[j] == "\n" { return nil }
-            j += 1
         }
-        guard j + 1 < s.count else { return nil }
-        let open = s[j + 1]
-        let close: Unicode.Scalar
-        switch open {
-        case "(": close = ")"
-        case "[": close = "]"
-        default: return nil
-        }
-        guard j > i + 1 || open == "(" else { return nil }
-        var k = j + 2
-        var nested = 0
-        while k < s.count {
-            if s[k] == open && open == "(" { nested += 1 }
-            if s[k] == close {
-                if nested == 0 { break }
-                nested -= 1
+
+        /// `[text](url)` or `[text][ref]` starting at `i` and ending before `limit`: the text's
+        /// range and the index after the link.
+        func link(_ s: [Unicode.Scalar], from i: Int, limit: Int) -> (Range<Int>, Int)? {
+            guard let j = squareClose[i], j + 1 < limit else { return nil }
+            let close: Int?
+            switch s[j + 1] {
+            case "(": close = roundClose[j + 1]
+            case "[":
+                // A reference (`[text][ref]`): the next `]`, no nesting.
+                guard j > i + 1 else { return nil }
+                var lo = 0
+                var hi = squareEnds.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if squareEnds[mid] < j + 2 { lo = mid + 1 } else { hi = mid }
+                }
+                close = lo < squareEnds.count ? squareEnds[lo] : nil
+            default: return nil
             }
-            k += 1
+            guard let k = close, k < limit else { return nil }
+            return ((i + 1)..<j, k + 1)
         }
-        guard k < s.count else { return nil }
-        return ((i + 1)..<j, k + 1)
     }
 
     /// `<tag …>` / `</tag>` / `<tag/>` with an ASCII-letter tag name starting at `i`: the index after it.
     /// Empty anchors (`<a name="…"></a>`) are left for the normalizer, which counts them.
-    static func htmlTagEnd(_ s: [Unicode.Scalar], from i: Int) -> Int? {
+    static func htmlTagEnd(_ s: [Unicode.Scalar], from i: Int, limit: Int? = nil) -> Int? {
+        let end = limit ?? s.count
         var j = i + 1
-        if j < s.count && s[j] == "/" { j += 1 }
+        if j < end && s[j] == "/" { j += 1 }
         let nameStart = j
-        while j < s.count, s[j].isASCII, s[j].properties.isAlphabetic || ("0"..."9").contains(s[j]) { j += 1 }
+        while j < end, s[j].isASCII, s[j].properties.isAlphabetic || ("0"..."9").contains(s[j]) { j += 1 }
         guard j > nameStart, j - nameStart <= 12 else { return nil }
-        guard j < s.count, s[j] == ">" || s[j] == " " || s[j] == "/" else { return nil }
+        guard j < end, s[j] == ">" || s[j] == " " || s[j] == "/" else { return nil }
         let isAnchor = j - nameStart == 1 && (s[nameStart] == "a" || s[nameStart] == "A")
         let closing = nameStart > i + 1
-        while j < s.count && s[j] != ">" {
+        while j < end && s[j] != ">" {
             if s[j] == "\n" || s[j] == "<" { return nil }
             j += 1
         }
-        guard j < s.count else { return nil }
+        guard j < end else { return nil }
         if isAnchor {
             // An empty anchor: opening tag right before `</a>`, or that `</a>` itself.
-            if !closing && j + 4 < s.count && s[j + 1] == "<" && s[j + 2] == "/"
+            if !closing && j + 4 < end && s[j + 1] == "<" && s[j + 2] == "/"
                 && (s[j + 3] == "a" || s[j + 3] == "A")
             {
                 return nil

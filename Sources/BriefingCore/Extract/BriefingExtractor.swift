@@ -86,7 +86,8 @@ public enum BriefingExtractor {
                 q.flags & LexiconTag.before != 0
             {
                 range = range.lowerBound - q.word.count..<range.upperBound
-                approx = Figures.approxValue(q)
+                // `近5年来` is the last five years; `将近19年来` nearly nineteen.
+                approx = q.text == "近" ? .exact : Figures.approxValue(q)
             }
             return Period(
                 turn: turnOf[range.lowerBound], text: t.string(range), start: p.start?.iso, end: p.end?.iso,
@@ -226,10 +227,15 @@ public enum BriefingExtractor {
         let unit = d.unit ?? ""
         var iso = "P"
         var value = d.value
+        var approx = d.approx
         var designator: String
         switch unit {
         case "年":
             designator = "Y"
+            if d.approx == .nearly, t.at(d.range.lowerBound) == "近" {
+                // `近3年`: the last three years, not nearly three.
+                approx = .exact
+            }
             if value.exponent < 0 {
                 // `一年半`, `1.5年`: whole months.
                 let months = value.double * 12
@@ -259,7 +265,7 @@ public enum BriefingExtractor {
         }
         return Period(
             turn: turn, text: t.string(d.range), start: start, end: end, span: span(d.range), duration: iso,
-            approx: d.approx)
+            approx: approx)
     }
 
     /// The first full date (year, month and day) in the front matter (or the back matter of a

@@ -29,6 +29,7 @@ enum Changes {
 
     static func scan(_ t: ScalarText, figures: [RawFigure]) -> [(change: RawChange, figureIndex: Int)] {
         var out: [(RawChange, Int)] = []
+        var index: SentenceBases?
         for (k, f) in figures.enumerated() {
             // The direction word right before the figure (`减少626起`), then an optional basis.
             var s = f.range.lowerBound
@@ -47,7 +48,7 @@ enum Changes {
                 (
                     RawChange(
                         range: s..<f.range.upperBound, direction: dir.1,
-                        basis: basis ?? impliedBasis(t, around: s)), k
+                        basis: basis ?? implied(t, around: s, index: &index)), k
                 ))
         }
         return out
@@ -79,7 +80,57 @@ enum Changes {
         return out
     }
 
-    /// `增加24.5万起，同比增加9.3％`: a change without a basis takes the one its sentence names.
+    private static func implied(_ t: ScalarText, around i: Int, index: inout SentenceBases?) -> Change.Basis {
+        if index == nil { index = SentenceBases(t) }
+        return index?.basis(around: i, count: t.count) ?? .other
+    }
+
+    /// How far a change looks for the basis its sentence names, each way.
+    static let impliedReach = 200
+
+    /// Where sentences end and basis words start, found in one pass, so that the basis implied
+    /// at a position is two binary searches away (text dense with changes stays fast).
+    struct SentenceBases {
+        private var ends: [Int] = []
+        private var starts: [Int] = []
+        private var kinds: [Change.Basis] = []
+
+        init(_ t: ScalarText) {
+            for k in 0..<t.count {
+                let c = t[k]
+                if Scalars.endsSentence(c) {
+                    ends.append(k)
+                } else if basisInitials.contains(c),
+                    let basis = bases.first(where: { t.matches($0.0, at: k) })
+                {
+                    starts.append(k)
+                    kinds.append(basis.1)
+                }
+            }
+        }
+
+        /// The first basis named in the sentence around `i`, no further than `impliedReach`.
+        func basis(around i: Int, count: Int) -> Change.Basis {
+            let e = Self.firstIndex(ends, atOrAfter: i)
+            let a = max(max(0, i - impliedReach), e > 0 ? ends[e - 1] + 1 : 0)
+            let b = min(min(count, i + impliedReach), e < ends.count ? ends[e] : count)
+            let k = Self.firstIndex(starts, atOrAfter: a)
+            return k < starts.count && starts[k] < b ? kinds[k] : .other
+        }
+
+        private static func firstIndex(_ sorted: [Int], atOrAfter position: Int) -> Int {
+            var lo = 0
+            var hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sorted[mid] < position { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+    }
+
+    /// `增加24.5万起，同比增加9.3％`: a change without a basis takes the one its sentence names
+    /// (the scan ``SentenceBases`` replaces; kept as the reference it is tested against).
     static func impliedBasis(_ t: ScalarText, around i: Int) -> Change.Basis {
         // Within its sentence, and no further than a long sentence reaches (keeps the scan linear).
         var a = i

@@ -72,7 +72,7 @@ enum Figures {
         // Codes, times and names: `G20`, `1·3·5分钟`, `10:15`, `北疆-2022`, `第3`.
         if Scalars.isASCIILetter(prev) || prev == "-" || prev == "·" || prev == "." || prev == "/"
             || prev == ":"
-            || prev == "第" || prev == "_"
+            || prev == "第" || prev == "_" || (prev == " " && t.at(i - 2) == "第") || prev == "×"
         {
             return (nil, skipCode(t, from: numEnd))
         }
@@ -95,8 +95,9 @@ enum Figures {
             f.range = f.range.lowerBound..<secondEnd
             return (f, secondEnd)
         }
+        // `7×24小时`: around the clock, not a count.
         if Scalars.isASCIILetter(next) || next == "·" || next == "•" || next == "-" || next == "/"
-            || next == ":" || next == "_"
+            || next == ":" || next == "_" || next == "×"
         {
             return (nil, skipCode(t, from: numEnd))
         }
@@ -117,7 +118,11 @@ enum Figures {
         }
         // Years, dates and hours left over by the period scanner, spaced or not (`5 月 1 日`).
         let unit = next == " " ? t.at(numEnd + 1) : next
-        if unit == "年", numEnd - i == 4 { return (nil, numEnd + 1) }
+        if unit == "年",
+            numEnd - i == 4 || isCalendarYear(t, number: i, year: next == " " ? numEnd + 1 : numEnd)
+        {
+            return (nil, numEnd + 1)
+        }
         let small = number.exponent == 0 && number.mantissa <= 31
         if unit == "月" || ((unit == "日" || unit == "号" || unit == "號") && small) {
             return (nil, numEnd + 1)
@@ -128,9 +133,16 @@ enum Figures {
         return (finish(t, start: i, number: number, end: numEnd, chinese: false), numEnd)
     }
 
+    /// Longest run of Chinese numeral characters read as one number (`一千二百三十四万五千六百七十八`
+    /// has 15).
+    static let maxNumeralRun = 24
+
     private static func chinese(_ t: ScalarText, at i: Int) -> (RawFigure?, Int) {
         var j = i
         while j < t.count, ChineseNumerals.isNumeral(t[j]) { j += 1 }
+        // A run longer than any written number (`一一一…`) is no number; skipping it whole keeps
+        // the scan linear (the checks below may resume inside the run).
+        if j - i > maxNumeralRun { return (nil, j) }
         // Most numeral characters in running text (`一`, `万`) are followed by no unit, percentage
         // or qualifier: skip them before the costlier checks.
         let after = t.at(j)
@@ -225,9 +237,9 @@ enum Figures {
         }
         var unit: String? = nil
         var unitFlags: UInt32 = 0
-        let u0 = unitAllowed ? spaced(j) : j
-        if !unitAllowed {
-        } else if Scalars.isPercent(t.at(u0)) {
+        // A ratio's first term takes no unit: `3：1`'s colon follows it.
+        let u0 = unitAllowed ? spaced(j) : t.count
+        if Scalars.isPercent(t.at(u0)) {
             unit = "%"
             j = u0 + 1
         } else if t.at(u0) == "成", tenthsFollow(t.at(u0 + 1)) {
@@ -256,9 +268,11 @@ enum Figures {
                 j += 1
             }
         }
-        if let q = Lexicons.qualifiers.match(t, at: j), q.flags & LexiconTag.after != 0, q.word.count == 2 {
+        if let q = Lexicons.qualifiers.match(t, at: spaced(j)), q.flags & LexiconTag.after != 0,
+            q.word.count == 2
+        {
             approx = approxValue(q)
-            j += q.word.count
+            j = spaced(j) + q.word.count
         } else if unit != nil, t.at(j) == "多" || t.at(j) == "余" || t.at(j) == "餘", !Scalars.isHan(t.at(j + 1))
         {
             // `两周多，`: more than, written after the unit.
@@ -270,6 +284,23 @@ enum Figures {
         if unit == nil && unitAllowed && Scalars.isHan(t.at(spaced(j))) { return nil }
         return RawFigure(
             range: first..<j, value: value, unit: unit, unitFlags: unitFlags, approx: approx, ago: ago)
+    }
+
+    /// `112 年度`, `民國112年`, `112 年 3 月`: a year of the calendar (Taiwan counts from 1912), not a
+    /// length of time.
+    private static func isCalendarYear(_ t: ScalarText, number i: Int, year k: Int) -> Bool {
+        var after = k + 1
+        if t.at(after) == "度" { return true }
+        let before = t.at(i - 1) == " " ? i - 1 : i
+        if (t.at(before - 1) == "國" || t.at(before - 1) == "国") && t.at(before - 2) == "民" { return true }
+        if t.at(after) == " " { after += 1 }
+        var digits = 0
+        while Scalars.isDigit(t.at(after)), digits < 3 {
+            after += 1
+            digits += 1
+        }
+        if t.at(after) == " " { after += 1 }
+        return digits > 0 && t.at(after) == "月"
     }
 
     @inline(__always) private static func tenthsFollow(_ c: Unicode.Scalar) -> Bool {
@@ -375,6 +406,9 @@ enum Figures {
             while k > s, t[k] != "共", t[k] != "、" { k -= 1 }
             if k > s { s = k + 1 }
         }
+        // `成長率達 6.5 %`: the space before a spaced number is no part of the subject.
+        while e > s, Scalars.isSpace(t[e - 1]) { e -= 1 }
+        while s < e, Scalars.isSpace(t[s]) { s += 1 }
         guard e - s >= 2, e - s <= maxSubject else { return nil }
         return t.string(s..<e)
     }

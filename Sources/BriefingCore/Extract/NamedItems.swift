@@ -16,6 +16,7 @@ enum NamedItems {
         var i = 0
         let n = t.count
         var next = 0
+        var titles = TitleMarks()
         while next < candidates.positions.count {
             let at = candidates.positions[next]
             let flags = candidates.flags[next]
@@ -44,17 +45,10 @@ enum NamedItems {
                 // Go on inside the quote: it may hold a document title (`“《反恐怖主义法》宣传月”`).
                 i += 1
             case "《":
-                var depth = 0
-                var j = i
-                while j < n, t[j] != "\n" {
-                    if t[j] == "《" { depth += 1 }
-                    if t[j] == "》" {
-                        depth -= 1
-                        if depth == 0 { break }
-                    }
-                    j += 1
-                }
-                guard j < n, t[j] == "》", j > i + 1 else {
+                // The matching `》` on the same line, nesting counted; each line is matched once,
+                // so a line of unclosed `《` costs one pass, not one per mark.
+                if i >= titles.lineEnd { titles.matchLine(t, from: i) }
+                guard let j = titles.close[i], j > i + 1 else {
                     i += 1
                     continue
                 }
@@ -71,6 +65,29 @@ enum NamedItems {
             }
         }
         return out
+    }
+
+    /// Matching `《` and `》` of one line at a time, found in one pass with a stack.
+    struct TitleMarks {
+        /// Where the line matched last ends (its `\n`, or the end of the text).
+        private(set) var lineEnd = 0
+        /// The `》` closing each `《` of that line, by the `《`'s position.
+        private(set) var close: [Int: Int] = [:]
+
+        mutating func matchLine(_ t: ScalarText, from start: Int) {
+            close.removeAll(keepingCapacity: true)
+            var open: [Int] = []
+            var j = start
+            while j < t.count, t[j] != "\n" {
+                if t[j] == "《" {
+                    open.append(j)
+                } else if t[j] == "》", let k = open.popLast() {
+                    close[k] = j
+                }
+                j += 1
+            }
+            lineEnd = j
+        }
     }
 
     /// `1.11`, `4·29`, `5·07`: one or two digits, a dot, one or two digits.

@@ -222,10 +222,10 @@ enum Periods {
         }
         if Scalars.isDigit(c), Scalars.isDigit(second), Scalars.isDigit(t.at(i + 2)),
             Scalars.isDigit(t.at(i + 3)),
-            t.at(i + 4) == "年"
+            case let yearMark = spaced(t, i + 4, before: "年"), t.at(yearMark) == "年"
         {
             let y = (0..<4).reduce(0) { $0 * 10 + Scalars.digit(t[i + $1])! }
-            if (1900...2100).contains(y) { return (.explicit(y), i + 5) }
+            if (1900...2100).contains(y) { return (.explicit(y), yearMark + 1) }
         }
         // `二○二四年`, `二〇二三年`: four Chinese digits written one by one.
         if t.at(i + 4) == "年", let y = chineseYear(t, at: i) { return (.explicit(y), i + 5) }
@@ -252,12 +252,18 @@ enum Periods {
         if let (y, end) = yearWord(t, at: i) {
             p.year = y
             j = end
+            // `2024 年 5 月 1 日`: parts written apart, as Taiwan transcripts do.
+            if t.at(j) == " ", Scalars.isDigit(t.at(j + 1)) { j += 1 }
         } else if let (iso, end) = isoDate(t, at: i) {
             return (iso, end)
         }
-        if let (m, end) = smallNumber(t, at: j), t.at(end) == "月", (1...12).contains(m) {
+        if let (m, end) = smallNumber(t, at: j), case let mark = spaced(t, end, before: "月"),
+            t.at(mark) == "月",
+            (1...12).contains(m)
+        {
             p.month = m
-            j = end + 1
+            j = mark + 1
+            if t.at(j) == " ", Scalars.isDigit(t.at(j + 1)) { j += 1 }
             if t.at(j) == "底" || t.at(j) == "末" {
                 p.monthEnd = true
                 j += 1
@@ -265,11 +271,14 @@ enum Periods {
                 p.day = 1
                 j += 1
             } else if let (d, dEnd) = smallNumber(t, at: j),
-                t.at(dEnd) == "日" || t.at(dEnd) == "号" || t.at(dEnd) == "號",
+                case let mark = spaced(t, dEnd, before: "日", "号", "號"),
+                t.at(mark) == "日" || t.at(mark) == "号" || t.at(mark) == "號",
                 (1...31).contains(d)
             {
                 p.day = d
-                j = dEnd + 1
+                j = mark + 1
+            } else if t.at(j - 1) == " " {
+                j -= 1  // the space belongs to no date
             }
             return (p, j)
         }
@@ -319,6 +328,11 @@ enum Periods {
     }
 
     /// A small Arabic (`8`, `０８`) or Chinese (`八`, `十二`) number at `i`.
+    /// `k + 1` when a space at `k` stands before one of `marks` (`5 月`), else `k`.
+    @inline(__always) static func spaced(_ t: ScalarText, _ k: Int, before marks: Unicode.Scalar...) -> Int {
+        t.at(k) == " " && marks.contains(t.at(k + 1)) ? k + 1 : k
+    }
+
     static func smallNumber(_ t: ScalarText, at i: Int, maxDigits: Int = 2) -> (Int, Int)? {
         var j = i
         var v = 0
@@ -414,7 +428,14 @@ enum Periods {
         let thisYear = briefingDate?.year ?? referenceYear
         var out: [(range: Range<Int>, start: CivilDate?, end: CivilDate?)] = []
         var last: (position: Int, start: CivilDate, end: CivilDate?)? = nil
+        // The last line break before the current period, found by a cursor that only moves forward.
+        var lineBreak = -1
+        var scanned = 0
         for p in raw {
+            while scanned < p.range.lowerBound {
+                if t[scanned] == "\n" { lineBreak = scanned }
+                scanned += 1
+            }
             var start: CivilDate? = nil
             var end: CivilDate? = nil
             switch p.shape {
@@ -437,7 +458,7 @@ enum Periods {
                 break
             case .sameLastYear:
                 // The period named before it in the same paragraph, a year earlier; else last year.
-                if let last, !(last.position..<p.range.lowerBound).contains(where: { t[$0] == "\n" }) {
+                if let last, lineBreak < last.position {
                     start = last.start.yearEarlier
                     end = (last.end ?? today)?.yearEarlier
                 } else {

@@ -81,8 +81,11 @@ enum SpeakerLabels {
             verb.word.count < labelEnd - start
         {
             // A label names a speaker; `习近平主席指出：`, `拜登总统在讲话中表示：` quote someone inside
-            // what the current speaker says.
-            return nil
+            // what the current speaker says. Only in a reported-speech transcript does `陆慷说：` open
+            // the answer to the question before it (a weak label: the turn builder decides).
+            guard var info = reportedSpeaker(t, start..<labelEnd - verb.word.count) else { return nil }
+            info.weak = true
+            return FoundLabel(info: info, contentStart: content)
         }
         guard let info = classify(t, start..<labelEnd), !bookTitle || info.kind == .reporter else {
             return nil
@@ -98,28 +101,38 @@ enum SpeakerLabels {
         while j < limit {
             let c = t[j]
             if c == "，" || c == "," {
-                guard let verb = Lexicons.speechVerbs.match(t, endingAt: j, floor: start),
-                    j - verb.word.count > start
-                else { return nil }
-                let labelEnd = j - verb.word.count
-                var info: LabelInfo
-                if let official = officialLabel(t, start..<labelEnd, reported: true) {
-                    info = official
-                } else if labelEnd - start <= 4, plausibleName(t, start..<labelEnd) {
-                    // `陆慷说，…`: the spokesperson's name alone, in a reported-speech transcript.
-                    info = LabelInfo(kind: .person, label: "", name: t.string(start..<labelEnd), weak: true)
-                } else {
-                    return nil
-                }
-                info.label = t.string(start..<labelEnd)
                 var content = j + 1
                 while content < end, Scalars.isSpace(t[content]) { content += 1 }
+                // `有记者问，…？`: a question in a reported-speech transcript.
+                if let generic = Lexicons.genericLabels.entry(t.string(start..<j)),
+                    generic.tags.first == "question",
+                    t[j - 1] == "问" || t[j - 1] == "問"
+                {
+                    return FoundLabel(
+                        info: LabelInfo(kind: .question, label: t.string(start..<j)), contentStart: content)
+                }
+                guard let verb = Lexicons.speechVerbs.match(t, endingAt: j, floor: start),
+                    j - verb.word.count > start,
+                    let info = reportedSpeaker(t, start..<j - verb.word.count)
+                else { return nil }
                 return FoundLabel(info: info, contentStart: content)
             }
             if !Scalars.isHan(c) && c != "·" { return nil }
             j += 1
         }
         return nil
+    }
+
+    /// Who is reported speaking in `发言人张华说，`, `陆慷说，`: a title and a name, or a name alone
+    /// (a weak label, taken only where an answer is due).
+    static func reportedSpeaker(_ t: ScalarText, _ r: Range<Int>) -> LabelInfo? {
+        if var official = officialLabel(t, r, reported: true) {
+            official.label = t.string(r)
+            return official
+        }
+        guard r.count <= 4, plausibleName(t, r) else { return nil }
+        let name = t.string(r)
+        return LabelInfo(kind: .person, label: name, name: name, weak: true)
     }
 
     /// What the label text in `r` says, or nil when it is not a label.
@@ -156,11 +169,23 @@ enum SpeakerLabels {
         }
         // `问1：`, `問題2：`, `Q3：`: a generic label with the question's number.
         var digitsStart = r.upperBound
-        while digitsStart > r.lowerBound, Scalars.isDigit(t[digitsStart - 1]) { digitsStart -= 1 }
-        if digitsStart < r.upperBound, digitsStart > r.lowerBound, r.upperBound - digitsStart <= 3,
+        var arabic = true
+        while digitsStart > r.lowerBound, r.upperBound - digitsStart < 3 {
+            let c = t[digitsStart - 1]
+            if Scalars.isDigit(c) {
+                digitsStart -= 1
+            } else if ChineseNumerals.digitValue(c) != nil || c == "十" {
+                arabic = false
+                digitsStart -= 1
+            } else {
+                break
+            }
+        }
+        if digitsStart < r.upperBound, digitsStart > r.lowerBound,
             var info = classify(t, r.lowerBound..<digitsStart), info.kind == .question || info.kind == .answer
         {
-            info.number = Int(t.string(digitsStart..<r.upperBound))
+            let digits = digitsStart..<r.upperBound
+            info.number = arabic ? Int(t.string(digits)) : ChineseNumerals.value(t, digits)
             return info
         }
         if let info = latinLabel(t, r) { return info }

@@ -76,6 +76,15 @@ enum TurnBuilder {
             return infos.count - 1
         }
 
+        // Whether the front matter gives a name a title; asked once per name.
+        var titled: [String: Bool] = [:]
+        func namedInFrontMatter(_ name: String) -> Bool {
+            if let known = titled[name] { return known }
+            let found = titleInFrontMatter(t, name: name, layout.frontMatter) != nil
+            titled[name] = found
+            return found
+        }
+
         var ended = false
         for line in t.lines() {
             let p = t.trimmed(line)
@@ -95,10 +104,13 @@ enum TurnBuilder {
                 continue
             }
             if var found = SpeakerLabels.find(t, paragraph: p),
-                !found.info.weak || weakLabelSpeaks(found.info, after: drafts.last)
+                !found.info.weak
+                    || weakLabelSpeaks(found.info, after: drafts.last)
+                    // `陆慷首先宣布，…` before any question, by the spokesperson the headline names.
+                    || (drafts.isEmpty && found.info.name.map(namedInFrontMatter) == true)
             {
-                // `问1：` stands for the generic `问`, numbered.
-                let number = found.info.number
+                // `问1：` stands for the generic `问`, numbered; `答1：` is just its answer.
+                let number = found.info.kind == .question ? found.info.number : nil
                 found.info.number = nil
                 let k = speaker(for: found.info)
                 let content: Int? = found.contentStart < p.upperBound ? found.contentStart : nil
@@ -188,17 +200,19 @@ enum TurnBuilder {
                 Turn(
                     index: index, speaker: id, kind: kind, text: t.string(start..<d.end),
                     span: Span(start: start, end: d.end), number: d.number))
-            kinds[d.speaker, default: (false, false)].asks =
-                kinds[d.speaker, default: (false, false)].asks || kind == .question
-            kinds[d.speaker, default: (false, false)].answers =
-                kinds[d.speaker, default: (false, false)].answers || kind == .answer
+            var did = kinds[d.speaker] ?? (false, false)
+            if kind == .question { did.asks = true }
+            if kind == .answer { did.answers = true }
+            kinds[d.speaker] = did
         }
         // A name alone says nothing of the role; what the person does does: who answers the
         // questions is an official, who only asks is a reporter.
         for (k, id) in ids where infos[k].kind == .person {
-            guard let did = kinds[k], let s = layout.speakers.firstIndex(where: { $0.id == id }) else {
+            // Ids are `s1`, `s2`, … in the order of `layout.speakers`.
+            guard let did = kinds[k], let n = Int(id.dropFirst()), n >= 1, n <= layout.speakers.count else {
                 continue
             }
+            let s = n - 1
             if did.answers {
                 layout.speakers[s].role = .official
             } else if did.asks {
@@ -248,7 +262,9 @@ enum TurnBuilder {
     /// Whether the front matter says `name` chairs the briefing (`寿小丽主持`).
     static func presides(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> Bool {
         let word = Array((name + "主持").unicodeScalars)
-        for p in frontMatter where p.lowerBound < frontMatterWindow {
+        // The front matter is in text order: stop at the window's end, however long it is.
+        for p in frontMatter {
+            guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i) { return true }
@@ -261,7 +277,8 @@ enum TurnBuilder {
     /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
     static func titleInFrontMatter(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> String? {
         let word = Array(name.unicodeScalars)
-        for p in frontMatter where p.lowerBound < frontMatterWindow {
+        for p in frontMatter {
+            guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
                 if t.matches(word, at: i),
@@ -279,9 +296,12 @@ enum TurnBuilder {
     /// its text starts. `1.` also numbers points of an answer, so it counts only before a paragraph
     /// that ends asking.
     static func numberedQuestion(_ t: ScalarText, _ p: Range<Int>) -> (Int, Int)? {
-        var i = p.lowerBound
+        // `（一）请问……？`: bracketed, as points are; a question only when the paragraph asks.
+        let bracketed = t[p.lowerBound] == "（" || t[p.lowerBound] == "("
+        let first = bracketed ? p.lowerBound + 1 : p.lowerBound
+        var i = first
         var arabic = true
-        while i < p.upperBound, i < p.lowerBound + 4 {
+        while i < p.upperBound, i < first + 4 {
             if Scalars.isDigit(t[i]) {
                 i += 1
             } else if ChineseNumerals.digitValue(t[i]) != nil || t[i] == "十" {
@@ -291,20 +311,24 @@ enum TurnBuilder {
                 break
             }
         }
-        guard i > p.lowerBound, i + 1 < p.upperBound else { return nil }
+        guard i > first, i + 1 < p.upperBound else { return nil }
         let marker = t[i]
         let asks = { (t.at(p.upperBound - 1) == "？" || t.at(p.upperBound - 1) == "?") }
         switch marker {
         case "）", ")":
-            guard (i + 1..<p.upperBound).contains(where: { t[$0] == "？" || t[$0] == "?" }) else { return nil }
+            if bracketed {
+                guard asks() else { return nil }
+            } else {
+                guard (i + 1..<p.upperBound).contains(where: { t[$0] == "？" || t[$0] == "?" }) else {
+                    return nil
+                }
+            }
         case ".", "．", "、":
             guard arabic, asks(), !Scalars.isDigit(t.at(i + 1)) else { return nil }
         default:
             return nil
         }
-        let number =
-            arabic
-            ? Int(t.string(p.lowerBound..<i)) : ChineseNumerals.value(t, p.lowerBound..<i)
+        let number = arabic ? Int(t.string(first..<i)) : ChineseNumerals.value(t, first..<i)
         guard let number else { return nil }
         var content = i + 1
         while content < p.upperBound, Scalars.isSpace(t[content]) { content += 1 }

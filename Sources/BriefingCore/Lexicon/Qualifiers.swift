@@ -10,6 +10,10 @@ extension LexiconText {
         接近 nearly before
         约 about before
         大概 about before
+        约有 about before
+        約有 about before
+        大约有 about before
+        大約有 about before
         几 about before
         幾 about before
         約 about before

@@ -56,6 +56,13 @@ struct ActionTally {
         }
     }
 
+    /// `U+200B`: how a character without a visible form is shown as an example (cheaper than
+    /// `String(format:)`, which dominated the time of text full of such characters).
+    static func codePoint(_ v: UInt32) -> String {
+        let hex = String(v, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
     var isEmpty: Bool { !counts.contains { $0 > 0 } }
 
     var actions: [NormalizationAction] {

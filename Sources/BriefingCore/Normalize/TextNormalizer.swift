@@ -131,19 +131,19 @@ public enum TextNormalizer {
             case 0x09:
                 out.append(c)
             case 0x00...0x1F, 0x7F...0x9F:
-                tally.add(.controlCharacters, example: String(format: "U+%04X", v))
+                tally.add(.controlCharacters, example: ActionTally.codePoint(v))
             case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A, 0xFF05:
                 out.append(Unicode.Scalar(v - 0xFEE0)!)
-                tally.add(.fullwidthFolded, example: String(c))
+                tally.add(.fullwidthFolded, lazyExample: { String(c) })
             case 0xFF0E
             where i < n && out.last.map(ScalarClass.isASCIIDigit) == true
                 && (ScalarClass.isASCIIDigit(input[i]) || (0xFF10...0xFF19).contains(input[i].value)):
                 // A full-width point between digits is a decimal point: １９．２７ → 19.27.
                 out.append(".")
-                tally.add(.fullwidthFolded, example: String(c))
+                tally.add(.fullwidthFolded, lazyExample: { String(c) })
             default:
                 if ScalarClass.isZeroWidth(c) {
-                    tally.add(.zeroWidth, example: String(format: "U+%04X", v))
+                    tally.add(.zeroWidth, example: ActionTally.codePoint(v))
                     continue
                 }
                 if !needsNFC && mayNeedNFC(c) { needsNFC = true }
@@ -154,13 +154,35 @@ public enum TextNormalizer {
         return out
     }
 
+    /// Scalars per piece handed to Foundation's NFC.
+    static let nfcChunk = 1024
+
+    /// Whether NFC leaves the text before `c` and the text from `c` on independent: `c` is a starter
+    /// that never composes with what precedes it (ASCII, CJK ideographs and punctuation). A run of
+    /// `4 × nfcChunk` scalars without one (only garbage is written so) is cut anyway.
+    @inline(__always) private static func startsComposition(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        return v < 0x80 || (0x3000...0x3029).contains(v) || (0x3400...0x9FFF).contains(v)
+            || (0xFF00...0xFFEF).contains(v)
+    }
+
     private static func nfcIfNeeded(_ scalars: [Unicode.Scalar], tally: inout ActionTally) -> [Unicode.Scalar]
     {
         guard scalars.last == "\u{0}" else { return scalars }
         let body = Array(scalars.dropLast())
-        let original = UnicodeScalars.string(body)
-        let composed = original.precomposedStringWithCanonicalMapping
-        let result = UnicodeScalars.array(composed)
+        // Foundation's NFC takes time quadratic in the string's length: compose pieces of about
+        // `nfcChunk` scalars instead, cut only where composition cannot reach across the cut.
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(body.count)
+        var start = 0
+        while start < body.count {
+            var end = min(body.count, start + nfcChunk)
+            while end < body.count, end < start + 4 * nfcChunk, !startsComposition(body[end]) { end += 1 }
+            let composed = UnicodeScalars.string(Array(body[start..<end]))
+                .precomposedStringWithCanonicalMapping
+            result.append(contentsOf: UnicodeScalars.array(composed))
+            start = end
+        }
         if result != body {
             tally.add(.unicodeNFC, count: max(1, abs(body.count - result.count)))
         }
@@ -263,7 +285,7 @@ public enum TextNormalizer {
             } else {
                 for k in i..<runEnd {
                     if line[k] != " " {
-                        tally.add(.spaceVariants, example: String(format: "U+%04X", line[k].value))
+                        tally.add(.spaceVariants, example: ActionTally.codePoint(line[k].value))
                     }
                     out.append(" ")
                 }

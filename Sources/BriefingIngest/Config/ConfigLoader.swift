@@ -17,6 +17,9 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
 
 /// Reads and checks the YAML config. Unknown keys are errors, never ignored.
 public enum ConfigLoader {
+    /// Largest size limit accepted for inputs and downloads: 1 GiB (each input is held in memory).
+    static let maxBytesLimit = 1 << 30
+
     /// The path used when `--config` is not given: `$BRIEFINGD_CONFIG`, else `Config/briefingd.yaml`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment)
         -> String
@@ -35,7 +38,27 @@ public enum ConfigLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(key: "", "config file \(path) is not UTF-8 text")
         }
-        return try parse(text, workingDirectory: workingDirectory)
+        let config = try parse(text, workingDirectory: workingDirectory)
+        try checkFolders(config)
+        return config
+    }
+
+    /// Every configured folder that exists must be a folder: a regular file named as the inbox
+    /// would make the daemon fail at start, and systemd restart it in a loop.
+    static func checkFolders(_ config: DaemonConfig) throws(ConfigError) {
+        let folders = [
+            ("inbox.path", config.inbox.path), ("inbox.archive", config.inbox.archive),
+            ("inbox.failed", config.inbox.failed), ("snapshots.path", config.snapshotsPath),
+            ("state.path", config.statePath),
+        ]
+        for (key, path) in folders {
+            var st = stat()
+            guard stat(path, &st) == 0 else { continue }  // missing folders are made at start
+            if st.st_mode & S_IFMT != S_IFDIR {
+                throw ConfigError(
+                    key: key, "\(path) exists and is not a folder; remove it or point \(key) elsewhere")
+            }
+        }
     }
 
     public static func parse(_ yaml: String, workingDirectory: String) throws(ConfigError) -> DaemonConfig {
@@ -61,9 +84,9 @@ public enum ConfigLoader {
             path: absolute(try inboxTable.string("path", required: true)!),
             archive: absolute(try inboxTable.string("archive", required: true)!),
             failed: absolute(try inboxTable.string("failed", required: true)!))
-        if let v = try inboxTable.duration("settle") { inbox.settle = v }
-        if let v = try inboxTable.duration("rescan") { inbox.rescan = v }
-        if let v = try inboxTable.int("max_bytes", min: 1) { inbox.maxBytes = v }
+        if let v = try inboxTable.duration("settle", in: ConfigDuration.Range.settle) { inbox.settle = v }
+        if let v = try inboxTable.duration("rescan", in: ConfigDuration.Range.rescan) { inbox.rescan = v }
+        if let v = try inboxTable.int("max_bytes", in: 1...Self.maxBytesLimit) { inbox.maxBytes = v }
         try inboxTable.rejectUnknown()
 
         let snapshots = try top.table("snapshots", required: true)!
@@ -91,6 +114,9 @@ public enum ConfigLoader {
         if let input = try top.table("input") {
             if let v = try input.double("max_replacement_ratio", range: 0...1) {
                 config.maxReplacementRatio = v
+            }
+            if let v = try input.int("max_text_chars", in: 1...Self.maxBytesLimit) {
+                config.maxTextCharacters = v
             }
             try input.rejectUnknown()
         }
@@ -151,17 +177,13 @@ public enum ConfigLoader {
                 }
                 source.kind = k
             }
-            source.every = try t.duration("every")
+            source.every = try t.duration("every", in: ConfigDuration.Range.every)
             source.cron = try t.string("cron")
             if let cron = source.cron, CronSchedule(cron) == nil {
                 throw ConfigError(key: "sources[\(i)].cron", "'\(cron)' is not a 5-field cron expression")
             }
             guard (source.every == nil) != (source.cron == nil) else {
                 throw ConfigError(key: "sources[\(i)]", "give exactly one of 'every' or 'cron'")
-            }
-            if let every = source.every, every.milliseconds < 1000 {
-                throw ConfigError(
-                    key: "sources[\(i)].every", "polling more often than every 1s hammers the site")
             }
             source.links = try t.string("links")
             if let pattern = source.links {
@@ -187,15 +209,21 @@ public enum ConfigLoader {
 
     private static func parseHTTP(_ t: Table) throws(ConfigError) -> HTTPConfig {
         var http = HTTPConfig()
-        if let v = try t.duration("connect_timeout") { http.connectTimeout = v }
-        if let v = try t.duration("total_timeout") { http.totalTimeout = v }
-        if let v = try t.int("low_speed_bytes", min: 1) { http.lowSpeedBytes = v }
-        if let v = try t.duration("low_speed_time") { http.lowSpeedTime = v }
-        if let v = try t.int("max_redirects", min: 0) { http.maxRedirects = v }
-        if let v = try t.int("max_bytes", min: 1) { http.maxBytes = v }
-        if let v = try t.int("retries", min: 0) { http.retries = v }
-        if let v = try t.duration("retry_base") { http.retryBase = v }
-        if let v = try t.int("per_host_concurrency", min: 1) { http.perHostConcurrency = v }
+        if let v = try t.duration("connect_timeout", in: ConfigDuration.Range.connectTimeout) {
+            http.connectTimeout = v
+        }
+        if let v = try t.duration("total_timeout", in: ConfigDuration.Range.totalTimeout) {
+            http.totalTimeout = v
+        }
+        if let v = try t.int("low_speed_bytes", in: 1...Self.maxBytesLimit) { http.lowSpeedBytes = v }
+        if let v = try t.duration("low_speed_time", in: ConfigDuration.Range.lowSpeedTime) {
+            http.lowSpeedTime = v
+        }
+        if let v = try t.int("max_redirects", in: 0...50) { http.maxRedirects = v }
+        if let v = try t.int("max_bytes", in: 1...Self.maxBytesLimit) { http.maxBytes = v }
+        if let v = try t.int("retries", in: 0...20) { http.retries = v }
+        if let v = try t.duration("retry_base", in: ConfigDuration.Range.retryBase) { http.retryBase = v }
+        if let v = try t.int("per_host_concurrency", in: 1...64) { http.perHostConcurrency = v }
         try t.rejectUnknown()
         return http
     }
@@ -261,18 +289,27 @@ private final class Table {
         return scalar.string
     }
 
-    func duration(_ key: String) throws(ConfigError) -> ConfigDuration? {
+    func duration(_ key: String, in range: ClosedRange<ConfigDuration>) throws(ConfigError) -> ConfigDuration?
+    {
         guard let text = try string(key) else { return nil }
+        let wanted = "from \(range.lowerBound) to \(range.upperBound)"
         guard let d = ConfigDuration(parsing: text) else {
-            throw ConfigError(key: keyPath(key), "'\(text)' is not a duration such as 500ms, 10s, 5m, 2h")
+            throw ConfigError(
+                key: keyPath(key), "'\(text)' is not a duration such as 500ms, 10s, 5m, 2h (\(wanted))")
+        }
+        guard range.contains(d) else {
+            throw ConfigError(key: keyPath(key), "'\(text)' is out of range: use \(wanted)")
         }
         return d
     }
 
-    func int(_ key: String, min: Int) throws(ConfigError) -> Int? {
+    /// A whole number in `range`; a number too large for `Int` is out of range, never a crash.
+    func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int? {
         guard let text = try string(key) else { return nil }
-        guard let v = Int(text), v >= min else {
-            throw ConfigError(key: keyPath(key), "'\(text)' must be a whole number of at least \(min)")
+        guard let v = Int(text), range.contains(v) else {
+            throw ConfigError(
+                key: keyPath(key),
+                "'\(text)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return v
     }

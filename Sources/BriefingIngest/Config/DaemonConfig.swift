@@ -3,13 +3,14 @@ import BriefingCore
 // The daemon's settings, as read from the YAML file of `../shared/spec/contract.md` and checked.
 
 /// A length of time written as `500ms`, `10s`, `5m`, `2h` or `1d`.
-public struct ConfigDuration: Sendable, Equatable, CustomStringConvertible {
+public struct ConfigDuration: Sendable, Equatable, Comparable, CustomStringConvertible {
     public var milliseconds: Int64
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
     public static func seconds(_ s: Int64) -> ConfigDuration { ConfigDuration(milliseconds: s * 1000) }
 
-    /// Parses `500ms`, `10s`, `5m`, `2h`, `1d`; nil for anything else.
+    /// Parses `500ms`, `10s`, `5m`, `2h`, `1d`; nil for anything else, and for a length too long
+    /// to count in milliseconds (no config value comes near that; the caller's range says what fits).
     public init?(parsing text: String) {
         let units: [(String, Int64)] = [
             ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
@@ -17,16 +18,33 @@ public struct ConfigDuration: Sendable, Equatable, CustomStringConvertible {
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             let number = text.dropLast(suffix.count)
             // "5ms" also ends in "s": only accept when what is left is all digits.
-            guard !number.isEmpty, number.allSatisfy(\.isASCII), let value = Int64(number), value >= 0 else {
-                continue
-            }
-            self.milliseconds = value * factor
+            guard !number.isEmpty, number.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { continue }
+            guard let value = Int64(number) else { return nil }
+            let (ms, overflow) = value.multipliedReportingOverflow(by: factor)
+            guard !overflow else { return nil }
+            self.milliseconds = ms
             return
         }
         return nil
     }
 
+    /// The sane range of every duration key of the config, in one place.
+    public enum Range {
+        public static let settle = ConfigDuration(milliseconds: 0)...ConfigDuration.seconds(3600)
+        /// A rescan reads the whole folder: more often than every second burns a core idle.
+        public static let rescan = ConfigDuration.seconds(1)...ConfigDuration.seconds(86_400)
+        /// More often than every second hammers the site; a poll a month apart is still a poll.
+        public static let every = ConfigDuration.seconds(1)...ConfigDuration.seconds(30 * 86_400)
+        public static let connectTimeout = ConfigDuration(milliseconds: 100)...ConfigDuration.seconds(600)
+        /// Below a second every fetch fails at once, with a misleading timeout.
+        public static let totalTimeout = ConfigDuration.seconds(1)...ConfigDuration.seconds(86_400)
+        public static let lowSpeedTime = ConfigDuration.seconds(1)...ConfigDuration.seconds(3600)
+        public static let retryBase = ConfigDuration(milliseconds: 10)...ConfigDuration.seconds(3600)
+    }
+
     public var seconds: Double { Double(milliseconds) / 1000 }
+
+    public static func < (a: ConfigDuration, b: ConfigDuration) -> Bool { a.milliseconds < b.milliseconds }
 
     public var description: String {
         let units: [(String, Int64)] = [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
@@ -93,10 +111,17 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevel: String = "info"
     /// Largest share of undecodable characters before an input is refused.
     public var maxReplacementRatio: Double = PipelineOptions().maxReplacementRatio
+    /// Longest decoded text, in characters, before an input is refused (`input.max_text_chars`).
+    public var maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
     /// `127.0.0.1:9464`; nil disables the metrics endpoint.
     public var metricsListen: String?
     /// Whether the daemon writes an HTML page beside each snapshot, a digest per day and an index.
     public var pagesEnabled = true
+
+    /// The limits every input is processed with.
+    public var pipelineOptions: PipelineOptions {
+        PipelineOptions(maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters)
+    }
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 }

@@ -200,7 +200,7 @@ final class InboxService: Service {
             case .duplicate: progress.duplicates += 1
             case .failed: progress.failed += 1
             case .deferred(let reason): deferredNow = reason
-            case .unchanged, .vanished: break
+            case .unchanged, .vanished, .stopping: break
             }
             guard case .file(let f) = item else { continue }
             if case .deferred = outcome {

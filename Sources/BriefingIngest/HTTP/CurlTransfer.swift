@@ -1,13 +1,14 @@
 import CCurl
 import CCurlShim
 import Foundation
+import Synchronization
 
 /// Set by whoever wants a running transfer to end (daemon stopping, source removed); read by
 /// curl's progress callback, which then aborts the transfer.
 final class CancelFlag: Sendable {
-    private let box = LockedBox(false)
-    var isCancelled: Bool { box.value }
-    func cancel() { box.value = true }
+    private let cancelled = Atomic(false)
+    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+    func cancel() { cancelled.store(true, ordering: .relaxed) }
 }
 
 /// A curl easy handle kept between transfers: it keeps its connection cache, TLS session cache
@@ -91,9 +92,15 @@ struct CurlTransfer {
                 status: status, finalURL: getString(handle, CURLINFO_EFFECTIVE_URL) ?? current,
                 etag: header(handle, "ETag"), lastModified: header(handle, "Last-Modified"),
                 contentType: getString(handle, CURLINFO_CONTENT_TYPE),
-                retryAfterMilliseconds: retryAfter > 0 ? Int64(retryAfter) * 1000 : nil,
+                retryAfterMilliseconds: retryAfter > 0 ? milliseconds(seconds: Int64(retryAfter)) : nil,
                 body: context.body, wireBytes: wireBytes, requests: requests)
         }
+    }
+
+    /// `Retry-After` seconds in ms; a number too large for that saturates (it is capped later).
+    static func milliseconds(seconds: Int64) -> Int64 {
+        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? .max : ms
     }
 
     /// Only http and https, and never from https down to http (which would expose cookies and

@@ -1,17 +1,26 @@
 import Foundation
+import Synchronization
 
-/// Runs ``CurlTransfer``s on threads of their own and bridges them to async callers, so a slow
-/// server never occupies one of Swift's few cooperative threads.
+/// Runs ``CurlTransfer``s on the shared ``BlockingThreadPool`` and bridges them to async callers,
+/// so a slow server never occupies one of Swift's few cooperative threads.
 ///
 /// It also knows which transfers are running, so that ``stopAndWait()`` can abort them all and
 /// return only once none is left: what `SourcePolling.stop()` promises the daemon.
-public final class HTTPClient: @unchecked Sendable {
-    // @unchecked: `running`, `idle` and `stopped` are only touched while `condition` is locked.
-    private let condition = NSCondition()
-    private var running: [ObjectIdentifier: CancelFlag] = [:]
-    /// Handles between transfers, reused so that connections and TLS sessions are too.
-    private var idle: [CurlHandle] = []
-    private var stopped = false
+public final class HTTPClient: Sendable {
+    private struct Transfers {
+        var running: [ObjectIdentifier: CancelFlag] = [:]
+        /// Handles between transfers, reused so that connections and TLS sessions are too.
+        var idle: [CurlHandle] = []
+        var stopped = false
+    }
+
+    private let transfers = Mutex(Transfers())
+    /// Entered by every running transfer, left when it ends: ``stopAndWait()`` waits on it.
+    private let inFlight = DispatchGroup()
+
+    /// Threads for transfers, shared by every source: enough for every host's concurrency limit
+    /// in a typical config, and a bound on threads however many sources there are.
+    static let transferPool = BlockingThreadPool(size: 32, name: "briefingd-http")
 
     public init() {}
 
@@ -20,24 +29,18 @@ public final class HTTPClient: @unchecked Sendable {
         let flag = CancelFlag()
         let (admitted, handle) = begin(flag)
         guard admitted else { throw .cancelled(url: request.url) }
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>) in
-            let thread = Thread { [self] in
-                let result: Result<HTTPResponse, HTTPError>
-                do throws(HTTPError) {
-                    guard let handle else {
-                        throw HTTPError.setup(
-                            url: request.url, message: "curl_easy_init failed (out of memory?)")
-                    }
-                    result = .success(try CurlTransfer.perform(request, on: handle, cancel: flag))
-                } catch {
-                    result = .failure(error)
-                }
-                end(flag, handle: handle)
-                continuation.resume(returning: result)
+        let result = await Self.transferPool.run { [self] () -> Result<HTTPResponse, HTTPError> in
+            defer { end(flag, handle: handle) }
+            guard let handle else {
+                return .failure(
+                    .setup(url: request.url, message: "curl_easy_init failed (out of memory?)"))
             }
-            thread.name = "briefingd-http"
-            thread.start()
+            guard !flag.isCancelled else { return .failure(.cancelled(url: request.url)) }
+            do throws(HTTPError) {
+                return .success(try CurlTransfer.perform(request, on: handle, cancel: flag))
+            } catch {
+                return .failure(error)
+            }
         }
         return try result.get()
     }
@@ -65,36 +68,33 @@ public final class HTTPClient: @unchecked Sendable {
 
     /// Aborts every running transfer, refuses new ones, and returns once none is running.
     public func stopAndWait() {
-        condition.lock()
-        stopped = true
-        for flag in running.values { flag.cancel() }
-        while !running.isEmpty { condition.wait() }
-        idle.removeAll()
-        condition.unlock()
+        transfers.withLock { transfers in
+            transfers.stopped = true
+            for flag in transfers.running.values { flag.cancel() }
+        }
+        inFlight.wait()
+        transfers.withLock { $0.idle.removeAll() }
     }
 
     /// Number of transfers in flight.
-    public var activeTransfers: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return running.count
-    }
+    public var activeTransfers: Int { transfers.withLock { $0.running.count } }
 
     /// Registers a transfer unless stopped, and hands it an idle handle or a new one (nil when
     /// curl cannot make one).
     private func begin(_ flag: CancelFlag) -> (admitted: Bool, handle: CurlHandle?) {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !stopped else { return (false, nil) }
-        running[ObjectIdentifier(flag)] = flag
-        return (true, idle.popLast() ?? CurlHandle())
+        transfers.withLock { transfers in
+            guard !transfers.stopped else { return (false, nil) }
+            transfers.running[ObjectIdentifier(flag)] = flag
+            inFlight.enter()
+            return (true, transfers.idle.popLast() ?? CurlHandle())
+        }
     }
 
     private func end(_ flag: CancelFlag, handle: CurlHandle?) {
-        condition.lock()
-        if let handle, !stopped { idle.append(handle) }
-        running[ObjectIdentifier(flag)] = nil
-        condition.broadcast()
-        condition.unlock()
+        transfers.withLock { transfers in
+            if let handle, !transfers.stopped { transfers.idle.append(handle) }
+            transfers.running[ObjectIdentifier(flag)] = nil
+        }
+        inFlight.leave()
     }
 }

@@ -1,19 +1,25 @@
 import CLinuxShim
 import Foundation
+import Synchronization
 
-/// Hands fetched pages from the pollers' threads to the daemon's loop and the outcome back.
+/// Hands fetched pages from the pollers to the daemon's inbox loop and the outcome back.
 ///
 /// `submit` enqueues and wakes the loop through an eventfd; the loop ingests the page with the
 /// inbox files of the same pass and resumes the submitter with the outcome.
 public final class FetchQueue: Sendable {
-    private struct Entry: @unchecked Sendable {
-        // @unchecked: the continuation is resumed exactly once, by the loop.
+    private struct Entry {
         var document: FetchedDocument
         var continuation: CheckedContinuation<IngestOutcome, Never>
     }
 
-    private let entries = LockedBox<[Entry]>([])
-    private let closed = LockedBox(false)
+    /// The waiting pages and whether the loop still takes any, under one lock: a submission
+    /// either joins the list before ``shutDown()`` empties it, or sees it closed.
+    private struct Waiting {
+        var entries: [Entry] = []
+        var closed = false
+    }
+
+    private let waiting = Mutex(Waiting())
     /// eventfd the loop polls: readable when entries are waiting.
     let wakeFD: Int32
 
@@ -23,14 +29,15 @@ public final class FetchQueue: Sendable {
 
     deinit { close(wakeFD) }
 
-    /// Queues a fetched page and waits for what became of it. After shutdown began, answers `deferred`.
+    /// Queues a fetched page and waits for what became of it. After shutdown began, answers ``IngestOutcome/stopping``.
     public func submit(_ document: FetchedDocument) async -> IngestOutcome {
         await withCheckedContinuation { continuation in
-            if closed.value {
-                continuation.resume(returning: .deferred(reason: "shutting down"))
-                return
+            let accepted = waiting.withLock { waiting in
+                guard !waiting.closed else { return false }
+                waiting.entries.append(Entry(document: document, continuation: continuation))
+                return true
             }
-            entries.withValue { $0.append(Entry(document: document, continuation: continuation)) }
+            guard accepted else { return continuation.resume(returning: .stopping) }
             var one: UInt64 = 1
             _ = write(wakeFD, &one, 8)
         }
@@ -40,42 +47,25 @@ public final class FetchQueue: Sendable {
     func take(limit: Int) -> [(FetchedDocument, @Sendable (IngestOutcome) -> Void)] {
         var counter: UInt64 = 0
         _ = read(wakeFD, &counter, 8)
-        let taken = entries.withValue { list -> [Entry] in
-            let head = Array(list.prefix(limit))
-            list.removeFirst(head.count)
-            return head
+        let (taken, more) = waiting.withLock { waiting in
+            let head = Array(waiting.entries.prefix(limit))
+            waiting.entries.removeFirst(head.count)
+            return (head, !waiting.entries.isEmpty)
         }
-        if !entries.withValue({ $0.isEmpty }) {
+        if more {
             var one: UInt64 = 1
             _ = write(wakeFD, &one, 8)
         }
         return taken.map { entry in (entry.document, { entry.continuation.resume(returning: $0) }) }
     }
 
-    /// Refuses new pages and answers every waiting one with `deferred`.
+    /// Refuses new pages and answers every waiting one with ``IngestOutcome/stopping``.
     func shutDown() {
-        closed.value = true
-        for entry in entries.withValue({ list -> [Entry] in
-            defer { list.removeAll() }; return list
-        }) {
-            entry.continuation.resume(returning: .deferred(reason: "shutting down"))
+        let left = waiting.withLock { waiting in
+            waiting.closed = true
+            defer { waiting.entries.removeAll() }
+            return waiting.entries
         }
-    }
-}
-
-/// A value behind a lock, for the few places threads share state outside Swift concurrency.
-final class LockedBox<T>: @unchecked Sendable {
-    // @unchecked: `stored` is only touched while `lock` is held.
-    private var stored: T
-    private let lock = NSLock()
-    init(_ value: T) { stored = value }
-    var value: T {
-        get { withValue { $0 } }
-        set { withValue { $0 = newValue } }
-    }
-    func withValue<R>(_ body: (inout T) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&stored)
+        for entry in left { entry.continuation.resume(returning: .stopping) }
     }
 }

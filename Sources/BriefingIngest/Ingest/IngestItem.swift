@@ -47,6 +47,8 @@ public enum IngestOutcome: Sendable, Equatable {
     case deferred(reason: String)
     /// The file vanished before it could be read (removed by its owner).
     case vanished
+    /// The daemon is stopping: the fetched page was not taken (the next run fetches it again).
+    case stopping
 }
 
 extension IngestItem {

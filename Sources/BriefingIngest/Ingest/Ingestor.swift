@@ -2,6 +2,7 @@ import BriefingCore
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 
 /// Turns batches of items into snapshots, in the order of effects that makes a crash harmless:
 /// snapshot durable → state recorded → manifest line → input moved.
@@ -12,7 +13,7 @@ public final class Ingestor: Sendable {
     let logger: Logger
     let metrics: IngestMetrics
     /// Manifest lines of recorded snapshots whose append failed (disk full), oldest first.
-    private let owedManifest = LockedBox<[StateStore.SnapshotRecord]>([])
+    private let owedManifest = Mutex<[StateStore.SnapshotRecord]>([])
 
     public init(
         config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics()
@@ -43,7 +44,7 @@ public final class Ingestor: Sendable {
         repairFailedFolder()
     }
 
-    struct Work {
+    struct Work: Sendable {
         var item: IngestItem
         var started: Int64
         var ingestedAt: Timestamp
@@ -70,21 +71,16 @@ public final class Ingestor: Sendable {
         }
 
         // Decode, normalize and extract in parallel: it is pure CPU work.
-        let results = UnsafeResults<Result<Snapshot, IngestFailure>>(count: work.count)
-        let options = PipelineOptions(maxReplacementRatio: config.maxReplacementRatio)
-        let snapshotWork = work
+        let options = config.pipelineOptions
         let metrics = metrics
-        DispatchQueue.concurrentPerform(iterations: work.count) { i in
+        let results = work.concurrentMap { [config, logger] work in
             let started = DispatchTime.now().uptimeNanoseconds
-            results.set(
-                i,
-                Self.process(
-                    snapshotWork[i], options: options, maxBytes: config.inbox.maxBytes, logger: logger))
+            let result = Self.process(work, options: options, maxBytes: config.inbox.maxBytes, logger: logger)
             metrics.extraction(
-                source: snapshotWork[i].item.sourceName,
-                nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+                source: work.item.sourceName, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+            return result
         }
-        for i in work.indices { work[i].result = results.get(i) }
+        for i in work.indices { work[i].result = results[i] }
 
         var outcomes = [IngestOutcome?](repeating: nil, count: work.count)
         var pending: [SnapshotStore.Pending] = []
@@ -127,12 +123,8 @@ public final class Ingestor: Sendable {
         }
 
         // Encoding is also pure and parallel.
-        let encoded = UnsafeResults<[UInt8]>(count: pending.count)
-        let toEncode = pending
-        DispatchQueue.concurrentPerform(iterations: pending.count) { j in
-            encoded.set(j, toEncode[j].snapshot.jsonBytes())
-        }
-        for j in pending.indices { pending[j].bytes = encoded.get(j) }
+        let encoded = pending.concurrentMap { $0.snapshot.jsonBytes() }
+        for j in pending.indices { pending[j].bytes = encoded[j] }
 
         commit(pending, pendingIndex: pendingIndex, outcomes: &outcomes)
         // Duplicates of a snapshot that was deferred in this batch wait with it.
@@ -176,7 +168,7 @@ public final class Ingestor: Sendable {
         } catch {
             // The snapshots are durable and recorded, so the inputs may leave the inbox; the lines
             // are owed and appended before the next batch (or by recovery at the next start).
-            let first = owedManifest.withValue { owed in
+            let first = owedManifest.withLock { owed in
                 defer { owed.append(contentsOf: records) }
                 return owed.isEmpty
             }
@@ -202,10 +194,10 @@ public final class Ingestor: Sendable {
 
     /// Appends the manifest lines a failed append left owed.
     private func appendOwedManifestLines() throws(FileSystemError) {
-        let owed = owedManifest.value
+        let owed = owedManifest.withLock { $0 }
         guard !owed.isEmpty else { return }
         try store.appendManifest(owed)
-        owedManifest.withValue { $0.removeFirst(owed.count) }
+        owedManifest.withLock { $0.removeFirst(owed.count) }
         logger.notice("manifest_caught_up", metadata: ["lines": "\(owed.count)"])
     }
 
@@ -262,18 +254,4 @@ public final class Ingestor: Sendable {
             return .failure(.input(code: error.code, detail: error.description))
         }
     }
-}
-
-/// Fixed-size result slots filled from `concurrentPerform`, each index written by exactly one iteration.
-final class UnsafeResults<T>: @unchecked Sendable {
-    // @unchecked: slot i is written once by iteration i and read only after concurrentPerform returns.
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-    func get(_ i: Int) -> T { slots[i]! }
 }

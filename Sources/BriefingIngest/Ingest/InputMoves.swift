@@ -29,7 +29,7 @@ extension Ingestor {
                 ingestedAt: now, result: nil)
             let (code, detail): (String, String)
             switch Self.process(
-                work, options: PipelineOptions(maxReplacementRatio: config.maxReplacementRatio),
+                work, options: config.pipelineOptions,
                 maxBytes: config.inbox.maxBytes, logger: logger)
             {
             case .failure(.input(let c, let d)): (code, detail) = (c, d)
@@ -99,6 +99,9 @@ extension Ingestor {
                 logger.debug("deferred", metadata: meta)
             case .vanished:
                 logger.debug("vanished", metadata: meta)
+            case .stopping:
+                // Only the fetch queue answers this, never the ingestor.
+                break
             }
         }
         for dir in touched { try? FileSystem.syncDirectory(dir) }

@@ -1,6 +1,7 @@
 import BriefingCore
 import Foundation
 import Logging
+import Synchronization
 
 /// swift-log handler writing one JSON object per line: `ts`, `level`, `event`, then the metadata.
 ///
@@ -94,34 +95,16 @@ public struct JSONLogHandler: LogHandler {
 
 /// The process-wide log level, changed on reload.
 public final class LogLevelControl: Sendable {
-    private let box: LockedBox<Logger.Level>
-    public init(_ level: Logger.Level) { box = LockedBox(level) }
+    private let current: Mutex<Logger.Level>
+    public init(_ level: Logger.Level) { current = Mutex(level) }
     public var level: Logger.Level {
-        get { box.value }
-        set { box.value = newValue }
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
     }
     /// Sets the level from its config name (`info`, `debug`, …); unknown names are ignored.
     public func set(_ name: String) {
         if let l = Logger.Level(rawValue: name) { level = l }
     }
-}
-
-/// Escapes `s` as a JSON string literal.
-func appendJSONString(_ s: String, to out: inout String) {
-    out += "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            out += "\\u00" + String(scalar.value >> 4, radix: 16) + String(scalar.value & 0xF, radix: 16)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    out += "\""
 }
 
 /// Where log lines go. Each line is written with a single `write(2)`, so lines never interleave.
@@ -145,20 +128,4 @@ public struct LogSink: Sendable {
             }
         }
     }
-}
-
-extension Timestamp {
-    /// The current wall-clock time.
-    public static func now() -> Timestamp {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Timestamp(millisecondsSinceEpoch: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
-    }
-}
-
-/// Monotonic milliseconds, for durations and deadlines.
-public func monotonicMilliseconds() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The `metrics.listen` endpoint: Prometheus text exposition of every swift-metrics metric of the
 /// process, served by a minimal HTTP/1.1 listener on one dedicated thread.
@@ -12,7 +13,7 @@ public final class MetricsServer: Sendable {
     public let address: String
     private let fd: Int32
     private let registry: PrometheusCollectorRegistry
-    private let stopping = LockedBox(false)
+    private let stopping = Atomic(false)
 
     /// Routes swift-metrics to a fresh Prometheus registry (once per process), binds `listen` and
     /// starts answering on a new thread.
@@ -61,7 +62,7 @@ public final class MetricsServer: Sendable {
 
     /// Stops accepting; a scrape being answered finishes.
     public func stop() {
-        stopping.value = true
+        stopping.store(true, ordering: .relaxed)
         shutdown(fd, Int32(SHUT_RDWR))
     }
 
@@ -71,7 +72,7 @@ public final class MetricsServer: Sendable {
         sigemptyset(&mask)
         for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&mask, s) }
         pthread_sigmask(SIG_BLOCK, &mask, nil)
-        while !stopping.value {
+        while !stopping.load(ordering: .relaxed) {
             let client = accept(fd, nil, nil)
             if client < 0 {
                 if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {

@@ -2,6 +2,7 @@ import BriefingPages
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Writes the page of every snapshot the daemon wrote, then that day's digest and the index of days,
 /// on a thread of its own at low priority: ingestion only hands over paths (``snapshotsWritten(_:)``)
@@ -14,8 +15,8 @@ public final class PageService: Service {
     private let logger: Logger
     private let renderer: PageRenderer
     /// Paths (`YYYY-MM-DD/<name>.json`) waiting for their page, in order of arrival.
-    private let waiting = LockedBox<[String]>([])
-    private let stopping = LockedBox(false)
+    private let waiting = Mutex<[String]>([])
+    private let stopping = Mutex(false)
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
     private let worker = PageWorker()
@@ -48,13 +49,13 @@ public final class PageService: Service {
     /// Hands over snapshots that are durable and in the manifest; returns at once.
     public func snapshotsWritten(_ relativePaths: [String]) {
         guard !relativePaths.isEmpty else { return }
-        waiting.withValue { $0.append(contentsOf: relativePaths) }
+        waiting.withLock { $0.append(contentsOf: relativePaths) }
         ring.yield()
     }
 
     /// Ends ``run()`` after the few pages being written; the others are written at the next start.
     public func finish() {
-        stopping.value = true
+        stopping.withLock { $0 = true }
         ring.finish()
     }
 
@@ -82,9 +83,9 @@ public final class PageService: Service {
                 "pages_missing", metadata: ["snapshots": "\(pending.count)", "action": "writing them"])
         }
         var ringing = doorbell.makeAsyncIterator()
-        while !Task.isCancelled && !stopping.value {
+        while !Task.isCancelled && !stopping.withLock({ $0 }) {
             let now = ContinuousClock.now
-            pending += waiting.withValue { w in
+            pending += waiting.withLock { w in
                 defer { w.removeAll() }
                 return w
             }
@@ -96,7 +97,7 @@ public final class PageService: Service {
                 dirtyDays.formUnion(days)
                 note(batch: batch, failures: failures, failing: &failing)
             }
-            let drained = pending.isEmpty && waiting.value.isEmpty
+            let drained = pending.isEmpty && waiting.withLock { $0.isEmpty }
             if !dirtyDays.isEmpty, ContinuousClock.now >= nextDigests {
                 let days = dirtyDays
                 dirtyDays = []
@@ -182,36 +183,43 @@ public final class PageService: Service {
 /// One thread at a lower scheduling priority (nice 10) that runs the page work handed to it, one
 /// job at a time, and answers each through async/await.
 final class PageWorker: Sendable {
-    private let jobs = LockedBox<[@Sendable () -> Void]>([])
+    private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let signal = DispatchSemaphore(value: 0)
-    private let stopped = LockedBox(false)
+    private let stopped = Mutex(false)
 
     init() {
-        let thread = Thread { [jobs, signal, stopped] in
+        let thread = Thread { [self] in
             // On Linux the nice value belongs to the thread (`who` 0 is the calling one): this one
             // yields to ingestion under load.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-            while true {
-                signal.wait()
-                if stopped.value && jobs.value.isEmpty { return }
-                let job = jobs.withValue { $0.isEmpty ? nil : $0.removeFirst() }
-                job?()
-            }
+            loop()
         }
         thread.name = "briefingd-pages"
         thread.start()
     }
 
+    private func loop() {
+        while true {
+            signal.wait()
+            let job = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+            if let job {
+                job()
+            } else if stopped.withLock({ $0 }) {
+                return
+            }
+        }
+    }
+
     func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            jobs.withValue { $0.append { continuation.resume(returning: work()) } }
+            jobs.withLock { $0.append { continuation.resume(returning: work()) } }
             signal.signal()
         }
     }
 
     /// Ends the thread once the jobs handed over are done.
     func stop() {
-        stopped.value = true
+        stopped.withLock { $0 = true }
         signal.signal()
     }
 }

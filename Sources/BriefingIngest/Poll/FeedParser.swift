@@ -1,3 +1,4 @@
+import BriefingCore
 import CLibXML2
 import Foundation
 
@@ -21,52 +22,80 @@ public struct ListingError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(url): \(problem)" }
 }
 
+/// What a listing holds: its items, and what could not be read of it (the items are still taken).
+public struct Listing: Sendable, Equatable {
+    public var items: [ListedItem]
+    /// Parts of the listing that were skipped, each said so that an operator can act on it.
+    public var problems: [String] = []
+
+    public init(items: [ListedItem], problems: [String] = []) {
+        self.items = items
+        self.problems = problems
+    }
+}
+
 /// Item links of an RSS 2.0 (also RSS 1.0) or Atom feed, oldest first.
 public enum FeedParser {
     static let atomNamespace = "http://www.w3.org/2005/Atom"
 
     /// Parses `bytes` fetched from `url` (used to resolve relative links).
     public static func items(_ bytes: [UInt8], url: String) throws(ListingError) -> [ListedItem] {
-        guard let doc = XMLTree.parseXML(bytes, url: url) else {
+        try read(bytes, url: url).items
+    }
+
+    /// The feed's items and what could not be read. Entities the feed declares are never expanded
+    /// (a billion-laughs entity reads as nothing): items using one lose that text, the others are kept.
+    public static func read(_ bytes: [UInt8], url: String) throws(ListingError) -> Listing {
+        guard let document = LibXML.parseXML(bytes, recover: true) else {
             throw ListingError(
                 url: url, problem: "not an XML document; is this really a feed? (use kind: index for HTML)")
         }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else {
+        defer { withExtendedLifetime(document) {} }  // the tree lives until the items are read
+        guard let root = document.root else {
             throw ListingError(url: url, problem: "the feed has no root element")
         }
-        let rootName = XMLTree.name(root)
+        let rootName = LibXML.lowercasedName(root)
         var found: [ListedItem] = []
+        var unreadable = 0
         switch rootName {
         case "feed":
-            for entry in XMLTree.elements(root) where XMLTree.name(entry) == "entry" {
-                if let item = atomEntry(entry, base: url) { found.append(item) }
+            for entry in LibXML.elements(in: root) where LibXML.lowercasedName(entry) == "entry" {
+                if let item = atomEntry(entry, base: url) { found.append(item) } else { unreadable += 1 }
             }
         case "rss", "rdf":
-            for item in XMLTree.elements(root) where XMLTree.name(item) == "item" {
-                if let item = rssItem(item, base: url) { found.append(item) }
+            for item in LibXML.elements(in: root) where LibXML.lowercasedName(item) == "item" {
+                if let item = rssItem(item, base: url) { found.append(item) } else { unreadable += 1 }
             }
         default:
             throw ListingError(
                 url: url,
                 problem: "root element <\(rootName)> is neither RSS (<rss>, <rdf:RDF>) nor Atom (<feed>)")
         }
-        return oldestFirst(found)
+        var problems: [String] = []
+        if document.ignoredEntityDeclarations > 0 {
+            problems.append(
+                "the feed declares \(document.ignoredEntityDeclarations) entities, which are never expanded; "
+                    + "\(unreadable) items without a readable link were skipped")
+        }
+        if document.stoppedEarly {
+            problems.append("the XML parser stopped before the end of the feed; later items are missing")
+        }
+        return Listing(items: oldestFirst(found), problems: problems)
     }
 
     private static func rssItem(_ item: xmlNodePtr, base: String) -> ListedItem? {
         var link: String?
         var guid: String?
         var date: Date?
-        for child in XMLTree.children(item) {
-            switch XMLTree.name(child) {
+        for child in LibXML.childElements(item) {
+            switch LibXML.lowercasedName(child) {
             // atom:link inside an item is rare and usually rel=self; the plain <link> is the page.
-            case "link" where XMLTree.namespace(child) != atomNamespace: link = XMLTree.text(child)
+            case "link" where LibXML.namespace(child) != atomNamespace: link = text(child)
             case "guid":
-                if XMLTree.attribute(child, "isPermaLink")?.lowercased() != "false" {
-                    guid = XMLTree.text(child)
+                if LibXML.attribute(child, "isPermaLink", caseInsensitive: true)?.lowercased() != "false" {
+                    guid = text(child)
                 }
-            case "pubdate", "date": date = date ?? FeedDate.parse(XMLTree.text(child))
+            case "pubdate", "date": date = date ?? FeedDate.parse(text(child))
             default: break
             }
         }
@@ -80,18 +109,25 @@ public enum FeedParser {
         var link: String?
         var published: Date?
         var updated: Date?
-        for child in XMLTree.children(entry) {
-            switch XMLTree.name(child) {
+        for child in LibXML.childElements(entry) {
+            switch LibXML.lowercasedName(child) {
             case "link":
-                let rel = XMLTree.attribute(child, "rel") ?? "alternate"
-                if rel == "alternate", link == nil { link = XMLTree.attribute(child, "href") }
-            case "published": published = FeedDate.parse(XMLTree.text(child))
-            case "updated": updated = FeedDate.parse(XMLTree.text(child))
+                let rel = LibXML.attribute(child, "rel", caseInsensitive: true) ?? "alternate"
+                if rel == "alternate", link == nil {
+                    link = LibXML.attribute(child, "href", caseInsensitive: true)
+                }
+            case "published": published = FeedDate.parse(text(child))
+            case "updated": updated = FeedDate.parse(text(child))
             default: break
             }
         }
         guard let link, let absolute = LinkResolver.absolute(link, base: base) else { return nil }
         return ListedItem(url: absolute, date: published ?? updated)
+    }
+
+    /// All text inside the element, trimmed.
+    private static func text(_ node: xmlNodePtr) -> String {
+        LibXML.text(node).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Feeds list newest first by convention; dates, when every item has one, decide instead.

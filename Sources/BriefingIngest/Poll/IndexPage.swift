@@ -1,4 +1,4 @@
-import CLibXML2
+import BriefingCore
 import Foundation
 
 /// Briefing links on an HTML listing page: every `<a href>` resolved against the page (or its
@@ -15,22 +15,23 @@ public enum IndexPage {
             throw ListingError(
                 url: url, problem: "links pattern '\(pattern)' is not a valid regular expression")
         }
-        guard let doc = XMLTree.parseHTML(html, url: url, charset: charset) else {
+        guard let document = LibXML.parseHTML(html, url: url, encoding: charset), let root = document.root
+        else {
             throw ListingError(url: url, problem: "the index page could not be parsed as HTML")
         }
-        defer { xmlFreeDoc(doc) }
-        let all = XMLTree.elements(xmlDocGetRootElement(doc))
+        defer { withExtendedLifetime(document) {} }  // the tree lives until the links are read
+        let all = LibXML.elements(in: root)
         var base = url
-        if let tag = all.first(where: { XMLTree.name($0) == "base" }),
-            let href = XMLTree.attribute(tag, "href"),
+        if let tag = all.first(where: { LibXML.lowercasedName($0) == "base" }),
+            let href = LibXML.attribute(tag, "href", caseInsensitive: true),
             let resolved = LinkResolver.absolute(href, base: url)
         {
             base = resolved
         }
         var seen = Set<String>()
         var found: [ListedItem] = []
-        for a in all where XMLTree.name(a) == "a" {
-            guard let href = XMLTree.attribute(a, "href"),
+        for a in all where LibXML.lowercasedName(a) == "a" {
+            guard let href = LibXML.attribute(a, "href", caseInsensitive: true),
                 let absolute = LinkResolver.absolute(href, base: base),
                 absolute != url
             else { continue }

@@ -1,6 +1,7 @@
 import BriefingCore
 import Foundation
 import Logging
+import Synchronization
 
 /// Polls one source on its schedule until cancelled: fetch (conditionally), hand new content to the
 /// daemon's loop, record validators and status. One loop per source, so a poll of a source never
@@ -18,10 +19,10 @@ final class SourcePoller: Sendable {
     let backoff: Backoff
     let metrics = PollMetrics()
     /// Consecutive failed polls, shown by `briefingd status`; reset by a good poll.
-    private let errors = LockedBox(0)
+    private let errors = Mutex(0)
     /// Monotonic time before which the server asked not to be asked again (`Retry-After` beyond
     /// the next scheduled poll); the schedule waits for it.
-    private let holdOff = LockedBox<Int64>(0)
+    private let holdOff = Mutex<Int64>(0)
 
     init(
         source: SourceConfig, http: HTTPConfig, queue: FetchQueue, state: StateStore, logger: Logger,
@@ -62,7 +63,7 @@ final class SourcePoller: Sendable {
         }),
             let mine = previous.first(where: { $0.name == source.name })
         {
-            errors.value = mine.errors
+            errors.withLock { $0 = mine.errors }
         }
         while !Task.isCancelled {
             let started = monotonicMilliseconds()
@@ -71,7 +72,7 @@ final class SourcePoller: Sendable {
             let outcome = await poll(nextPollAt: nextAt)
             // Stopping or removed: the poll was cut short, and its status would only mislead.
             if Task.isCancelled || outcome.interrupted { return }
-            let next = max(nextAt, holdOff.value)
+            let next = max(nextAt, holdOff.withLock { $0 })
             await finish(
                 outcome, startedAt: startedAt, duration: monotonicMilliseconds() - started, nextAt: next)
             let wait = next - monotonicMilliseconds()
@@ -129,7 +130,14 @@ final class SourcePoller: Sendable {
     private func ingestListing(_ response: HTTPResponse, nextPollAt: Int64, outcome: inout Outcome) async {
         let listed: [ListedItem]
         do {
-            listed = try parseListing(response)
+            let listing = try parseListing(response)
+            listed = listing.items
+            for problem in listing.problems {
+                // The readable items are still taken; the rest of the listing is named here.
+                logger.warning(
+                    "listing_partly_unreadable",
+                    metadata: ["url": "\(source.url)", "items": "\(listed.count)", "problem": "\(problem)"])
+            }
         } catch {
             logger.warning(
                 "listing_unreadable", metadata: ["url": "\(source.url)", "error": "\(error.problem)"])
@@ -206,14 +214,15 @@ final class SourcePoller: Sendable {
         outcome.result = firstError != nil ? .error : anyWritten ? .changed : .unchanged
     }
 
-    private func parseListing(_ response: HTTPResponse) throws(ListingError) -> [ListedItem] {
+    private func parseListing(_ response: HTTPResponse) throws(ListingError) -> Listing {
         switch source.kind {
-        case .feed: return try FeedParser.items(response.body, url: response.finalURL)
+        case .feed: return try FeedParser.read(response.body, url: response.finalURL)
         case .index:
-            return try IndexPage.links(
-                response.body, url: response.finalURL, charset: response.charset, pattern: source.links ?? "."
-            )
-        case .page: return []
+            return Listing(
+                items: try IndexPage.links(
+                    response.body, url: response.finalURL, charset: response.charset,
+                    pattern: source.links ?? "."))
+        case .page: return Listing(items: [])
         }
     }
 
@@ -283,7 +292,7 @@ final class SourcePoller: Sendable {
                 let kind = status >= 500 ? "http_5xx" : status == 429 ? "http_429" : "http_\(status / 100)xx"
                 failure = (
                     kind, "\(url): HTTP \(status)", status, status >= 500 || status == 429,
-                    response.retryAfterMilliseconds
+                    response.retryAfterMilliseconds.map { cappedRetryAfter($0, url: url) }
                 )
             case .failure(let error):
                 cost.requests += 1
@@ -312,7 +321,7 @@ final class SourcePoller: Sendable {
             var next = nextPollAt
             if let retryAfter = failure.retryAfter {
                 let asked = monotonicMilliseconds() + retryAfter
-                next = holdOff.withValue { hold in
+                next = holdOff.withLock { hold in
                     hold = max(hold, asked)
                     return max(nextPollAt, hold)
                 }
@@ -321,6 +330,18 @@ final class SourcePoller: Sendable {
             logger.warning("fetch_failed", metadata: meta)
             return .failure(failure.text)
         }
+    }
+
+    /// `asked` (ms), or the schedule's cap when the server asked for more; logs the capping.
+    private func cappedRetryAfter(_ asked: Int64, url: String) -> Int64 {
+        let cap = schedule.retryAfterCap
+        guard asked > cap else { return asked }
+        logger.warning(
+            "retry_after_capped",
+            metadata: [
+                "url": "\(url)", "asked_seconds": "\(asked / 1000)", "cap_seconds": "\(cap / 1000)",
+            ])
+        return cap
     }
 
     /// Headers for one request: the default User-Agent (unless configured), the source's headers,
@@ -388,9 +409,9 @@ final class SourcePoller: Sendable {
             // item is marked seen, or every poll would fetch and fail it again.
             return Ingest(result: .error, error: "\(code): \(detail)", markSeen: true)
         case .deferred(let reason):
-            // FetchQueue answers "shutting down" once the daemon's loop has stopped taking work.
-            return Ingest(
-                result: .error, error: "deferred: \(reason)", interrupted: reason == "shutting down")
+            return Ingest(result: .error, error: "deferred: \(reason)")
+        case .stopping:
+            return Ingest(result: .error, error: "deferred: shutting down", interrupted: true)
         case .vanished:
             return Ingest(result: .error, error: "vanished")
         }
@@ -420,7 +441,7 @@ final class SourcePoller: Sendable {
     private func finish(_ outcome: Outcome, startedAt: Timestamp, duration: Int64, nextAt: Int64) async {
         metrics.polled(source: source.name, result: outcome.result.metric)
         let failed = outcome.result == .error
-        let errorCount = errors.withValue { count -> Int in
+        let errorCount = errors.withLock { count -> Int in
             count = failed ? count + 1 : 0
             return count
         }

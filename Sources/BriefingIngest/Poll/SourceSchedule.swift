@@ -27,6 +27,14 @@ enum SourceSchedule: Sendable, Equatable {
         }
     }
 
+    /// The longest wait a server's `Retry-After` may impose: ten intervals of an `every` source,
+    /// and never more than a day, so that a hostile or broken server cannot stop polling for years.
+    var retryAfterCap: Int64 {
+        let day: Int64 = 86_400_000
+        guard case .every(let ms, _) = self else { return day }
+        return min(day, ms.multipliedReportingOverflow(by: 10).overflow ? day : ms * 10)
+    }
+
     func delay(from now: Date) -> Int64 {
         var random = SystemRandomNumberGenerator()
         return delay(from: now, using: &random)
