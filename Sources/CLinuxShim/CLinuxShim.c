@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -9,3 +10,5 @@ int briefingd_syncfs(int fd) { return syncfs(fd); }
 int briefingd_rename_noreplace(const char *from, const char *to) {
     return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
 }
+
+int briefingd_malloc_trim(void) { return malloc_trim(0); }
