@@ -1,5 +1,4 @@
 import BriefingPages
-import CLinuxShim
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -58,6 +57,9 @@ public final class PageService: Service {
     public func finish() {
         stopping.withLock { $0 = true }
         ring.finish()
+        // The page thread runs at low priority and may wait long for a core under load: a stop
+        // does not wait for it.
+        worker.abandon()
     }
 
     /// As a service of the daemon: writes pages until graceful shutdown, cancellation or ``finish()``.
@@ -78,7 +80,9 @@ public final class PageService: Service {
         var dirtyDays = Set<String>()
         var nextDigests = ContinuousClock.now
         let root = root
-        var pending = await worker.run { Self.snapshotsWithoutPage(root: root) }
+        guard var pending = await worker.run({ Self.snapshotsWithoutPage(root: root) }) else { return }
+        // The newest day's digest and the index may predate the last pages if the daemon stopped between.
+        if let newest = await worker.run({ Self.newestDay(root: root) }) ?? nil { dirtyDays.insert(newest) }
         if !pending.isEmpty {
             logger.notice(
                 "pages_missing", metadata: ["snapshots": "\(pending.count)", "action": "writing them"])
@@ -94,7 +98,7 @@ public final class PageService: Service {
             if !pending.isEmpty {
                 let batch = Array(pending.prefix(Self.chunk))
                 pending.removeFirst(batch.count)
-                let (days, failures) = await worker.run { site.value.writePages(batch) }
+                guard let (days, failures) = await worker.run({ site.value.writePages(batch) }) else { break }
                 dirtyDays.formUnion(days)
                 note(batch: batch, failures: failures, failing: &failing)
             }
@@ -103,7 +107,7 @@ public final class PageService: Service {
                 let days = dirtyDays
                 dirtyDays = []
                 let started = ContinuousClock.now
-                let failures = await worker.run { site.value.writeDigests(days) }
+                guard let failures = await worker.run({ site.value.writeDigests(days) }) else { break }
                 let took = ContinuousClock.now - started
                 nextDigests = ContinuousClock.now + max(Self.digestInterval, took * Self.digestShare)
                 note(batch: [], failures: failures, failing: &failing)
@@ -114,9 +118,13 @@ public final class PageService: Service {
                 // Wake for the next retry or digest even when nothing new arrives.
                 let wait = next - ContinuousClock.now
                 let ring = self.ring
+                // Rings only when the time has come: a sleeper cancelled because something else
+                // rang must not ring again, or the loop would spin.
                 let sleeper = Task {
-                    try? await Task.sleep(for: max(wait, .milliseconds(10)))
-                    ring.yield()
+                    do {
+                        try await Task.sleep(for: max(wait, .milliseconds(10)))
+                        ring.yield()
+                    } catch {}
                 }
                 let rang = await ringing.next() != nil
                 sleeper.cancel()
@@ -124,12 +132,6 @@ public final class PageService: Service {
             } else if await ringing.next() == nil {
                 break
             }
-        }
-        // Digests of pages already written are brought up to date before the service ends.
-        if !dirtyDays.isEmpty {
-            let days = dirtyDays
-            let failures = await worker.run { site.value.writeDigests(days) }
-            note(batch: [], failures: failures, failing: &failing)
         }
     }
 
@@ -165,6 +167,11 @@ public final class PageService: Service {
                     ])
             }
         }
+    }
+
+    /// The last `YYYY-MM-DD` folder, if any.
+    static func newestDay(root: String) -> String? {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter(PageSite.isDay).max()
     }
 
     /// `YYYY-MM-DD/<name>.json` of every snapshot whose `<name>.html` is missing.
@@ -205,19 +212,42 @@ final class PageWorker: Sendable {
             let job = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
             if let job {
                 job()
-                // Rendering leaves megabytes of freed blocks in this thread's malloc arena, which
-                // glibc keeps (RSS grew by ~1 MiB per page in the daemon); give them back.
-                _ = briefingd_malloc_trim()
             } else if stopped.withLock({ $0 }) {
                 return
             }
         }
     }
 
-    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            jobs.withLock { $0.append { continuation.resume(returning: work()) } }
+    /// The continuation of the job being awaited, taken by whoever resumes it first: the job when
+    /// it is done, or ``abandon()``.
+    private let awaiting = Mutex<CheckedContinuation<Void, Never>?>(nil)
+
+    /// Runs `work` on the thread; nil when ``abandon()`` came first (the work still finishes, in
+    /// the background, and what it writes is written whole or not at all).
+    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T? {
+        let result = Mutex<T?>(nil)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            awaiting.withLock { $0 = continuation }
+            jobs.withLock {
+                $0.append { [self] in
+                    let value = work()
+                    result.withLock { $0 = value }
+                    awaiting.withLock { slot in
+                        slot?.resume()
+                        slot = nil
+                    }
+                }
+            }
             signal.signal()
+        }
+        return result.withLock { $0 }
+    }
+
+    /// Stops waiting for the job in hand: its ``run(_:)`` returns nil at once.
+    func abandon() {
+        awaiting.withLock { slot in
+            slot?.resume()
+            slot = nil
         }
     }
 
