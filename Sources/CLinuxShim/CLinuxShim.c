@@ -1,5 +1,4 @@
 #define _GNU_SOURCE
-#include <malloc.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -10,5 +9,3 @@ int briefingd_syncfs(int fd) { return syncfs(fd); }
 int briefingd_rename_noreplace(const char *from, const char *to) {
     return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
 }
-
-int briefingd_malloc_trim(void) { return malloc_trim(0); }

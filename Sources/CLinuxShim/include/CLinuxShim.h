@@ -11,6 +11,3 @@ int briefingd_syncfs(int fd);
 /// renameat2(2) with RENAME_NOREPLACE: rename that fails with EEXIST instead of overwriting.
 int briefingd_rename_noreplace(const char *from, const char *to);
 #endif
-
-/// malloc_trim(3): give the free memory of every malloc arena back to the system.
-int briefingd_malloc_trim(void);
