@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "briefingd",
-    platforms: [.macOS(.v14)],
+    // Linux only (inotify, signalfd, eventfd, syncfs, renameat2 through CLinuxShim, which refuses to
+    // build elsewhere); SwiftPM has no way to name Linux as the one platform, so none is listed.
     products: [
         .executable(name: "briefingd", targets: ["briefingd"]),
         .library(name: "BriefingCore", targets: ["BriefingCore"]),
@@ -37,16 +38,20 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        // PDF text layers; poppler-data (CMaps) is needed at run time for Chinese CID fonts.
+        .systemLibrary(
+            name: "CPoppler", pkgConfig: "poppler-glib",
+            providers: [.apt(["libpoppler-glib-dev", "poppler-data"])]),
         // curl_easy_setopt/getinfo are variadic C functions, which Swift cannot call: typed wrappers.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
-        // inotify, signalfd, eventfd, syncfs and renameat2, which the Glibc module leaves out.
+        // inotify, signalfd, eventfd, syncfs and renameat2, which the Glibc module leaves out (Linux only).
         .target(name: "CLinuxShim"),
 
         // Pure core: bytes in, snapshot document out. No file, network or clock access.
         .target(
             name: "BriefingCore",
             dependencies: [
-                "CUchardet", "CLibXML2", "CCrypto",
+                "CUchardet", "CLibXML2", "CCrypto", "CPoppler",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Model/snapshot.schema.json"]),
@@ -112,7 +117,11 @@ let package = Package(
             name: "BriefingCoreTests", dependencies: ["BriefingCore", "TestSupport"],
             resources: [.copy("Transcripts")]),
         .testTarget(
-            name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
+            name: "BriefingIngestTests",
+            dependencies: [
+                "BriefingIngest", "BriefingCore", "TestSupport",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),
         .testTarget(
             name: "BriefingPagesTests",

@@ -1,3 +1,4 @@
+#ifdef __linux__
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,3 +10,4 @@ int briefingd_syncfs(int fd) { return syncfs(fd); }
 int briefingd_rename_noreplace(const char *from, const char *to) {
     return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
 }
+#endif

@@ -67,6 +67,17 @@ enum Report {
             out += "  render page: \(number(seconds * 1000, digits: 2)) ms per page, "
             out += "\(number(Double(size) / 1024, digits: 1)) KiB of HTML for the \(page.form) fixture\n"
         }
+        if let pages = report.pdfPages {
+            out += "pdf (\(pages) pages), pages/s:"
+            for stage in [Stage.decode, .pipeline] {
+                if let docs = report.stages.first(where: { $0.form == "pdf" && $0.stage == stage })?
+                    .documentsPerSecond
+                {
+                    out += "  \(stage.rawValue) \(figure(docs * Double(pages)))"
+                }
+            }
+            out += "\n"
+        }
 
         out += "\n"
         if let python = report.python {

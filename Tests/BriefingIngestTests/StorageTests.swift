@@ -161,11 +161,15 @@ import Testing
         let path = dir.file("log")
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var handler = JSONLogHandler(label: "t", level: LogLevelControl(.info), sink: LogSink(fd: fd))
-        handler.metadata["pid"] = "42"
+        handler.metadata["pid"] = .stringConvertible(42)
         handler.log(
             event: .init(
                 level: .warning, message: "input_failed",
-                metadata: ["file": "a \"b\"\n.txt", "duration_ms": "7", "ok": "true", "list": ["x", "y"]],
+                metadata: [
+                    "file": "a \"b\"\n.txt", "duration_ms": .stringConvertible(7),
+                    "ok": .stringConvertible(true),
+                    "list": ["x", "y"], "name": "007", "flag": "true",
+                ],
                 source: "t",
                 file: #fileID, function: #function, line: #line))
         close(fd)
@@ -180,6 +184,9 @@ import Testing
         #expect(obj["pid"] as? Int == 42)
         #expect(obj["ok"] as? Bool == true)
         #expect(obj["list"] as? [String] == ["x", "y"])
+        // Strings stay strings, however much they look like numbers or booleans.
+        #expect(obj["name"] as? String == "007")
+        #expect(obj["flag"] as? String == "true")
         #expect((obj["ts"] as? String)?.hasSuffix("Z") == true)
     }
 }

@@ -1,10 +1,15 @@
 // Counting repairs as they happen. Kinds are reported in a fixed order (the order below) so that the
 // same input always gives the same `normalization.actions`.
 
-enum ActionKind: String, CaseIterable {
+/// What a normalization action repaired; its raw value is the `kind` written in snapshots.
+public enum ActionKind: String, CaseIterable, Codable, Sendable {
     case htmlBoilerplate = "html_boilerplate"
     case fieldCode = "field_code"
     case deletedText = "deleted_text"
+    case pageHeader = "page_header"
+    case pageFooter = "page_footer"
+    case pageNumber = "page_number"
+    case pageBreakJoin = "page_break_join"
     case mojibakeRepaired = "mojibake_repaired"
     case lineEndings = "line_endings"
     case controlCharacters = "control_characters"
@@ -68,7 +73,7 @@ struct ActionTally {
     var actions: [NormalizationAction] {
         ActionKind.allCases.enumerated().compactMap { i, kind in
             counts[i] > 0
-                ? NormalizationAction(kind: kind.rawValue, count: counts[i], examples: examples[i]) : nil
+                ? NormalizationAction(kind: kind, count: counts[i], examples: examples[i]) : nil
         }
     }
 }

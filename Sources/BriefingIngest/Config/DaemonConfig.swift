@@ -113,6 +113,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxReplacementRatio: Double = PipelineOptions().maxReplacementRatio
     /// Longest decoded text, in characters, before an input is refused (`input.max_text_chars`).
     public var maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
+    /// Most pages a PDF input may have; longer PDFs are refused before their text is read.
+    public var maxPDFPages: Int = PDFLimits.defaultMaxPages
     /// `127.0.0.1:9464`; nil disables the metrics endpoint.
     public var metricsListen: String?
     /// Whether the daemon writes an HTML page beside each snapshot, a digest per day and an index.
@@ -120,7 +122,9 @@ public struct DaemonConfig: Sendable, Equatable {
 
     /// The limits every input is processed with.
     public var pipelineOptions: PipelineOptions {
-        PipelineOptions(maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters)
+        PipelineOptions(
+            maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters,
+            pdf: PDFLimits(maxPages: maxPDFPages))
     }
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

@@ -69,8 +69,9 @@ public struct Daemon: Sendable {
         logger.info(
             "stopped",
             metadata: [
-                "snapshots": "\(progress.written)", "duplicates": "\(progress.duplicates)",
-                "failed": "\(progress.failed)",
+                "snapshots": .stringConvertible(progress.written),
+                "duplicates": .stringConvertible(progress.duplicates),
+                "failed": .stringConvertible(progress.failed),
             ])
         return ending == .inboxGone ? 1 : 0
     }

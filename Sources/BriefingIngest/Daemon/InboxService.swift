@@ -100,8 +100,9 @@ final class InboxService: Service {
         logger.info(
             "started",
             metadata: [
-                "inbox": "\(inbox.path)", "snapshots": "\(snapshotsPath)", "sources": "\(sourceCount)",
-                "pid": "\(getpid())",
+                "inbox": "\(inbox.path)", "snapshots": "\(snapshotsPath)",
+                "sources": .stringConvertible(sourceCount),
+                "pid": .stringConvertible(getpid()),
             ])
         notifier.send("READY=1\nSTATUS=watching \(inbox.path)")
 
@@ -134,7 +135,7 @@ final class InboxService: Service {
             }
             // One batch per pass, so that a stop is seen between batches.
             runBatch(tracker: &tracker, progress: &progress, deferral: &deferral)
-            IngestMetrics().backlog(tracker.pendingCount)
+            ingestor.metrics.backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
                 nextWatchdog = monotonicMilliseconds() + watchdog
@@ -181,7 +182,11 @@ final class InboxService: Service {
         let fetched = queue.take(limit: Self.batchLimit)
         guard !files.isEmpty || !fetched.isEmpty else { return }
         let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
-        logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
+        logger.debug(
+            "batch",
+            metadata: [
+                "files": .stringConvertible(files.count), "fetched": .stringConvertible(fetched.count),
+            ])
         let outcomes = ingestor.ingest(items)
         // The snapshots are durable and in the manifest: their pages follow, on the page service.
         pages?.snapshotsWritten(

@@ -35,10 +35,10 @@ public final class Ingestor: Sendable {
             logger.notice(
                 "recovered",
                 metadata: [
-                    "temp_files_removed": "\(recovery.tempFilesRemoved)",
-                    "torn_manifest_bytes": "\(recovery.tornManifestBytes)",
-                    "snapshots_recorded": "\(recovery.snapshotsRecorded)",
-                    "manifest_lines_added": "\(recovery.manifestLinesAdded)",
+                    "temp_files_removed": .stringConvertible(recovery.tempFilesRemoved),
+                    "torn_manifest_bytes": .stringConvertible(recovery.tornManifestBytes),
+                    "snapshots_recorded": .stringConvertible(recovery.snapshotsRecorded),
+                    "manifest_lines_added": .stringConvertible(recovery.manifestLinesAdded),
                 ])
         }
         repairFailedFolder()
@@ -198,7 +198,7 @@ public final class Ingestor: Sendable {
         guard !owed.isEmpty else { return }
         try store.appendManifest(owed)
         owedManifest.withLock { $0.removeFirst(owed.count) }
-        logger.notice("manifest_caught_up", metadata: ["lines": "\(owed.count)"])
+        logger.notice("manifest_caught_up", metadata: ["lines": .stringConvertible(owed.count)])
     }
 
     static func process(_ work: Work, options: PipelineOptions, maxBytes: Int, logger: Logger)

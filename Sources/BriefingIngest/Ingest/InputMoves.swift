@@ -60,7 +60,7 @@ extension Ingestor {
         var touched = Set<String>()
         for (w, outcome) in zip(work, outcomes) {
             let elapsed = monotonicMilliseconds() - w.started
-            var meta: Logger.Metadata = ["duration_ms": "\(elapsed)"]
+            var meta: Logger.Metadata = ["duration_ms": .stringConvertible(elapsed)]
             switch w.item {
             case .file(let f): meta["file"] = "\(f.name)"
             case .fetched(let d):

@@ -1,6 +1,14 @@
 import CLinuxShim
 import Foundation
 
+extension Result {
+    /// The error, if this is a failure.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
+
 /// A POSIX call that failed: which call, on what, and errno's text.
 public struct FileSystemError: Error, CustomStringConvertible, Equatable {
     public var operation: String
@@ -61,18 +69,8 @@ public enum FileSystem {
     public static func writeNewFile(_ path: String, _ bytes: [UInt8], sync: Bool) throws(FileSystemError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
         guard fd >= 0 else { throw FileSystemError("create", path) }
-        var failure: FileSystemError?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = FileSystemError("write", path)
-                    return
-                }
-                offset += n
-            }
+        var failure = bytes.withUnsafeBytes { buffer in
+            Result { () throws(FileSystemError) in try writeAll(fd, buffer, "write", path) }.failure
         }
         if failure == nil && sync && fsync(fd) != 0 { failure = FileSystemError("fsync", path) }
         close(fd)
@@ -91,16 +89,12 @@ public enum FileSystem {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileSystemError("fstat", path) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let failure = FileSystemError("append", path, code: n < 0 ? errno : ENOSPC)
-                _ = ftruncate(fd, st.st_size)
-                throw failure
-            }
-            offset += n
+        let appended = bytes.withUnsafeBytes { buffer in
+            Result { () throws(FileSystemError) in try writeAll(fd, buffer, "append", path) }
+        }
+        if let error = appended.failure {
+            _ = ftruncate(fd, st.st_size)
+            throw error
         }
         guard fdatasync(fd) == 0 else {
             let failure = FileSystemError("fdatasync", path)
@@ -159,17 +153,16 @@ public enum FileSystem {
         let size = Int(st.st_size)
         guard size <= limit else { throw .tooLarge(size) }
         var bytes = [UInt8](repeating: 0, count: size)
-        var offset = 0
-        while offset < size {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, size - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(FileSystemError("read", path))
-            }
-            if n == 0 { break }  // shrank while reading: take what is there; the settle check guards this
-            offset += n
+        let outcome = bytes.withUnsafeMutableBytes { buffer in
+            Result { () throws(FileSystemError) in try readFully(fd, into: buffer, "read", path) }
         }
-        return offset == size ? bytes : Array(bytes[..<offset])
+        let read: Int
+        switch outcome {
+        case .success(let n): read = n
+        case .failure(let error): throw .io(error)
+        }
+        // Shrank while reading: take what is there; the settle check guards this.
+        return read == size ? bytes : Array(bytes[..<read])
     }
 
     public enum ReadError: Error {

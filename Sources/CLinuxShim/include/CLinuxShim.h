@@ -2,6 +2,9 @@
 #define BRIEFINGD_CLINUXSHIM_H
 // Linux interfaces that Swift's Glibc module does not export: inotify, signalfd, eventfd, and
 // the GNU-only calls syncfs and renameat2.
+#ifndef __linux__
+#error "briefingd runs on Linux only: it needs inotify, signalfd, eventfd, syncfs and renameat2"
+#endif
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/eventfd.h>
