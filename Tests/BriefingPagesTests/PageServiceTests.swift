@@ -55,7 +55,7 @@ import Testing
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` seconds pass (generous: the page thread runs at low priority and other tests may keep the cores busy).
-func eventually(timeout: Double = 30, _ condition: @Sendable () -> Bool) async -> Bool {
+func eventually(timeout: Double = 90, _ condition: @Sendable () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if condition() { return true }
