@@ -48,9 +48,10 @@ import Testing
             await eventually {
                 paths.allSatisfy { FileManager.default.fileExists(atPath: String($0.dropLast(5)) + ".html") }
             })
+        // The digests follow the pages.
+        #expect(await eventually { FileManager.default.fileExists(atPath: dir.file("index.html")) })
         service.finish()
         await running.value
-        #expect(FileManager.default.fileExists(atPath: dir.file("index.html")))
     }
 }
 
