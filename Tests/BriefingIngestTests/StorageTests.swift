@@ -100,7 +100,7 @@ import Testing
 
         // Crash aftermath: a recorded snapshot whose manifest line is torn, one never recorded, a temp file.
         let recordA = StateStore.SnapshotRecord(
-            id: a.snapshot.id, path: a.relativePath, source: "inbox", url: nil, ingestedAt: "x")
+            id: a.id, path: a.relativePath, source: "inbox", url: nil, ingestedAt: "x")
         try state.record([recordA])
         try store.appendManifest([recordA])
         let torn = "{\"id\":\"dead"
@@ -112,10 +112,10 @@ import Testing
         #expect(recovery.tornManifestBytes == torn.utf8.count)
         #expect(recovery.snapshotsRecorded == 1)
         #expect(recovery.manifestLinesAdded == 1)
-        #expect(try state.snapshotPath(id: b.snapshot.id) == b.relativePath)
+        #expect(try state.snapshotPath(id: b.id) == b.relativePath)
         let lines = try String(contentsOfFile: store.manifestPath, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(try store.manifestIDs() == [a.snapshot.id, b.snapshot.id])
+        #expect(try store.manifestIDs() == [a.id, b.id])
         #expect(!filesUnder(store.root).contains { $0.contains(".tmp") })
 
         // A second recovery finds nothing to do.

@@ -48,7 +48,8 @@ final class InboxWatcher {
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                     let nameStart = offset + header
                     let nameEnd = min(nameStart + Int(event.len), n)
-                    let name = String(decoding: raw[nameStart..<nameEnd].prefix { $0 != 0 }, as: UTF8.self)
+                    // Names that are not UTF-8 keep their bytes (see FileName).
+                    let name = FileName.decode(raw[nameStart..<nameEnd].prefix { $0 != 0 }).name
                     if let e = Self.event(mask: event.mask, name: name) { events.append(e) }
                     offset = nameStart + Int(event.len)
                 }

@@ -67,15 +67,15 @@ public enum FileSystem {
 
     /// Creates `path` (which must not exist) holding `bytes`; with `sync`, fsyncs it before returning.
     public static func writeNewFile(_ path: String, _ bytes: [UInt8], sync: Bool) throws(FileSystemError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
-        guard fd >= 0 else { throw FileSystemError("create", path) }
+        let fd = open(FileName.cPath(path), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
+        guard fd >= 0 else { throw FileSystemError("create", FileName.display(path)) }
         var failure = bytes.withUnsafeBytes { buffer in
             Result { () throws(FileSystemError) in try writeAll(fd, buffer, "write", path) }.failure
         }
         if failure == nil && sync && fsync(fd) != 0 { failure = FileSystemError("fsync", path) }
         close(fd)
         if let failure {
-            unlink(path)
+            unlink(FileName.cPath(path))
             throw failure
         }
     }
@@ -104,25 +104,33 @@ public enum FileSystem {
     }
 
     /// Renames `from` into `directory` under `name`, or `name` with `-1`, `-2`, … before its
-    /// extension when that is taken. Never overwrites. Returns the new path.
+    /// extension when that is taken (the stem cut short when the name would pass 255 bytes).
+    /// Never overwrites. Returns the new path.
     @discardableResult
     public static func moveWithoutOverwriting(_ from: String, toDirectory directory: String, name: String)
         throws(FileSystemError) -> String
     {
         let (stem, ext) = splitExtension(name)
+        let fromPath = FileName.cPath(from)
         for attempt in 0..<10_000 {
-            let candidate = attempt == 0 ? name : "\(stem)-\(attempt)\(ext)"
+            var candidate = name
+            if attempt > 0 {
+                let tail = "-\(attempt)\(ext)"
+                let room = FileName.maxBytes - FileName.rawBytes(tail).count
+                candidate = FileName.prefix(of: stem, maxBytes: room) + tail
+            }
             let target = directory + "/" + candidate
-            if briefingd_rename_noreplace(from, target) == 0 { return target }
+            if briefingd_rename_noreplace(fromPath, FileName.cPath(target)) == 0 { return target }
             switch errno {
             case EEXIST: continue
             case EXDEV:
                 try copyAcrossFileSystems(from, target)
                 return target
-            default: throw FileSystemError("rename", "\(from) -> \(target)")
+            default:
+                throw FileSystemError("rename", "\(FileName.display(from)) -> \(FileName.display(target))")
             }
         }
-        throw FileSystemError("rename", from, code: EEXIST)
+        throw FileSystemError("rename", FileName.display(from), code: EEXIST)
     }
 
     /// `report.final.txt` → (`report.final`, `.txt`); dotfiles and names without a dot keep no extension.
@@ -132,19 +140,25 @@ public enum FileSystem {
     }
 
     private static func copyAcrossFileSystems(_ from: String, _ to: String) throws(FileSystemError) {
-        guard let data = FileManager.default.contents(atPath: from) else {
-            throw FileSystemError("read", from)
+        let bytes: [UInt8]
+        do {
+            bytes = try readRegularFile(from, limit: Int.max)
+        } catch {
+            if case .io(let e) = error { throw e }
+            throw FileSystemError("read", FileName.display(from), code: EINVAL)
         }
-        try writeNewFile(to, [UInt8](data), sync: true)
-        guard unlink(from) == 0 else { throw FileSystemError("unlink", from) }
+        try writeNewFile(to, bytes, sync: true)
+        guard unlink(FileName.cPath(from)) == 0 else {
+            throw FileSystemError("unlink", FileName.display(from))
+        }
     }
 
     /// Reads a whole regular file without following symlinks.
     public static func readRegularFile(_ path: String, limit: Int) throws(ReadError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let fd = open(FileName.cPath(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ELOOP { throw .symlink }
-            throw .io(FileSystemError("open", path))
+            throw .io(FileSystemError("open", FileName.display(path)))
         }
         defer { close(fd) }
         var st = stat()
@@ -163,6 +177,27 @@ public enum FileSystem {
         }
         // Shrank while reading: take what is there; the settle check guards this.
         return read == size ? bytes : Array(bytes[..<read])
+    }
+
+    /// The names in a folder (not `.` and `..`), each decoded by ``FileName/decode(_:)``, so that
+    /// names that are not UTF-8 are listed too. Throws when the folder cannot be opened.
+    public static func listDirectory(_ path: String) throws(FileSystemError) -> [String] {
+        guard let dir = opendir(FileName.cPath(path)) else { throw FileSystemError("opendir", path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
+                    FileName.decode(
+                        UnsafeBufferPointer(
+                            start: bytes,
+                            count: strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self)))
+                    ).name
+                }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     public enum ReadError: Error {
