@@ -73,7 +73,8 @@ public struct Daemon: Sendable {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services(
-                    inbox: inbox, pool: pool, pages: pages, metrics: metricsServer, queue: queue, state: state),
+                    inbox: inbox, pool: pool, pages: pages, metrics: metricsServer, queue: queue, state: state
+                ),
                 gracefulShutdownSignals: DaemonSignals.stopping,
                 logger: logger))
         try await group.run()
@@ -94,7 +95,8 @@ public struct Daemon: Sendable {
     /// stops, the worker pool once the inbox loop no longer hands it work, and metrics are served
     /// until the end. A new service (shared store) is added here.
     private func services(
-        inbox: InboxService, pool: WorkerPool, pages: PageService?, metrics: MetricsServer?, queue: FetchQueue,
+        inbox: InboxService, pool: WorkerPool, pages: PageService?, metrics: MetricsServer?,
+        queue: FetchQueue,
         state: StateStore
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
