@@ -51,6 +51,8 @@ struct CheckConfig: ParsableCommand {
             "  level: \(c.logLevel)",
             "metrics:",
             "  listen: \(c.metricsListen ?? "off")",
+            "pages:",
+            "  enabled: \(c.pagesEnabled)",
         ]
         if let pg = c.store {
             // The password is never printed; only whether one is set.

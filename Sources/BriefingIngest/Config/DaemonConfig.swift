@@ -122,6 +122,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var metricsListen: String?
     /// `store.postgres`: the shared database of a fleet of instances; nil runs on its own.
     public var store: PostgresSettings?
+    /// Whether the daemon writes an HTML page beside each snapshot, a digest per day and an index.
+    public var pagesEnabled = true
     /// Worker processes and the limits each input is extracted under.
     public var inputLimits = InputLimits()
 
