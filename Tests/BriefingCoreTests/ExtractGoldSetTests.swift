@@ -34,10 +34,17 @@ struct GoldFile: Decodable {
     var url: String?
     var title: String
     var date: String
+    /// Where the date must have been read (`title`, `meta`, …), when the gold says.
+    var dateSource: String?
     /// Boilerplate of the page that must not reach `text`.
     var absent: [String]?
     var turns: [GoldTurn]
     var figures: [GoldFigure]
+
+    enum CodingKeys: String, CodingKey {
+        case url, title, date, absent, turns, figures
+        case dateSource = "date_source"
+    }
 }
 
 /// One input of the set, run through the whole pipeline as the daemon runs it.
@@ -58,7 +65,8 @@ struct GoldCase: CustomTestStringConvertible, Sendable {
         let input = try #require(
             Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Transcripts/gold"))
         let goldURL = try #require(
-            Bundle.module.url(forResource: base + ".gold", withExtension: "json", subdirectory: "Transcripts/gold"))
+            Bundle.module.url(
+                forResource: base + ".gold", withExtension: "json", subdirectory: "Transcripts/gold"))
         let gold = try JSONDecoder().decode(GoldFile.self, from: Data(contentsOf: goldURL))
         let bytes = try [UInt8](Data(contentsOf: input))
         let source =
@@ -136,7 +144,8 @@ func score(_ b: Briefing, against gold: GoldFile, name: String) -> GoldScore {
                 s.speakerFieldsRight += 1
             } else {
                 s.misses.append(
-                    "\(name): turn 「\(g.starts)」 \(field) \(want ?? "nil") ≠ \(got ?? "nil") (label \(sp?.label ?? "?"))")
+                    "\(name): turn 「\(g.starts)」 \(field) \(want ?? "nil") ≠ \(got ?? "nil") (label \(sp?.label ?? "?"))"
+                )
             }
         }
     }
@@ -173,6 +182,7 @@ func score(_ b: Briefing, against gold: GoldFile, name: String) -> GoldScore {
         let b = snapshot.briefing
         #expect(b.title == gold.title)
         #expect(b.date == gold.date)
+        if let source = gold.dateSource { #expect(b.dateSource?.rawValue == source) }
         for boilerplate in gold.absent ?? [] {
             #expect(!snapshot.text.contains(boilerplate), "\(boilerplate) leaked into the text")
         }
@@ -193,7 +203,9 @@ func score(_ b: Briefing, against gold: GoldFile, name: String) -> GoldScore {
             total = total + score(snapshot.briefing, against: gold, name: c.file)
             if c.ext == "html" {
                 pages += 1
-                if snapshot.briefing.title == gold.title && snapshot.briefing.date == gold.date { pagesRight += 1 }
+                if snapshot.briefing.title == gold.title && snapshot.briefing.date == gold.date {
+                    pagesRight += 1
+                }
             }
         }
         let summary = String(
@@ -208,5 +220,87 @@ func score(_ b: Briefing, against gold: GoldFile, name: String) -> GoldScore {
         #expect(total.speakerAccuracy >= 0.97, "\(summary)")
         #expect(total.figurePrecision >= 0.9 && total.figureRecall >= 0.9, "\(summary)")
         #expect(pagesRight == pages, "\(summary)")
+    }
+}
+
+/// The classes the gold set showed, each on its own.
+@Suite struct ExtractGoldSetClassTests {
+    @Test func dateInChineseNumeralsInTheTitle() {
+        #expect(DateText.firstDate(in: "二〇二二年八月二日外交部发言人主持例行记者会")?.iso == "2022-08-02")
+        #expect(DateText.firstDate(in: "新闻发布会（二○二三年十二月三十一日）")?.iso == "2023-12-31")
+        #expect(DateText.firstDate(in: "二零二一年十月二十一日")?.iso == "2021-10-21")
+        #expect(DateText.firstDate(in: "二〇二二年二月三十日") == nil)
+        #expect(DateText.firstDate(in: "十二月三十一日") == nil)
+    }
+
+    func figures(_ text: String) -> [String] {
+        extractBriefing(text).0.figures.map { "\($0.text)=\($0.value)\($0.unit ?? "")/\($0.approx.rawValue)" }
+    }
+
+    @Test func thousandsGroupedWithSpaces() {
+        #expect(
+            figures("新增約3 000個宿位，已批出1 200個名額，涉及12 345 678元。")
+                == ["約3 000個=3000.0個/about", "1 200個=1200.0個/exact", "12 345 678元=12345678.0元/exact"])
+        // A space between numbers that are not groups of three keeps them apart.
+        #expect(figures("2023 年 5 月有 12 1234 人") == ["12=12.0/exact", "1234 人=1234.0人/exact"])
+        #expect(figures("名單共 5 200 人") == ["5 200 人=5200.0人/exact"])
+    }
+
+    @Test func aNounAfterAMagnitudeIsItsUnit() {
+        #expect(figures("发送货物约94.7万标箱。") == ["约94.7万标箱=947000.0标箱/about"])
+        // A qualifier after the magnitude is no noun.
+        #expect(figures("总数达到5万左右。") == ["5万左右=50000.0/about"])
+    }
+
+    @Test func aNumberBeforeAColonIsALabel() {
+        #expect(figures("问1：请问有多少人？\n答：共有300人。") == ["300人=300.0人/exact"])
+    }
+
+    @Test func labelsTheWordProcessorTypedTwice() {
+        let (b, _) = extractBriefing("问1：有多少人？\n答：答：共有300人。\n问2: 何时开始?\n答: 明天。")
+        #expect(b.turns.map(\.text) == ["有多少人？", "共有300人。", "何时开始?", "明天。"])
+        #expect(b.turns.map(\.number) == [1, nil, 2, nil])
+    }
+
+    @Test func whoeverIsThankedIsTheHost() {
+        let (b, _) = extractBriefing(
+            """
+            国务院新闻办公室新闻发布会
+            新闻局副局长、新闻发言人 王晓明：今天请到国家统计局副局长陈立新先生。
+            国家统计局副局长 陈立新：谢谢主持人。上半年经济稳中有进。
+            王晓明：下面请提问。
+            新华社记者：请问下半年走势如何？
+            陈立新：将保持平稳。
+            王晓明：发布会到此结束。
+            """)
+        #expect(b.speakers.map(\.role) == [.host, .official, .reporter])
+        #expect(b.turns.map(\.kind) == [.remark, .remark, .remark, .question, .answer, .remark])
+    }
+
+    @Test func aHostLabelThatNamesTheSpokespersonWhoAnswersAlone() {
+        let (b, _) = extractBriefing(
+            """
+            主持人 商务部新闻发言人束珏婷：下午好，请提问。
+            路透社记者：请问外资情况如何？
+            束珏婷：总体稳定。
+            """)
+        #expect(b.speakers.count == 2)
+        let host = b.speakers[0]
+        #expect([host.organization, host.title, host.name] == ["商务部", "新闻发言人", "束珏婷"] && host.role == .host)
+        #expect(b.turns.map(\.kind) == [.remark, .question, .answer])
+    }
+
+    @Test func aNameAloneTakesTheTitleTheHostGivesIt() {
+        let (b, _) = extractBriefing(
+            """
+            主持人：出席发布会的有省交通运输厅厅长张建华，省发展改革委副主任李红梅。
+            张建华：去年交通投资增长较快。
+            浙江日报记者：请问李主任，有哪些政策？
+            答（李红梅）：我们推出了十项举措。
+            答（张建华）：我补充一点。
+            """)
+        #expect(b.speakers.map(\.title) == [nil, "厅长", nil, "副主任"])
+        #expect(b.speakers.map(\.role) == [.host, .official, .reporter, .official])
+        #expect(b.turns.map(\.speaker) == ["s1", "s2", "s3", "s4", "s2"])
     }
 }
