@@ -35,6 +35,10 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        // PDF text layers; poppler-data (CMaps) is needed at run time for Chinese CID fonts.
+        .systemLibrary(
+            name: "CPoppler", pkgConfig: "poppler-glib",
+            providers: [.apt(["libpoppler-glib-dev", "poppler-data"])]),
         // curl_easy_setopt/getinfo are variadic C functions, which Swift cannot call: typed wrappers.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         // inotify, signalfd, eventfd, syncfs and renameat2, which the Glibc module leaves out.
@@ -44,7 +48,7 @@ let package = Package(
         .target(
             name: "BriefingCore",
             dependencies: [
-                "CUchardet", "CLibXML2", "CCrypto",
+                "CUchardet", "CLibXML2", "CCrypto", "CPoppler",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Model/snapshot.schema.json"]),

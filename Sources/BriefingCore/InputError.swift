@@ -13,6 +13,10 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case noText(format: InputInfo.Format)
     case textTooLarge(characters: Int, limit: Int)
     case htmlTooDeep(depth: Int, limit: Int)
+    case encrypted
+    case damagedPDF(reason: String)
+    case noTextLayer(pages: Int, images: Int)
+    case tooManyPages(pages: Int, limit: Int)
 
     public var code: String {
         switch self {
@@ -28,6 +32,10 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noText: "no_text"
         case .textTooLarge: "text_too_large"
         case .htmlTooDeep: "html_too_deep"
+        case .encrypted: "encrypted"
+        case .damagedPDF: "damaged_pdf"
+        case .noTextLayer: "no_text_layer"
+        case .tooManyPages: "too_many_pages"
         }
     }
 
@@ -52,7 +60,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidDocx(let reason):
             "the file looks like a Word .docx but cannot be read (\(reason)); open and re-save it in Word"
         case .unsupportedFormat(let what):
-            "the input is \(what), which briefingd cannot read; save it as .docx, HTML or UTF-8 text"
+            "the input is \(what), which briefingd cannot read; save it as PDF, .docx, HTML or UTF-8 text"
         case .noText(let format):
             "no briefing text was found in the \(format.rawValue) input; check that the file is the transcript"
         case .textTooLarge(let characters, let limit):
@@ -61,6 +69,17 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .htmlTooDeep(let depth, let limit):
             "the HTML page nests its elements \(depth) deep, deeper than the \(limit) levels that are read, "
                 + "so its text cannot be taken whole; save the page's text as a .txt file"
+        case .encrypted:
+            "the PDF is encrypted and needs a password to open; save or print it again without a password"
+        case .damagedPDF(let reason):
+            "the PDF is damaged and cannot be read (\(reason)); download or export it again"
+        case .noTextLayer(let pages, let images):
+            "the PDF has no text layer: its \(pages) page(s) hold "
+                + (images > 0 ? "images only (\(images) image(s), e.g. a scan)" : "no text, only drawings")
+                + "; run OCR on it or get the transcript as text, .docx or a PDF with text"
+        case .tooManyPages(let pages, let limit):
+            "the PDF has \(pages) pages, over the limit of \(limit) (input.max_pdf_pages); "
+                + "raise the limit or split the file"
         }
     }
 }

@@ -10,12 +10,16 @@ public struct PipelineOptions: Sendable, Equatable {
     /// with the text) start.
     public var maxTextCharacters: Int
     public static let defaultMaxTextCharacters = 5_000_000
+    /// Bounds on PDF input (pages).
+    public var pdf: PDFLimits
 
     public init(
-        maxReplacementRatio: Double = 0.01, maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
+        maxReplacementRatio: Double = 0.01, maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters,
+        pdf: PDFLimits = PDFLimits()
     ) {
         self.maxReplacementRatio = maxReplacementRatio
         self.maxTextCharacters = maxTextCharacters
+        self.pdf = pdf
     }
 }
 
@@ -45,7 +49,7 @@ public enum BriefingPipeline {
         options: PipelineOptions = PipelineOptions()
     ) throws(InputError) -> (snapshot: Snapshot, notes: [String]) {
         let decoded = try InputDecoder.decode(
-            bytes, hints: hints, maxTextCharacters: options.maxTextCharacters)
+            bytes, hints: hints, maxTextCharacters: options.maxTextCharacters, pdfLimits: options.pdf)
         if decoded.replacementCharacters > 0 {
             // Counting characters costs a pass over the text: only when something was replaced.
             let scalarCount = decoded.text.unicodeScalars.count

@@ -41,7 +41,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Single files dropped into the idle daemon for the latency figure.")
     var latencyDrops = 50
 
-    @Option(help: "Measure only this input form (UTF-8, GB18030, UTF-16LE, docx); for profiling.")
+    @Option(help: "Measure only this input form (UTF-8, GB18030, UTF-16LE, docx, pdf); for profiling.")
     var form: String?
 
     @Option(help: "Measure only this stage (e.g. \"full pipeline\"); for profiling.")
@@ -88,6 +88,20 @@ struct BenchCommand: ParsableCommand {
             progress("stages on \(input.label)")
             stages += StageBenchmark.run(input, stages: onlyStages, timing: timing, ingestedAt: now)
         }
+        // The PDF path on its own: the Python alternative and the daemon figures stay on the text forms.
+        var pdfPages: Int?
+        if form == nil || form == "pdf" {
+            progress("stages on pdf (made by scripts/make_pdf.py)")
+            switch PDFInput.make(fixturePath: fixturePath, repository: repository) {
+            case .success(let pdf):
+                pdfPages = pdf.pages
+                stages += StageBenchmark.run(pdf, stages: onlyStages, timing: timing, ingestedAt: now)
+            case .failure(let error):
+                stages += onlyStages.map {
+                    StageFigure(form: "pdf", stage: $0, inputBytes: 0, error: "no PDF: \(error)")
+                }
+            }
+        }
 
         var python: PythonFigures?
         var pythonSkipped: String?
@@ -122,7 +136,8 @@ struct BenchCommand: ParsableCommand {
         }
 
         let report = BenchReport(
-            meta: meta, stages: stages, daemon: daemonFigures, python: python, pythonSkipped: pythonSkipped,
+            meta: meta, stages: stages, pdfPages: pdfPages, daemon: daemonFigures, python: python,
+            pythonSkipped: pythonSkipped,
             goals: Goals.evaluate(stages: stages, daemon: daemonFigures))
         Report.print(report)
         try Report.write(report, to: json)

@@ -7,6 +7,8 @@ struct BenchInput: Sendable {
     /// File name handed to the decoder as a hint, as the daemon does for inbox files.
     var fileName: String
     var bytes: [UInt8]
+    /// Pages, for a PDF: its figures are also given in pages per second.
+    var pages: Int? = nil
 }
 
 enum BenchInputs {

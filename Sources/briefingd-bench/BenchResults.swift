@@ -207,6 +207,8 @@ struct BenchMeta: Codable, Sendable {
 struct BenchReport: Codable, Sendable {
     var meta: BenchMeta
     var stages: [StageFigure]
+    /// Pages of the PDF form, when it was measured.
+    var pdfPages: Int?
     var daemon: DaemonFigures?
     var python: PythonFigures?
     var pythonSkipped: String?
@@ -214,6 +216,7 @@ struct BenchReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case meta, stages, daemon, python, goals
+        case pdfPages = "pdf_pages"
         case pythonSkipped = "python_skipped"
     }
 }

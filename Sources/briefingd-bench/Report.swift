@@ -61,6 +61,17 @@ enum Report {
             out += "\n"
         }
         for (i, note) in notes.enumerated() { out += "  [\(i + 1)] \(note)\n" }
+        if let pages = report.pdfPages {
+            out += "pdf (\(pages) pages), pages/s:"
+            for stage in [Stage.decode, .pipeline] {
+                if let docs = report.stages.first(where: { $0.form == "pdf" && $0.stage == stage })?
+                    .documentsPerSecond
+                {
+                    out += "  \(stage.rawValue) \(figure(docs * Double(pages)))"
+                }
+            }
+            out += "\n"
+        }
 
         out += "\n"
         if let python = report.python {

@@ -32,6 +32,7 @@ struct CheckConfig: ParsableCommand {
             "input:",
             "  max_replacement_ratio: \(c.maxReplacementRatio)",
             "  max_text_chars: \(c.maxTextCharacters)",
+            "  max_pdf_pages: \(c.maxPDFPages)",
             "http:",
             "  connect_timeout: \(c.http.connectTimeout)",
             "  total_timeout: \(c.http.totalTimeout)",

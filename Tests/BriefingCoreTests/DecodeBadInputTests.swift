@@ -72,7 +72,7 @@ func randomBytesAreRefused(seed: UInt64) {
     #expect(error(Array(page.utf8)) == .noText(format: .html))
 }
 
-@Test func legacyWordAndPDFAreNamed() {
+@Test func legacyWordIsNamed() {
     guard case .unsupportedFormat(let what) = error([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0])
     else {
         Issue.record("OLE2 accepted")
@@ -85,7 +85,8 @@ func randomBytesAreRefused(seed: UInt64) {
     let errors: [InputError] = [
         .empty, .bomOnly(encoding: "UTF-8"), .truncated(encoding: "UTF-16LE", reason: "odd number of bytes"),
         .undecodable(reason: "x"), .invalidDocx(reason: "x"), .noText(format: .html),
-        .unsupportedFormat("a PDF file"),
+        .unsupportedFormat("a legacy Word .doc (OLE2) file"), .encrypted, .damagedPDF(reason: "x"),
+        .noTextLayer(pages: 1, images: 1), .tooManyPages(pages: 501, limit: 500),
     ]
     for e in errors {
         #expect(e.description.count > 40)

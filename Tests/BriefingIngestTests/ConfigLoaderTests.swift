@@ -94,6 +94,17 @@ import Testing
         #expect(set.pipelineOptions == PipelineOptions(maxTextCharacters: 1000))
     }
 
+    @Test func pdfPageLimitReachesThePipelineOptions() throws {
+        let defaults = try ConfigLoader.parse(minimal, workingDirectory: "/")
+        #expect(defaults.pipelineOptions.pdf.maxPages == 500)
+        let set = try ConfigLoader.parse(minimal + "input: {max_pdf_pages: 20}\n", workingDirectory: "/")
+        #expect(set.maxPDFPages == 20)
+        #expect(set.pipelineOptions == PipelineOptions(pdf: PDFLimits(maxPages: 20)))
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.parse(minimal + "input: {max_pdf_pages: 0}\n", workingDirectory: "/")
+        }
+    }
+
     @Test func unknownAndMissingKeysAreNamed() {
         let cases: [(String, String)] = [
             (minimal + "metrics: {listen: 'nowhere'}\n", "metrics.listen"),

@@ -9,7 +9,8 @@ enum FormatSniffer {
             return .zip
         }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .ole2 }
-        if bytes.starts(with: Array("%PDF-".utf8)) { return .pdf }
+        // Readers accept the PDF header anywhere in the first 1024 bytes (some writers prefix junk).
+        if ASCIIBytes.contains("%pdf-", in: bytes, limit: 1024) { return .pdf }
         return nil
     }
 

@@ -1,4 +1,4 @@
-// Raw bytes → plain text: detects the format (text, markdown, html, docx) and the encoding.
+// Raw bytes → plain text: detects the format (text, markdown, html, docx, pdf) and the encoding.
 
 /// What the caller knows about the bytes besides the bytes themselves.
 public struct DecodeHints: Sendable, Equatable {
@@ -70,23 +70,25 @@ public struct DecodedInput: Sendable, Equatable {
 public enum InputDecoder {
     /// Decodes `bytes` into text.
     ///
-    /// The format comes from the bytes (ZIP signature → docx; HTML markers → html; front matter or
+    /// The format comes from the bytes (`%PDF-` → pdf; ZIP signature → docx; HTML markers → html; front matter or
     /// headings → markdown; else text), the file name only as a tie-breaker. The encoding comes from
     /// a BOM, the bytes' statistics and uchardet; `hints.declaredCharset`, a charset in
     /// `hints.contentType` or an HTML `<meta>` charset is used when the bytes agree with it.
     /// - Throws: ``InputError`` for empty, BOM-only, binary, truncated or undecodable input, a
-    ///   broken .docx, or an HTML page without body text.
+    ///   broken .docx, an HTML page without body text, or a PDF that is encrypted, damaged, has no
+    ///   text layer or is over `pdfLimits`.
     /// - Parameter maxTextCharacters: longest text accepted, in Unicode scalars; checked as soon as
-    ///   the text is known (for a .docx, before its XML is even parsed when the XML holds far more).
+    ///   the text is known (for a .docx, before its XML is even parsed when the XML holds far more;
+    ///   for a PDF, page by page).
     public static func decode(
         _ bytes: [UInt8], hints: DecodeHints = DecodeHints(),
-        maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
+        maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters, pdfLimits: PDFLimits = PDFLimits()
     ) throws(InputError) -> DecodedInput {
         guard !bytes.isEmpty else { throw .empty }
         switch FormatSniffer.container(bytes) {
         case .zip: return try DocxExtractor.extract(bytes, maxCharacters: maxTextCharacters)
         case .ole2: throw .unsupportedFormat("a legacy Word .doc (OLE2) file")
-        case .pdf: throw .unsupportedFormat("a PDF file")
+        case .pdf: return try PDFExtractor.extract(bytes, limits: pdfLimits, maxCharacters: maxTextCharacters)
         case nil: break
         }
         let declared =
@@ -115,7 +117,7 @@ public enum InputDecoder {
         case .markdown:
             result.publishedHint = MarkdownStripper.frontMatterField("date", in: decoded.text)
             result.text = MarkdownStripper.strip(decoded.text)
-        case .text, .docx:
+        case .text, .docx, .pdf:
             break
         }
         return result

@@ -106,7 +106,7 @@ public struct Revision: Codable, Sendable, Equatable {
 
 /// What the raw input was and how it was decoded.
 public struct InputInfo: Codable, Sendable, Equatable {
-    public enum Format: String, Codable, Sendable { case text, markdown, html, docx }
+    public enum Format: String, Codable, Sendable { case text, markdown, html, docx, pdf }
 
     public var format: Format
     public var bytes: Int

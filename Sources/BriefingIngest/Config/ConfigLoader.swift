@@ -118,6 +118,7 @@ public enum ConfigLoader {
             if let v = try input.int("max_text_chars", in: 1...Self.maxBytesLimit) {
                 config.maxTextCharacters = v
             }
+            if let v = try input.int("max_pdf_pages", in: 1...100_000) { config.maxPDFPages = v }
             try input.rejectUnknown()
         }
         if let http = try top.table("http") {

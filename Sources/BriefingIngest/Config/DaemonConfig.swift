@@ -113,12 +113,16 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxReplacementRatio: Double = PipelineOptions().maxReplacementRatio
     /// Longest decoded text, in characters, before an input is refused (`input.max_text_chars`).
     public var maxTextCharacters: Int = PipelineOptions.defaultMaxTextCharacters
+    /// Most pages a PDF input may have; longer PDFs are refused before their text is read.
+    public var maxPDFPages: Int = PDFLimits.defaultMaxPages
     /// `127.0.0.1:9464`; nil disables the metrics endpoint.
     public var metricsListen: String?
 
     /// The limits every input is processed with.
     public var pipelineOptions: PipelineOptions {
-        PipelineOptions(maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters)
+        PipelineOptions(
+            maxReplacementRatio: maxReplacementRatio, maxTextCharacters: maxTextCharacters,
+            pdf: PDFLimits(maxPages: maxPDFPages))
     }
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

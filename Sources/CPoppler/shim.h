@@ -1,0 +1,2 @@
+// poppler's GLib binding: PDF documents opened from memory, page text and its layout.
+#include <poppler.h>
