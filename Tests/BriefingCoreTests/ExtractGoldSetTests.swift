@@ -55,7 +55,8 @@ struct GoldCase: CustomTestStringConvertible, Sendable {
     static let all: [GoldCase] = [
         "scio-briefing.txt", "mfa-page.html", "taiwan-affairs.html", "commerce-figures.txt",
         "provincial-named.txt", "hk-government.txt", "executive-yuan.txt", "live-text.html",
-        "word-export.txt", "markdown-frontmatter.md", "interview.txt",
+        "word-export.txt", "markdown-frontmatter.md", "interview.txt", "reported-page.html",
+        "bracket-labels.txt",
     ].map { GoldCase(file: $0) }
 
     var base: String { String(file[..<file.lastIndex(of: ".")!]) }
