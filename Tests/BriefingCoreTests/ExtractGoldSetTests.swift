@@ -56,7 +56,7 @@ struct GoldCase: CustomTestStringConvertible, Sendable {
         "scio-briefing.txt", "mfa-page.html", "taiwan-affairs.html", "commerce-figures.txt",
         "provincial-named.txt", "hk-government.txt", "executive-yuan.txt", "live-text.html",
         "word-export.txt", "markdown-frontmatter.md", "interview.txt", "reported-page.html",
-        "bracket-labels.txt",
+        "bracket-labels.txt", "taiwan-council.txt",
     ].map { GoldCase(file: $0) }
 
     var base: String { String(file[..<file.lastIndex(of: ".")!]) }
@@ -232,6 +232,25 @@ func score(_ b: Briefing, against gold: GoldFile, name: String) -> GoldScore {
         #expect(DateText.firstDate(in: "二零二一年十月二十一日")?.iso == "2021-10-21")
         #expect(DateText.firstDate(in: "二〇二二年二月三十日") == nil)
         #expect(DateText.firstDate(in: "十二月三十一日") == nil)
+    }
+
+    @Test func taiwanYearsInAFullDate() {
+        #expect(DateText.firstDate(in: "112年8月3日")?.iso == "2023-08-03")
+        #expect(DateText.firstDate(in: "記者會 112 年 12 月 1 日")?.iso == "2023-12-01")
+        // Only a full date: a bare `112年` is a count of years or a fiscal year, read elsewhere.
+        #expect(DateText.firstDate(in: "112年8月") == nil)
+        #expect(DateText.firstDate(in: "112/8/3") == nil)
+    }
+
+    @Test func aChainOfTitlesJoinedBy兼() {
+        let (b, _) = extractBriefing(
+            """
+            主持人：今天由副主委兼發言人梁文傑說明。
+            梁文傑：大家好。
+            大陸委員會副主委兼發言人 梁文傑：補充一點。
+            """)
+        #expect(b.speakers[1].title == "副主委兼發言人" && b.speakers[1].role == .official)
+        #expect(b.speakers[2].organization == "大陸委員會" && b.speakers[2].title == "副主委兼發言人")
     }
 
     func figures(_ text: String) -> [String] {

@@ -63,13 +63,18 @@ enum DateText {
     /// The full date starting at `i`, and where it ends.
     static func date(_ c: [Unicode.Scalar], at i: Int) -> (CivilDate, Int)? {
         guard i == 0 || !isDigit(c[i - 1]) else { return nil }
-        guard let (y, yEnd) = number(c, at: i, maxDigits: 4), yEnd - i == 4, (1900...2100).contains(y) else {
-            return nil
-        }
+        guard let (year, yEnd) = number(c, at: i, maxDigits: 4) else { return nil }
+        var y = year
         var j = skipSpaces(c, from: yEnd)
         guard j < c.count else { return nil }
         let sep = c[j]
         let han = sep == "年"
+        if han, yEnd - i == 2 || yEnd - i == 3, (1...200).contains(y) {
+            // `112年8月3日`: Taiwan counts years from 1912 (民國); a full date with such a year is one.
+            y += 1911
+        } else {
+            guard yEnd - i == 4, (1900...2100).contains(y) else { return nil }
+        }
         guard han || sep == "-" || sep == "/" || sep == "." else { return nil }
         j = skipSpaces(c, from: j + 1)
         guard let (m, mEnd) = number(c, at: j, maxDigits: 2), (1...12).contains(m) else { return nil }

@@ -327,8 +327,8 @@ enum SpeakerLabels {
             if nameRange.isEmpty || plausibleName(t, nameRange) {
                 if let title = Lexicons.officialTitles.match(t, endingAt: p, floor: r.lowerBound) {
                     var titleStart = p - title.word.count
-                    // A chain such as `党委委员、副局长` is one title.
-                    while t.at(titleStart - 1) == "、",
+                    // A chain such as `党委委员、副局长` or `副主委兼發言人` is one title.
+                    while t.at(titleStart - 1) == "、" || t.at(titleStart - 1) == "兼",
                         let more = Lexicons.officialTitles.match(
                             t, endingAt: titleStart - 1, floor: r.lowerBound)
                     {

@@ -332,11 +332,18 @@ enum TurnBuilder {
             guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
+                let titleEnd = t.at(i - 1) == " " ? i - 1 : i
                 if t.matches(word, at: i),
-                    let title = Lexicons.officialTitles.match(
-                        t, endingAt: t.at(i - 1) == " " ? i - 1 : i, floor: p.lowerBound)
+                    let title = Lexicons.officialTitles.match(t, endingAt: titleEnd, floor: p.lowerBound)
                 {
-                    return title.text
+                    // `副主委兼發言人`, `司长、新闻发言人`: a chain of titles is one title.
+                    var start = titleEnd - title.word.count
+                    while t.at(start - 1) == "、" || t.at(start - 1) == "兼",
+                        let more = Lexicons.officialTitles.match(t, endingAt: start - 1, floor: p.lowerBound)
+                    {
+                        start -= 1 + more.word.count
+                    }
+                    return t.string(start..<titleEnd)
                 }
                 i += 1
             }
