@@ -56,7 +56,7 @@ struct GoldCase: CustomTestStringConvertible, Sendable {
         "scio-briefing.txt", "mfa-page.html", "taiwan-affairs.html", "commerce-figures.txt",
         "provincial-named.txt", "hk-government.txt", "executive-yuan.txt", "live-text.html",
         "word-export.txt", "markdown-frontmatter.md", "interview.txt", "reported-page.html",
-        "bracket-labels.txt", "taiwan-council.txt",
+        "bracket-labels.txt", "taiwan-council.txt", "own-line-labels.html",
     ].map { GoldCase(file: $0) }
 
     var base: String { String(file[..<file.lastIndex(of: ".")!]) }
