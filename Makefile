@@ -7,7 +7,7 @@ APT_PACKAGES := libcurl4-openssl-dev libuchardet-dev libxml2-dev libsqlite3-dev 
 	postgresql chromium chromium-driver fonts-noto-cjk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test bench format clean install install-files
+.PHONY: deps build run test smoke bench format clean install install-files
 
 deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -26,9 +26,19 @@ run: build
 	mkdir -p var
 	.build/release/briefingd run --config Config/briefingd.yaml
 
+# What a reviewer checks besides the tests: formatting (strict lint), no compiler warnings, and
+# the release binary turning the shared fixture into a snapshot that passes the schema.
+FIXTURE := ../shared/fixtures/nmg-public-security-briefing.txt
 test: deps
-	swift build --build-tests
+	swift format lint --strict --recursive Sources Tests Package.swift
+	swift build --build-tests -Xswiftc -warnings-as-errors
 	swift test --skip-build
+	$(MAKE) smoke
+
+smoke:
+	swift build -c release --product briefingd -Xswiftc -warnings-as-errors
+	.build/release/briefingd extract $(FIXTURE) > .build/smoke-snapshot.json
+	python3 scripts/validate_snapshots.py .build/smoke-snapshot.json
 
 bench: deps
 	@# The Python alternative it is compared with; without it the bench says why and goes on.

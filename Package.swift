@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "briefingd",
-    platforms: [.macOS(.v14)],
+    // Linux only (inotify, signalfd, eventfd, syncfs, renameat2 through CLinuxShim, which refuses to
+    // build elsewhere); SwiftPM has no way to name Linux as the one platform, so none is listed.
     products: [
         .executable(name: "briefingd", targets: ["briefingd"]),
         .library(name: "BriefingCore", targets: ["BriefingCore"]),
@@ -41,7 +42,7 @@ let package = Package(
             providers: [.apt(["libpoppler-glib-dev", "poppler-data"])]),
         // curl_easy_setopt/getinfo are variadic C functions, which Swift cannot call: typed wrappers.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
-        // inotify, signalfd, eventfd, syncfs and renameat2, which the Glibc module leaves out.
+        // inotify, signalfd, eventfd, syncfs and renameat2, which the Glibc module leaves out (Linux only).
         .target(name: "CLinuxShim"),
 
         // Pure core: bytes in, snapshot document out. No file, network or clock access.
@@ -87,7 +88,11 @@ let package = Package(
             name: "BriefingCoreTests", dependencies: ["BriefingCore", "TestSupport"],
             resources: [.copy("Transcripts")]),
         .testTarget(
-            name: "BriefingIngestTests", dependencies: ["BriefingIngest", "BriefingCore", "TestSupport"]),
+            name: "BriefingIngestTests",
+            dependencies: [
+                "BriefingIngest", "BriefingCore", "TestSupport",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

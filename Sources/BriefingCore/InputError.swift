@@ -2,12 +2,12 @@
 /// `code` is the stable short name written as `error` in `NAME.error.json`.
 public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty
-    case bomOnly(encoding: String)
+    case bomOnly(encoding: TextEncoding)
     case tooLarge(bytes: Int, limit: Int)
     case unsupportedEncoding(String)
     case undecodable(reason: String)
-    case tooManyReplacements(count: Int, characters: Int, encoding: String)
-    case truncated(encoding: String, reason: String)
+    case tooManyReplacements(count: Int, characters: Int, encoding: TextEncoding)
+    case truncated(encoding: TextEncoding, reason: String)
     case invalidDocx(reason: String)
     case unsupportedFormat(String)
     case noText(format: InputInfo.Format)

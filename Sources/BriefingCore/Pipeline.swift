@@ -48,7 +48,7 @@ public enum BriefingPipeline {
         _ bytes: [UInt8], hints: DecodeHints = DecodeHints(), source: Source, ingestedAt: Timestamp,
         options: PipelineOptions = PipelineOptions()
     ) throws(InputError) -> (snapshot: Snapshot, notes: [String]) {
-        let decoded = try InputDecoder.decode(
+        var decoded = try InputDecoder.decode(
             bytes, hints: hints, maxTextCharacters: options.maxTextCharacters, pdfLimits: options.pdf)
         if decoded.replacementCharacters > 0 {
             // Counting characters costs a pass over the text: only when something was replaced.
@@ -62,6 +62,7 @@ public enum BriefingPipeline {
         }
         // Repairs made while decoding (docx field codes, HTML boilerplate) are merged into the text's own.
         let normalized = TextNormalizer.normalize(decoded)
+        decoded.text = ""  // the decoded copy of the text is not needed past normalization
         guard normalized.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw .noText(format: decoded.format)
         }

@@ -112,8 +112,13 @@ struct MemoryFigure: Codable, Sendable {
     var anonymousIdleAfterStartMiB: Double
     var anonymousPeakDuringBurstMiB: Double
     var anonymousIdleAfterBurstMiB: Double
+    /// Each extraction worker (`briefingd worker`): RSS idle after start and peak during the bursts.
+    var workerIdleAfterStartMiB: [Double] = []
+    var workerPeakDuringBurstMiB: [Double] = []
 
     enum CodingKeys: String, CodingKey {
+        case workerIdleAfterStartMiB = "worker_idle_after_start_mib"
+        case workerPeakDuringBurstMiB = "worker_peak_during_burst_mib"
         case anonymousIdleAfterStartMiB = "anon_idle_after_start_mib"
         case anonymousPeakDuringBurstMiB = "anon_peak_during_burst_mib"
         case anonymousIdleAfterBurstMiB = "anon_idle_after_burst_mib"

@@ -20,6 +20,11 @@ struct InboxBenchmark {
         defer { sampler.stop() }
         MonotonicClock.sleep(milliseconds: 500)
         let afterStart = ProcessMemory.read(pid: daemon.pid)
+        // Extraction runs in worker processes: their memory is measured on its own.
+        let workers = childProcesses(of: daemon.pid)
+        let workerIdle = workers.map { mebibytes(kibibytes: ProcessMemory.read(pid: $0)?.rssKiB ?? 0) }
+        let workerSamplers = workers.map { MemorySampler(pid: $0) }
+        defer { for sampler in workerSamplers { sampler.stop() } }
 
         figures.latency = try dropLatency()
 
@@ -33,6 +38,7 @@ struct InboxBenchmark {
         let beforeBurst = ProcessMemory.read(pid: daemon.pid)?.rssKiB ?? 0
 
         sampler.reset()
+        for workerSampler in workerSamplers { workerSampler.reset() }
         let manifest = AppendedLineCounter(path: daemon.manifest)
         let written = AppendedLineCounter(path: daemon.logPath, containing: "\"event\":\"snapshot_written\"")
         let failed = AppendedLineCounter(path: daemon.logPath, containing: "\"event\":\"input_failed\"")
@@ -74,7 +80,9 @@ struct InboxBenchmark {
             idleAfterBurstMiB: mebibytes(kibibytes: end?.rssKiB ?? 0),
             anonymousIdleAfterStartMiB: mebibytes(kibibytes: afterStart?.anonymousKiB ?? 0),
             anonymousPeakDuringBurstMiB: mebibytes(kibibytes: peakAnonymousKiB),
-            anonymousIdleAfterBurstMiB: mebibytes(kibibytes: end?.anonymousKiB ?? 0))
+            anonymousIdleAfterBurstMiB: mebibytes(kibibytes: end?.anonymousKiB ?? 0),
+            workerIdleAfterStartMiB: workerIdle,
+            workerPeakDuringBurstMiB: workerSamplers.map { mebibytes(kibibytes: $0.peakKiB) })
         figures.errorLogLines = daemon.errorLineCount()
         return figures
     }
@@ -84,7 +92,7 @@ struct InboxBenchmark {
         _ names: [String], done: () -> Int, failed: AppendedLineCounter, what: String
     ) throws(BenchError) -> BurstFigure {
         let failedBefore = failed.poll()
-        let cpuBefore = processCPUSeconds(pid: daemon.pid)
+        let cpuBefore = processTreeCPUSeconds(pid: daemon.pid)
         let start = MonotonicClock.nanoseconds()
         for name in names { try FileIO.rename(daemon.inbox + "/." + name, daemon.inbox + "/" + name) }
         let dropSeconds = MonotonicClock.seconds(since: start)
@@ -92,7 +100,7 @@ struct InboxBenchmark {
             until: { done() + (failed.poll() - failedBefore) >= names.count }, failed: failed, what: what)
         let seconds = MonotonicClock.seconds(since: start)
         let failures = failed.poll() - failedBefore
-        let cpu = processCPUSeconds(pid: daemon.pid).flatMap { after in cpuBefore.map { after - $0 } }
+        let cpu = processTreeCPUSeconds(pid: daemon.pid).flatMap { after in cpuBefore.map { after - $0 } }
         return BurstFigure(
             files: names.count, seconds: seconds,
             documentsPerSecond: Double(names.count - failures) / seconds,

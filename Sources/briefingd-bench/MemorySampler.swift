@@ -50,6 +50,25 @@ func processCPUSeconds(pid: Int32) -> Double? {
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
+/// The direct children of a process (the daemon's extraction workers), from /proc/PID/task/*/children.
+func childProcesses(of pid: Int32) -> [Int32] {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+    var children: [Int32] = []
+    for task in tasks {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
+        children += text.split(separator: " ").compactMap {
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+    return children.sorted()
+}
+
+/// CPU time of a process and its live children, in seconds.
+func processTreeCPUSeconds(pid: Int32) -> Double? {
+    guard let own = processCPUSeconds(pid: pid) else { return nil }
+    return own + childProcesses(of: pid).compactMap { processCPUSeconds(pid: $0) }.reduce(0, +)
+}
+
 /// Samples a process's VmRSS every 10 ms on its own thread and keeps the largest value since the last reset.
 final class MemorySampler: Sendable {
     private struct State {

@@ -17,7 +17,8 @@ enum Report {
         return length >= width ? text : text + String(repeating: " ", count: width - length)
     }
 
-    /// The daemon's CPU cost per file, and the rate it would reach if it had every core to itself.
+    /// The CPU cost per file of the daemon and its extraction workers, and the rate it would reach
+    /// if it had every core to itself.
     static func cpuNote(_ milliseconds: Double, cores: Int) -> String {
         ", \(figure(milliseconds)) CPU ms/doc (≈ \(figure(Double(cores) * 1000 / milliseconds)) docs/s on \(cores) idle cores)"
     }
@@ -132,6 +133,13 @@ enum Report {
                 out += "peak during bursts \(figure(mem.anonymousPeakDuringBurstMiB)), "
                 out +=
                     "idle after \(figure(mem.anonymousIdleAfterBurstMiB)) (RSS less shared-library pages)\n"
+                if !mem.workerIdleAfterStartMiB.isEmpty {
+                    out +=
+                        "  workers RSS (MiB)  \(mem.workerIdleAfterStartMiB.count) workers: idle after start "
+                    out += mem.workerIdleAfterStartMiB.map { figure($0) }.joined(separator: ", ")
+                    out += "; peak during bursts "
+                    out += mem.workerPeakDuringBurstMiB.map { figure($0) }.joined(separator: ", ") + "\n"
+                }
             }
             if d.errorLogLines > 0 { out += "  daemon log: \(d.errorLogLines) error lines\n" }
             if let problem = d.problem { out += "  PROBLEM: \(problem)\n" }

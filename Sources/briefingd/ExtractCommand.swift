@@ -19,7 +19,14 @@ struct Extract: ParsableCommand {
         for file in files {
             do {
                 let document = try Self.snapshot(of: file)
-                FileHandle.standardOutput.write(Data(document.jsonBytes(pretty: pretty) + [0x0A]))
+                var json = document.jsonBytes(pretty: pretty)
+                json.append(0x0A)
+                // Written from the array itself: a snapshot's JSON can be tens of megabytes.
+                json.withUnsafeMutableBytes { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    FileHandle.standardOutput.write(
+                        Data(bytesNoCopy: base, count: buffer.count, deallocator: .none))
+                }
             } catch {
                 FileHandle.standardError.write(Data("briefingd: \(file): \(error)\n".utf8))
                 failures += 1

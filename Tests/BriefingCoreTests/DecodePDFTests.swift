@@ -49,7 +49,7 @@ private func expectSameBriefing(pdf: Snapshot, text: Snapshot) {
 }
 
 private func count(_ snapshot: Snapshot, _ kind: String) -> Int {
-    snapshot.normalization.actions.first { $0.kind == kind }?.count ?? 0
+    snapshot.normalization.actions.first { $0.kind.rawValue == kind }?.count ?? 0
 }
 
 @Test func fixtureAsAMultiPagePDFGivesTheSameTurnsAndTextAsTheTxt() throws {

@@ -44,5 +44,5 @@ private func snapshot(_ bytes: [UInt8], name: String) throws -> Snapshot {
     #expect(s.input.bom)
     #expect(s.input.encodingConfidence == 1)
     #expect(s.input.format == .text)
-    #expect(s.normalization.actions.map(\.kind).contains("duplicated_speaker_label"))
+    #expect(s.normalization.actions.map(\.kind.rawValue).contains("duplicated_speaker_label"))
 }

@@ -6,7 +6,7 @@ import Testing
 private func normalize(_ text: String) -> NormalizedText { TextNormalizer.normalize(text, format: .text) }
 
 private func action(_ result: NormalizedText, _ kind: String) -> NormalizationAction? {
-    result.actions.first { $0.kind == kind }
+    result.actions.first { $0.kind.rawValue == kind }
 }
 
 @Test func fixtureLosesOnlyItsKnownDamage() throws {
@@ -21,10 +21,10 @@ private func action(_ result: NormalizedText, _ kind: String) -> NormalizationAc
     #expect(!result.text.hasSuffix("\n"))
     #expect(
         action(result, "bookmark_marker")
-            == NormalizationAction(kind: "bookmark_marker", count: 1, examples: ["[bookmark: _GoBack]"]))
+            == NormalizationAction(kind: .bookmarkMarker, count: 1, examples: ["[bookmark: _GoBack]"]))
     #expect(
         action(result, "duplicated_speaker_label")
-            == NormalizationAction(kind: "duplicated_speaker_label", count: 1, examples: ["内蒙古广播电视台记者："]))
+            == NormalizationAction(kind: .duplicatedSpeakerLabel, count: 1, examples: ["内蒙古广播电视台记者："]))
     #expect(action(result, "fullwidth_folded")?.count == 6)
     #expect(action(result, "hard_wrap_joined") == nil)
 }

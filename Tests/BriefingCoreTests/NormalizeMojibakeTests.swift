@@ -44,7 +44,7 @@ private func decodeGB18030(_ bytes: [UInt8]) -> String {
     #expect(damaged.contains("æ–°é—»"))
     let result = TextNormalizer.normalize(damaged, format: .text)
     #expect(result.text == Fixtures.reference(Fixtures.briefing))
-    #expect(result.actions.first?.kind == "mojibake_repaired")
+    #expect(result.actions.first?.kind.rawValue == "mojibake_repaired")
 }
 
 @Test func gbkMojibakeIsRepaired() {
@@ -59,13 +59,13 @@ private func decodeGB18030(_ bytes: [UInt8]) -> String {
     #expect(!damaged.contains("\u{FFFD}"))
     let result = TextNormalizer.normalize(damaged, format: .text)
     #expect(result.text == clean, "\(firstDifference(result.text, clean))")
-    #expect(result.actions.contains { $0.kind == "mojibake_repaired" })
+    #expect(result.actions.contains { $0.kind.rawValue == "mojibake_repaired" })
 }
 
 @Test func lossyGBKMojibakeIsRepairedAsFarAsTheBytesAllow() {
     let damaged = decodeGB18030(Array(Fixtures.briefing.utf8))
     let result = TextNormalizer.normalize(damaged, format: .text)
-    #expect(result.actions.contains { $0.kind == "mojibake_repaired" })
+    #expect(result.actions.contains { $0.kind.rawValue == "mojibake_repaired" })
     #expect(result.text.hasPrefix("新闻发布会答记\u{FFFD}问\n"))  // 者 is E8 80 85: GBK has no 0x80 lead byte
     // Lost: a byte before each ASCII run at odd alignment, and every 0x80 lead. About 6% here.
     let lost = result.text.unicodeScalars.filter { $0 == "\u{FFFD}" }.count
@@ -75,6 +75,6 @@ private func decodeGB18030(_ bytes: [UInt8]) -> String {
 @Test func realTextIsNotTakenForMojibake() {
     for text in [Fixtures.briefing, Fixtures.traditionalHongKong, "Café résumé naïve — “quoted” façade"] {
         let result = TextNormalizer.normalize(text, format: .text)
-        #expect(!result.actions.contains { $0.kind == "mojibake_repaired" })
+        #expect(!result.actions.contains { $0.kind.rawValue == "mojibake_repaired" })
     }
 }

@@ -26,7 +26,7 @@ private func footer(_ text: String, at top: Double = 780) -> PDFTextLine {
 }
 
 private func count(_ result: PDFAssembledText, _ kind: String) -> Int {
-    result.actions.first { $0.kind == kind }?.count ?? 0
+    result.actions.first { $0.kind.rawValue == kind }?.count ?? 0
 }
 
 @Test(arguments: [
@@ -61,7 +61,7 @@ func linesThatOnlyContainNumbersAreNotPageNumbers(_ text: String) {
     #expect(count(result, "page_header") == 3)
     #expect(count(result, "page_footer") == 3)
     #expect(count(result, "page_number") == 3)
-    #expect(result.actions.first { $0.kind == "page_header" }?.examples == ["市政府新闻办公室"])
+    #expect(result.actions.first { $0.kind.rawValue == "page_header" }?.examples == ["市政府新闻办公室"])
 }
 
 @Test func aHeaderThatVariesOnlyInItsPageNumberIsStillRunning() {
@@ -164,7 +164,9 @@ func linesThatOnlyContainNumbersAreNotPageNumbers(_ text: String) {
     let result = PDFPageAssembler.assemble(pages)
     #expect(result.text.contains("群众安全感满意度持续提升。\n记者：谢谢。\n"))
     #expect(count(result, "page_break_join") == 1)
-    #expect(result.actions.first { $0.kind == "page_break_join" }?.examples.first?.contains("持续") == true)
+    #expect(
+        result.actions.first { $0.kind.rawValue == "page_break_join" }?.examples.first?.contains("持续") == true
+    )
 }
 
 @Test func aParagraphEndingWithItsPageIsNotJoinedToTheNext() {

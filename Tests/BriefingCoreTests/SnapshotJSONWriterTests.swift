@@ -81,8 +81,8 @@ private func everythingSet() -> Snapshot {
             encodingConfidence: 0.99, bom: true, replacementCharacters: 3),
         normalization: Normalization(actions: [
             NormalizationAction(
-                kind: "bookmark_marker", count: 2, examples: ["[bookmark: _GoBack]", "\"x\""]),
-            NormalizationAction(kind: "crlf", count: 1),
+                kind: .bookmarkMarker, count: 2, examples: ["[bookmark: _GoBack]", "\"x\""]),
+            NormalizationAction(kind: .lineEndings, count: 1),
         ]),
         briefing: briefing, text: awkward)
 }

@@ -28,7 +28,7 @@ import Testing
             }.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
         }
         let source = "source=\"town-hall\""
-        #expect(value("briefingd_polls_total", [source, "result=\"304\""]) == 1)
+        #expect(value("briefingd_polls_total", [source, "result=\"not_modified\""]) == 1)
         #expect(value("briefingd_polls_total", [source, "result=\"changed\""]) == 1)
         #expect(value("briefingd_polls_total", [source, "result=\"error\""]) == 1)
         #expect(value("briefingd_polls_total", [source, "result=\"unchanged\""]) == 0)

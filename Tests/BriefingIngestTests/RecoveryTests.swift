@@ -1,5 +1,6 @@
 import BriefingCore
 import Foundation
+import InMemoryLogging
 import Logging
 import TestSupport
 import Testing
@@ -263,36 +264,20 @@ final class RecoveryWorld {
     func events(_ name: String) -> [Logger.Metadata] { log.events(name) }
 }
 
-/// Log events kept in memory, for tests that check what the ingest layer says.
-final class CapturedLog: @unchecked Sendable {
-    // @unchecked: `entries` is only touched while `lock` is held.
-    private let lock = NSLock()
-    private var entries: [(String, Logger.Metadata)] = []
+/// Log events kept in memory by swift-log's `InMemoryLogHandler`, for tests that check what the
+/// ingest layer says.
+struct CapturedLog {
+    private let handler: InMemoryLogHandler
 
-    var logger: Logger { Logger(label: "test") { _ in Handler(log: self) } }
+    init() {
+        var handler = InMemoryLogHandler()
+        handler.logLevel = .trace
+        self.handler = handler
+    }
+
+    var logger: Logger { Logger(label: "test") { [handler] _ in handler } }
 
     func events(_ name: String) -> [Logger.Metadata] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.filter { $0.0 == name }.map(\.1)
-    }
-
-    fileprivate func append(_ event: String, _ metadata: Logger.Metadata) {
-        lock.lock()
-        entries.append((event, metadata))
-        lock.unlock()
-    }
-
-    private struct Handler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            log.append(event.message.description, metadata.merging(event.metadata ?? [:]) { $1 })
-        }
+        handler.entries.filter { $0.message.description == name }.map(\.metadata)
     }
 }

@@ -100,7 +100,7 @@ import Testing
 
         // Crash aftermath: a recorded snapshot whose manifest line is torn, one never recorded, a temp file.
         let recordA = StateStore.SnapshotRecord(
-            id: a.snapshot.id, path: a.relativePath, source: "inbox", url: nil, ingestedAt: "x")
+            id: a.id, path: a.relativePath, source: "inbox", url: nil, ingestedAt: "x")
         try state.record([recordA])
         try store.appendManifest([recordA])
         let torn = "{\"id\":\"dead"
@@ -112,10 +112,10 @@ import Testing
         #expect(recovery.tornManifestBytes == torn.utf8.count)
         #expect(recovery.snapshotsRecorded == 1)
         #expect(recovery.manifestLinesAdded == 1)
-        #expect(try state.snapshotPath(id: b.snapshot.id) == b.relativePath)
+        #expect(try state.snapshotPath(id: b.id) == b.relativePath)
         let lines = try String(contentsOfFile: store.manifestPath, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(try store.manifestIDs() == [a.snapshot.id, b.snapshot.id])
+        #expect(try store.manifestIDs() == [a.id, b.id])
         #expect(!filesUnder(store.root).contains { $0.contains(".tmp") })
 
         // A second recovery finds nothing to do.
@@ -161,11 +161,15 @@ import Testing
         let path = dir.file("log")
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var handler = JSONLogHandler(label: "t", level: LogLevelControl(.info), sink: LogSink(fd: fd))
-        handler.metadata["pid"] = "42"
+        handler.metadata["pid"] = .stringConvertible(42)
         handler.log(
             event: .init(
                 level: .warning, message: "input_failed",
-                metadata: ["file": "a \"b\"\n.txt", "duration_ms": "7", "ok": "true", "list": ["x", "y"]],
+                metadata: [
+                    "file": "a \"b\"\n.txt", "duration_ms": .stringConvertible(7),
+                    "ok": .stringConvertible(true),
+                    "list": ["x", "y"], "name": "007", "flag": "true",
+                ],
                 source: "t",
                 file: #fileID, function: #function, line: #line))
         close(fd)
@@ -180,6 +184,9 @@ import Testing
         #expect(obj["pid"] as? Int == 42)
         #expect(obj["ok"] as? Bool == true)
         #expect(obj["list"] as? [String] == ["x", "y"])
+        // Strings stay strings, however much they look like numbers or booleans.
+        #expect(obj["name"] as? String == "007")
+        #expect(obj["flag"] as? String == "true")
         #expect((obj["ts"] as? String)?.hasSuffix("Z") == true)
     }
 }

@@ -70,6 +70,9 @@ import Testing
         try daemon.start()
         #expect(kill(daemon.pid, SIGSTOP) == 0)
         defer { kill(daemon.pid, SIGCONT) }
+        // kill(2) returns before every thread has stopped: the inbox thread could still read a
+        // few thousand events while another thread takes the stop. Wait until all are stopped.
+        #expect(waitUntil(timeout: 5) { Self.allThreadsStopped(daemon.pid) }, "the daemon did not stop")
         let limit =
             Int(
                 (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
@@ -87,6 +90,18 @@ import Testing
         #expect(
             waitUntil { daemon.events("snapshot_written").count == 3 }, "the rescan did not find the files")
         #expect(daemon.stop() == 0)
+    }
+
+    /// Whether /proc shows every thread of `pid` stopped (state `T`).
+    static func allThreadsStopped(_ pid: Int32) -> Bool {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return !tasks.isEmpty
+            && tasks.allSatisfy { task in
+                // The state follows the command name, which is in parentheses and may hold spaces.
+                let stat = text("/proc/\(pid)/task/\(task)/stat")
+                guard let close = stat.lastIndex(of: ")") else { return false }
+                return stat[stat.index(after: close)...].split(separator: " ").first == "T"
+            }
     }
 
     static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }

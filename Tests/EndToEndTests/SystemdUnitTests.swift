@@ -39,7 +39,7 @@ import Testing
             "StateDirectory=briefingd", "ConfigurationDirectory=briefingd", "ProtectSystem=strict",
             "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes", "CapabilityBoundingSet=",
             "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "SystemCallFilter=@system-service",
-            "MemoryDenyWriteExecute=yes", "UMask=0027",
+            "MemoryDenyWriteExecute=yes", "UMask=0027", "SystemCallFilter=setrlimit prlimit64",
         ] {
             #expect(directives.contains(required), "missing \(required)")
         }

@@ -37,7 +37,7 @@ enum DocxExtractor {
             throw .noText(format: .docx)
         }
         return DecodedInput(
-            text: text, format: .docx, encoding: "UTF-8", confidence: 1, bom: false, replacementCharacters: 0,
+            text: text, format: .docx, encoding: .utf8, confidence: 1, bom: false, replacementCharacters: 0,
             titleHint: writer.title, actions: writer.tally.actions)
     }
 

@@ -98,7 +98,7 @@ enum EncodingDetector {
         throws(InputError) -> TextDecoding
     {
         let body = bytes[bom.bytes.count...]
-        if body.isEmpty { throw .bomOnly(encoding: bom.encoding) }
+        if body.isEmpty { throw .bomOnly(encoding: TextEncoding(name: bom.encoding)) }
         var notes: [String] = []
         if let declared, declared != bom.encoding, !(declared == "UTF-16" && bom.encoding.hasPrefix("UTF-16"))
         {
@@ -123,7 +123,7 @@ enum EncodingDetector {
                 text: String(decoding: body, as: UTF8.self), encoding: "UTF-8", confidence: 1, bom: true,
                 replacements: scan.invalid)
         case .gb18030:
-            let converted = Iconv.toUTF8(body, from: "GB18030")!
+            let converted = try Iconv.convert(body, from: "GB18030")
             return TextDecoding(
                 text: String(decoding: converted.utf8, as: UTF8.self), encoding: "GB18030", confidence: 1,
                 bom: true, replacements: converted.replacements)
@@ -137,11 +137,13 @@ enum EncodingDetector {
     ) throws(InputError) -> TextDecoding {
         guard body.count % 2 == 0 else {
             throw .truncated(
-                encoding: encoding, reason: "odd number of bytes (\(body.count + (bom ? 2 : 0)))")
+                encoding: TextEncoding(name: encoding),
+                reason: "odd number of bytes (\(body.count + (bom ? 2 : 0)))")
         }
-        let converted = Iconv.toUTF8(body, from: encoding)!
+        let converted = try Iconv.convert(body, from: encoding)
         if converted.truncated {
-            throw .truncated(encoding: encoding, reason: "it ends inside a surrogate pair")
+            throw .truncated(
+                encoding: TextEncoding(name: encoding), reason: "it ends inside a surrogate pair")
         }
         return TextDecoding(
             text: String(decoding: converted.utf8, as: UTF8.self), encoding: encoding,
@@ -306,7 +308,7 @@ enum EncodingDetector {
                 reason: "no supported encoding fits: each leaves many bytes undecodable or reads as noise "
                     + "(UTF-8: \(utf8Invalid) invalid sequences in \(sample.count) bytes)")
         }
-        let converted = Iconv.toUTF8(bytes, from: CharsetNames.iconvName(chosen.name))!
+        let converted = try Iconv.convert(bytes, from: CharsetNames.iconvName(chosen.name))
         return TextDecoding(
             text: String(decoding: converted.utf8, as: UTF8.self), encoding: chosen.name, confidence: 0.3,
             bom: false, replacements: converted.replacements,

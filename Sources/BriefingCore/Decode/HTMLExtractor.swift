@@ -55,7 +55,7 @@ enum HTMLExtractor {
         if walker.dropped > 0 {
             actions.append(
                 NormalizationAction(
-                    kind: "html_boilerplate", count: walker.dropped,
+                    kind: .htmlBoilerplate, count: walker.dropped,
                     examples: Array(walker.droppedNames.prefix(3))))
         }
         return Page(

@@ -79,16 +79,16 @@ enum Iconv {
         var consumed = 0
         let ok: Bool = input.withUnsafeBufferPointer { inBuf -> Bool in
             scalars.withUnsafeMutableBufferPointer { outBuf -> Bool in
+                guard let inBase = inBuf.baseAddress, let outBase = outBuf.baseAddress else { return false }
                 while consumed < inBuf.count {
                     var inLeft = inBuf.count - consumed
                     var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
-                        mutating: UnsafeRawPointer(inBuf.baseAddress! + consumed).assumingMemoryBound(
+                        mutating: UnsafeRawPointer(inBase + consumed).assumingMemoryBound(
                             to: CChar.self))
                     let before = inLeft
                     var outLeft = (outBuf.count - written) * 4
-                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(
-                        outBuf.baseAddress! + written
-                    ).assumingMemoryBound(to: CChar.self)
+                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBase + written)
+                        .assumingMemoryBound(to: CChar.self)
                     let result = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
                     consumed += before - inLeft
                     written = outBuf.count - outLeft / 4
@@ -113,6 +113,15 @@ enum Iconv {
             utf8: UnicodeScalars.utf8(scalars[..<written]), replacements: replacements, truncated: truncated)
     }
 
+    /// ``toUTF8(_:from:strict:)`` for an encoding that must be there.
+    /// - Throws: `unsupportedEncoding` when iconv cannot convert from `encoding`.
+    static func convert<C: Collection<UInt8>>(_ bytes: C, from encoding: String) throws(InputError)
+        -> ConvertedText
+    {
+        guard let converted = toUTF8(bytes, from: encoding) else { throw .unsupportedEncoding(encoding) }
+        return converted
+    }
+
     /// Converts UTF-8 text to `encoding`; nil if some character has no mapping there.
     static func fromUTF8(_ text: some StringProtocol, to encoding: String) -> [UInt8]? {
         var input = Array(text.utf8)
@@ -128,9 +137,10 @@ enum Iconv {
         var outLeft = output.count
         let result = input.withUnsafeMutableBufferPointer { inBuf in
             output.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!)
+                guard let inBase = inBuf.baseAddress, let outBase = outBuf.baseAddress else { return -1 }
+                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBase)
                     .assumingMemoryBound(to: CChar.self)
-                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!)
+                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBase)
                     .assumingMemoryBound(to: CChar.self)
                 return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
             }

@@ -30,7 +30,7 @@ public struct DecodedInput: Sendable, Equatable {
     /// Canonical encoding name: "UTF-8", "UTF-16LE", "UTF-16BE", "GB18030" (also for GB2312 and GBK
     /// input: GB18030 is their superset), "Big5", "Big5-HKSCS" (only when HKSCS characters occur),
     /// "windows-1252", or uchardet's name for anything else. A .docx reports "UTF-8".
-    public var encoding: String
+    public var encoding: TextEncoding
     /// How sure the detection is, 0…1: 1 for a byte-order mark or valid UTF-8 with non-ASCII text,
     /// lower when legacy encodings were told apart statistically.
     public var confidence: Double
@@ -50,7 +50,7 @@ public struct DecodedInput: Sendable, Equatable {
     public var actions: [NormalizationAction]
 
     public init(
-        text: String, format: InputInfo.Format, encoding: String, confidence: Double, bom: Bool,
+        text: String, format: InputInfo.Format, encoding: TextEncoding, confidence: Double, bom: Bool,
         replacementCharacters: Int, titleHint: String? = nil, notes: [String] = [],
         actions: [NormalizationAction] = []
     ) {
@@ -104,7 +104,8 @@ public enum InputDecoder {
             }
         }
         var result = DecodedInput(
-            text: decoded.text, format: .text, encoding: decoded.encoding, confidence: decoded.confidence,
+            text: decoded.text, format: .text, encoding: TextEncoding(name: decoded.encoding),
+            confidence: decoded.confidence,
             bom: decoded.bom, replacementCharacters: decoded.replacements, notes: decoded.notes)
         result.format = FormatSniffer.textFormat(decoded.text, fileName: hints.fileName)
         switch result.format {

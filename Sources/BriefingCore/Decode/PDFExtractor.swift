@@ -35,7 +35,7 @@ enum PDFExtractor {
         let assembled = PDFPageAssembler.assemble(pages)
         let replacements = assembled.text.unicodeScalars.reduce(0) { $0 + ($1 == "\u{FFFD}" ? 1 : 0) }
         return DecodedInput(
-            text: assembled.text, format: .pdf, encoding: "UTF-8", confidence: 1, bom: false,
+            text: assembled.text, format: .pdf, encoding: .utf8, confidence: 1, bom: false,
             replacementCharacters: replacements, actions: assembled.actions)
     }
 

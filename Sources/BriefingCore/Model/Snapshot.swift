@@ -111,14 +111,14 @@ public struct InputInfo: Codable, Sendable, Equatable {
     public var format: Format
     public var bytes: Int
     public var sha256: String
-    /// Canonical encoding name: "UTF-8", "UTF-16LE", "UTF-16BE", "GB18030", "Big5", "Big5-HKSCS", …
-    public var encoding: String
+    /// The encoding, written by its canonical name: "UTF-8", "UTF-16LE", "GB18030", "Big5", …
+    public var encoding: TextEncoding
     public var encodingConfidence: Double
     public var bom: Bool
     public var replacementCharacters: Int
 
     public init(
-        format: Format, bytes: Int, sha256: String, encoding: String, encodingConfidence: Double,
+        format: Format, bytes: Int, sha256: String, encoding: TextEncoding, encodingConfidence: Double,
         bom: Bool, replacementCharacters: Int
     ) {
         self.format = format
@@ -144,11 +144,11 @@ public struct Normalization: Codable, Sendable, Equatable {
 
 /// One kind of repair made to the text, how often, and a few of the strings it removed or changed.
 public struct NormalizationAction: Codable, Sendable, Equatable {
-    public var kind: String
+    public var kind: ActionKind
     public var count: Int
     public var examples: [String]
 
-    public init(kind: String, count: Int, examples: [String] = []) {
+    public init(kind: ActionKind, count: Int, examples: [String] = []) {
         self.kind = kind
         self.count = count
         self.examples = examples

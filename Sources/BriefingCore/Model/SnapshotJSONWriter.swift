@@ -32,7 +32,7 @@ struct SnapshotJSONWriter {
             w.raw(",\"examples\":")
             w.array(a.examples) { w, e in w.string(e) }
             w.raw(",\"kind\":")
-            w.string(a.kind)
+            w.string(a.kind.rawValue)
             w.raw("}")
         }
         raw("},\"revision\":{\"supersedes\":")
@@ -82,7 +82,7 @@ struct SnapshotJSONWriter {
         raw(",\"bytes\":")
         int(i.bytes)
         raw(",\"encoding\":")
-        string(i.encoding)
+        string(i.encoding.name)
         raw(",\"encoding_confidence\":")
         double(i.encodingConfidence)
         raw(",\"format\":")

@@ -1,7 +1,8 @@
 // Counting repairs as they happen. Kinds are reported in a fixed order (the order below) so that the
 // same input always gives the same `normalization.actions`.
 
-enum ActionKind: String, CaseIterable {
+/// What a normalization action repaired; its raw value is the `kind` written in snapshots.
+public enum ActionKind: String, CaseIterable, Codable, Sendable {
     case htmlBoilerplate = "html_boilerplate"
     case fieldCode = "field_code"
     case deletedText = "deleted_text"
@@ -72,7 +73,7 @@ struct ActionTally {
     var actions: [NormalizationAction] {
         ActionKind.allCases.enumerated().compactMap { i, kind in
             counts[i] > 0
-                ? NormalizationAction(kind: kind.rawValue, count: counts[i], examples: examples[i]) : nil
+                ? NormalizationAction(kind: kind, count: counts[i], examples: examples[i]) : nil
         }
     }
 }

@@ -35,16 +35,11 @@ public enum TextNormalizer {
         var result = normalize(decoded.text, format: decoded.format)
         guard !decoded.actions.isEmpty else { return result }
         var tally = ActionTally()
-        var unknown: [NormalizationAction] = []
         for action in decoded.actions + result.actions {
-            guard let kind = ActionKind(rawValue: action.kind) else {
-                unknown.append(action)
-                continue
-            }
-            tally.add(kind, count: action.count)
-            for example in action.examples { tally.add(kind, count: 0, example: example) }
+            tally.add(action.kind, count: action.count)
+            for example in action.examples { tally.add(action.kind, count: 0, example: example) }
         }
-        result.actions = unknown + tally.actions
+        result.actions = tally.actions
         return result
     }
 
@@ -64,7 +59,10 @@ public enum TextNormalizer {
         }
         tally.merge(characterTally)
         scalars = nfcIfNeeded(scalars, tally: &tally)
-        let lines = linePass(scalars, tally: &tally)
+        let count = scalars.count
+        // The lines are copied out of `scalars`: let it go before the next copies are made (peak
+        // memory is a few copies of the text, so each one dropped early counts).
+        let lines = linePass(consume scalars, tally: &tally)
         var paragraphs = ParagraphJoiner.join(lines, tally: &tally)
         // After joining, so that a label on its own line (Markdown heading) is checked with its turn.
         for i in paragraphs.indices where LineShape.labelLength(paragraphs[i][...]) != nil {
@@ -73,10 +71,11 @@ public enum TextNormalizer {
             }
         }
         var out: [Unicode.Scalar] = []
-        out.reserveCapacity(scalars.count)
-        for (i, paragraph) in paragraphs.enumerated() {
+        out.reserveCapacity(count)
+        for i in paragraphs.indices {
             if i > 0 { out.append("\n") }
-            out.append(contentsOf: paragraph)
+            out.append(contentsOf: paragraphs[i])
+            paragraphs[i] = []  // each paragraph goes once it is in `out`
         }
         return NormalizedText(text: UnicodeScalars.string(out), actions: tally.actions)
     }

@@ -119,6 +119,18 @@ public enum ConfigLoader {
                 config.maxTextCharacters = v
             }
             if let v = try input.int("max_pdf_pages", in: 1...100_000) { config.maxPDFPages = v }
+            if let v = try input.int("workers", in: InputLimits.workerRange) {
+                config.inputLimits.workers = v
+            }
+            if let v = try input.int("max_seconds", in: InputLimits.secondsRange) {
+                config.inputLimits.maxSeconds = v
+            }
+            if let v = try input.size("max_memory", range: InputLimits.memoryRange) {
+                config.inputLimits.maxMemoryBytes = v
+            }
+            if let v = try input.size("max_output_bytes", range: InputLimits.outputRange) {
+                config.inputLimits.maxOutputBytes = v
+            }
             try input.rejectUnknown()
         }
         if let http = try top.table("http") {
@@ -311,6 +323,18 @@ private final class Table {
         return v
     }
 
+    /// A byte count: a whole number, or one with a unit (`512MiB`, `64 KiB`, `1GiB`; K/M/G mean the same).
+    func size(_ key: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let text = try string(key) else { return nil }
+        guard let v = parseByteCount(text), range.contains(v) else {
+            throw ConfigError(
+                key: keyPath(key),
+                "'\(text)' must be a size from \(ByteSize(range.lowerBound)) to \(ByteSize(range.upperBound)), "
+                    + "e.g. 512MiB")
+        }
+        return v
+    }
+
     func double(_ key: String, range: ClosedRange<Double>) throws(ConfigError) -> Double? {
         guard let text = try string(key) else { return nil }
         guard let v = Double(text), range.contains(v) else {
@@ -335,4 +359,24 @@ private final class Table {
                 key: keyPath(unknown.0), "unknown key; check its spelling against Config/briefingd.yaml")
         }
     }
+}
+
+/// Parses `512MiB`, `64 KiB`, `1G` or a plain number of bytes; nil for anything else or on overflow.
+func parseByteCount(_ text: String) -> Int? {
+    let units: [(String, Int)] = [
+        ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30),
+    ]
+    var number = Substring(text.trimmingCharacters(in: .whitespaces))
+    var factor = 1
+    for (suffix, f) in units where number.hasSuffix(suffix) {
+        number = number.dropLast(suffix.count)
+        factor = f
+        break
+    }
+    number = Substring(number.trimmingCharacters(in: .whitespaces))
+    guard !number.isEmpty, number.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(number) else {
+        return nil
+    }
+    let (product, overflow) = value.multipliedReportingOverflow(by: factor)
+    return overflow ? nil : product
 }

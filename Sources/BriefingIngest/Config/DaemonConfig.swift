@@ -117,6 +117,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxPDFPages: Int = PDFLimits.defaultMaxPages
     /// `127.0.0.1:9464`; nil disables the metrics endpoint.
     public var metricsListen: String?
+    /// Worker processes and the limits each input is extracted under.
+    public var inputLimits = InputLimits()
 
     /// The limits every input is processed with.
     public var pipelineOptions: PipelineOptions {
@@ -126,4 +128,24 @@ public struct DaemonConfig: Sendable, Equatable {
     }
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}
+
+/// How untrusted inputs are extracted: in how many worker processes, and under which limits.
+public struct InputLimits: Sendable, Equatable {
+    /// Worker processes started with the daemon (`input.workers`).
+    public var workers: Int = 2
+    /// CPU seconds one input may take (`input.max_seconds`).
+    public var maxSeconds: Int = 30
+    /// Address space of a worker (`input.max_memory`).
+    public var maxMemoryBytes: Int = 512 << 20
+    /// Largest snapshot document one input may give (`input.max_output_bytes`).
+    public var maxOutputBytes: Int = 64 << 20
+
+    public init() {}
+
+    public static let workerRange = 1...64
+    public static let secondsRange = 1...86_400
+    /// A worker's runtime and libraries alone take about 130 MiB of address space.
+    public static let memoryRange = (256 << 20)...(1 << 40)
+    public static let outputRange = (64 << 10)...(1 << 32)
 }

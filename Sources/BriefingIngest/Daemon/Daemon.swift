@@ -23,12 +23,16 @@ public struct Daemon: Sendable {
     private let logLevel: LogLevelControl
     private let notifier: SystemdNotifier
     private let poller: (any SourcePolling)?
+    /// The executable extraction workers run: this very program.
+    private let workerExecutable: String
 
     /// Call ``DaemonSignals/block()`` on the main thread before anything else; see there why.
     public init(
         config: DaemonConfig, configPath: String, logger: Logger, logLevel: LogLevelControl,
-        poller: (any SourcePolling)?, notifier: SystemdNotifier = SystemdNotifier()
+        poller: (any SourcePolling)?, notifier: SystemdNotifier = SystemdNotifier(),
+        workerExecutable: String = Daemon.ownExecutable()
     ) {
+        self.workerExecutable = workerExecutable
         self.config = config
         self.configPath = configPath
         self.logger = logger
@@ -49,16 +53,26 @@ public struct Daemon: Sendable {
         }
         let state = try Self.openState(config: config, logger: logger)
         defer { state.close() }
-        let ingestor = Ingestor(config: config, state: state, logger: logger)
+        let inHand = try InHandStore(directory: config.statePath)
+        defer { inHand.close() }
+        let pool = WorkerPool(
+            settings: WorkerPool.Settings(
+                executable: workerExecutable, workers: config.inputLimits.workers, limits: config.inputLimits,
+                maxInputBytes: max(config.inbox.maxBytes, config.http.maxBytes)),
+            inHand: inHand, logger: logger)
+        // Also when start-up fails: no worker outlives the daemon's attempt.
+        defer { pool.shutDown() }
+        let ingestor = Ingestor(config: config, state: state, logger: logger, pool: pool)
         try ingestor.prepare()
         let queue = FetchQueue()
         let inbox = InboxService(
-            config: config, ingestor: ingestor, queue: queue, notifier: notifier, logger: logger)
+            config: config, ingestor: ingestor, queue: queue, pool: pool, inHand: inHand, notifier: notifier,
+            logger: logger)
 
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services(
-                    inbox: inbox, metrics: metricsServer, queue: queue, state: state),
+                    inbox: inbox, pool: pool, metrics: metricsServer, queue: queue, state: state),
                 gracefulShutdownSignals: DaemonSignals.stopping,
                 logger: logger))
         try await group.run()
@@ -67,23 +81,25 @@ public struct Daemon: Sendable {
         logger.info(
             "stopped",
             metadata: [
-                "snapshots": "\(progress.written)", "duplicates": "\(progress.duplicates)",
-                "failed": "\(progress.failed)",
+                "snapshots": .stringConvertible(progress.written),
+                "duplicates": .stringConvertible(progress.duplicates),
+                "failed": .stringConvertible(progress.failed),
             ])
         return ending == .inboxGone ? 1 : 0
     }
 
     /// The daemon's services, in start order; graceful shutdown stops them in reverse order, so a
     /// service is listed after those it feeds: the inbox loop stops taking work before polling
-    /// stops, and metrics are served until the end. A new service (pages, shared store, worker
-    /// pool) is added here.
+    /// stops, the worker pool once the inbox loop no longer hands it work, and metrics are served
+    /// until the end. A new service (pages, shared store) is added here.
     private func services(
-        inbox: InboxService, metrics: MetricsServer?, queue: FetchQueue, state: StateStore
+        inbox: InboxService, pool: WorkerPool, metrics: MetricsServer?, queue: FetchQueue, state: StateStore
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let metrics {
             services.append(.init(service: MetricsService(server: metrics), serviceName: "metrics"))
         }
+        services.append(.init(service: WorkerPoolService(pool: pool), serviceName: "workers"))
         let polling = poller.map {
             PollingService(
                 poller: $0, sources: config.sources, http: config.http, queue: queue, state: state,
@@ -100,6 +116,12 @@ public struct Daemon: Sendable {
                     notifier: notifier, logger: logger),
                 serviceName: "reload"))
         return services
+    }
+
+    /// The path of the running executable, which workers are started from.
+    public static func ownExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
     }
 
     /// Opens the state database; a damaged one is set aside and rebuilt from the snapshot files.

@@ -5,19 +5,20 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Takes settled inbox files and fetched pages in batches and hands them to the ``Ingestor``.
+/// Hands settled inbox files and fetched pages to the extraction workers (``WorkerPool``) and
+/// writes what comes back through the ``Ingestor``. It never waits on extraction, so a stop, the
+/// watchdog and other inputs go on whatever one input does to its worker.
 ///
 /// The loop runs on a thread of its own, blocked in poll(2) on inotify, the ``FetchQueue``'s
-/// eventfd and a stop eventfd. It stays one plain thread because everything it touches (the
+/// eventfd, the pool's eventfd and a stop eventfd. It stays one plain thread because everything it touches (the
 /// settle tracker, the write-deferral state, batch order) is owned by it alone, so it needs no
 /// lock and no actor hop per event; a batch already runs on every core through the ``Ingestor``,
 /// and a blocked cooperative-pool thread would take a core away from the pollers. It also sends
 /// systemd's `WATCHDOG=1`, so that a stalled loop is what the watchdog notices.
 final class InboxService: Service {
-    /// Largest batch: bounds how long a SIGTERM waits for the work in hand, and the memory held: every
-    /// input of a batch is in memory at once with its text, snapshot and JSON (about 1/3 MiB per input
-    /// at 25 KB). At 256 the daemon peaked at 117 MiB RSS in a burst of 2,000 files; at 32 at 47 MiB,
-    /// with the same throughput and CPU per file (docs/benchmark.md): two cores stay busy either way.
+    /// Most inputs in hand at once (read, with a worker or waiting for one): bounds the memory held,
+    /// since each is in memory with its JSON. At 256 per batch the daemon peaked at 117 MiB RSS in a
+    /// burst of 2,000 files; at 32 at 47 MiB, with the same throughput (docs/benchmark.md).
     static let batchLimit = 32
 
     /// What the loop has done since start, for the `stopped` line.
@@ -39,6 +40,8 @@ final class InboxService: Service {
     private let sourceCount: Int
     private let ingestor: Ingestor
     private let queue: FetchQueue
+    private let pool: WorkerPool
+    private let inHand: InHandStore
     private let notifier: SystemdNotifier
     private let logger: Logger
     /// eventfd the loop polls: readable once a stop was asked for.
@@ -46,8 +49,11 @@ final class InboxService: Service {
     private let result = Mutex<(Progress, Ending)?>(nil)
 
     init(
-        config: DaemonConfig, ingestor: Ingestor, queue: FetchQueue, notifier: SystemdNotifier, logger: Logger
+        config: DaemonConfig, ingestor: Ingestor, queue: FetchQueue, pool: WorkerPool, inHand: InHandStore,
+        notifier: SystemdNotifier, logger: Logger
     ) {
+        self.pool = pool
+        self.inHand = inHand
         self.inbox = config.inbox
         self.snapshotsPath = config.snapshotsPath
         self.sourceCount = config.sources.count
@@ -89,15 +95,17 @@ final class InboxService: Service {
         tracker.scan(now: monotonicMilliseconds())
         var progress = Progress()
         var deferral: WriteDeferral?
+        var hand = Hand()
+        hand.suspects = forgetStaleMarks()
         let watchdog = SystemdNotifier.watchdogInterval()
         var nextWatchdog = monotonicMilliseconds()
         var nextRescan = monotonicMilliseconds() + inbox.rescan.milliseconds
-        Self.warmUp()
         logger.info(
             "started",
             metadata: [
-                "inbox": "\(inbox.path)", "snapshots": "\(snapshotsPath)", "sources": "\(sourceCount)",
-                "pid": "\(getpid())",
+                "inbox": "\(inbox.path)", "snapshots": "\(snapshotsPath)",
+                "sources": .stringConvertible(sourceCount),
+                "pid": .stringConvertible(getpid()),
             ])
         notifier.send("READY=1\nSTATUS=watching \(inbox.path)")
 
@@ -105,12 +113,17 @@ final class InboxService: Service {
             pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0),
             pollfd(fd: watcher.fd, events: Int16(POLLIN), revents: 0),
             pollfd(fd: queue.wakeFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: pool.wakeFD, events: Int16(POLLIN), revents: 0),
         ]
         var ending: Ending?
         while ending == nil {
             let now = monotonicMilliseconds()
             var deadline = nextRescan
-            if let d = tracker.nextDeadline { deadline = min(deadline, d) }
+            // With every slot taken, a ready file waits for a result, which the pool's eventfd announces.
+            let full = hand.count >= Self.batchLimit
+            if let d = tracker.nextDeadline, !full { deadline = min(deadline, d) }
+            if let since = hand.readySince { deadline = min(deadline, since + Hand.commitDelay) }
+            fds[2].events = full ? 0 : Int16(POLLIN)
             if watchdog != nil { deadline = min(deadline, nextWatchdog) }
             let timeout = Int32(clamping: max(0, deadline - now))
             _ = poll(&fds, nfds_t(fds.count), timeout)
@@ -128,26 +141,25 @@ final class InboxService: Service {
                 tracker.scan(now: loopNow)
                 nextRescan = loopNow + inbox.rescan.milliseconds
             }
-            // One batch per pass, so that a stop is seen between batches.
-            runBatch(tracker: &tracker, progress: &progress, deferral: &deferral)
-            IngestMetrics().backlog(tracker.pendingCount)
+            collectCompleted(hand: &hand, tracker: &tracker)
+            if ending == nil { dispatch(tracker: &tracker, hand: &hand) }
+            if hand.shouldCommit(now: monotonicMilliseconds()) || ending != nil {
+                commitReady(hand: &hand, tracker: &tracker, progress: &progress, deferral: &deferral)
+            }
+            ingestor.metrics.backlog(tracker.pendingCount)
             if let watchdog, monotonicMilliseconds() >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
                 nextWatchdog = monotonicMilliseconds() + watchdog
             }
         }
+        // Inputs still with a worker stay in the inbox, untried as far as the next start is concerned.
+        pool.shutDown()
+        try? inHand.release(hand.fileNames)
+        for entry in hand.entries.values { entry.complete?(.stopping) }
         // Pollers waiting on a page in the queue hear `deferred` and end their poll.
         queue.shutDown()
         let final = (progress, ending ?? .stopped)
         result.withLock { $0 = final }
-    }
-
-    /// Runs the pipeline once on a tiny briefing, so that the first real input does not pay the
-    /// one-time set-up (lexicon tables, type metadata: 20-50 ms measured on the first drop).
-    static func warmUp() {
-        let text = "记者会\n新华社记者：今年以来破获案件1200余起，同比下降3.5%？\n市公安局局长张华：2023年6月至8月，开展“护校安园”行动。"
-        _ = try? BriefingPipeline.process(
-            Array(text.utf8), source: Source(kind: .inbox, name: "inbox"), ingestedAt: .now())
     }
 
     /// Feeds inbox events to the tracker; false when the inbox folder itself is gone.
@@ -168,21 +180,135 @@ final class InboxService: Service {
         return inboxPresent
     }
 
-    /// Ingests the settled files and fetched pages that are ready (at most `batchLimit` of each),
-    /// answers the pollers, and schedules what must wait for a write problem to clear.
-    private func runBatch(
-        tracker: inout SettleTracker, progress: inout Progress, deferral: inout WriteDeferral?
-    ) {
-        let files = tracker.takeReady(now: monotonicMilliseconds(), limit: Self.batchLimit)
-        let fetched = queue.take(limit: Self.batchLimit)
+    /// Inputs in hand: sent to a worker, or known on reading and waiting to be settled.
+    private struct Hand {
+        struct Entry {
+            var work: Ingestor.Work
+            var submitted: Int64
+            /// Answers the poller of a fetched page.
+            var complete: (@Sendable (IngestOutcome) -> Void)?
+        }
+        var entries: [Int: Entry] = [:]
+        /// Tokens whose result is known, to be written in the next commit.
+        var ready: [Int] = [] {
+            didSet {
+                if ready.isEmpty {
+                    readySince = nil
+                } else if readySince == nil {
+                    readySince = monotonicMilliseconds()
+                }
+            }
+        }
+        /// When the oldest result in `ready` arrived.
+        private(set) var readySince: Int64?
+        /// Results are written together (one syncfs and fsync round per commit): when nothing else is
+        /// with a worker, when this many are ready, or when the oldest has waited `commitDelay` ms.
+        static let commitBatch = 16
+        static let commitDelay: Int64 = 5
+
+        func shouldCommit(now: Int64) -> Bool {
+            guard let readySince else { return false }
+            return ready.count == entries.count || ready.count >= Self.commitBatch
+                || now - readySince >= Self.commitDelay
+        }
+        var nextToken = 0
+        /// Inputs that were with a worker when the daemon last died: taken only when nothing else is
+        /// in hand, so that if one of them is to blame, the other inputs are safe first.
+        var suspects: Set<String> = []
+        var count: Int { entries.count }
+        var fileNames: [String] {
+            entries.values.compactMap { if case .file(let f) = $0.work.item { f.name } else { nil } }
+        }
+    }
+
+    /// Reads the files and pages that are ready (as many as there is room for) and queues them for
+    /// the workers. Never waits for a worker.
+    private func dispatch(tracker: inout SettleTracker, hand: inout Hand) {
+        let room = Self.batchLimit - hand.count
+        guard room > 0 else { return }
+        var files = tracker.takeReady(now: monotonicMilliseconds(), limit: room)
+        if !hand.suspects.isEmpty {
+            let suspects = files.filter { hand.suspects.contains($0.name) }
+            files.removeAll { hand.suspects.contains($0.name) }
+            // One at a time, and only when nothing else is in hand.
+            if files.isEmpty && hand.count == 0, let first = suspects.first {
+                files = [first]
+                hand.suspects.remove(first.name)
+            }
+            let now = monotonicMilliseconds()
+            for file in suspects where file != files.first { tracker.retry(file.name, after: 100, now: now) }
+        }
+        let fetched = room > files.count ? queue.take(limit: room - files.count) : []
         guard !files.isEmpty || !fetched.isEmpty else { return }
-        let items = files.map(IngestItem.file) + fetched.map { IngestItem.fetched($0.0) }
-        logger.debug("batch", metadata: ["files": "\(files.count)", "fetched": "\(fetched.count)"])
-        let outcomes = ingestor.ingest(items)
+        logger.debug(
+            "batch",
+            metadata: [
+                "files": .stringConvertible(files.count), "fetched": .stringConvertible(fetched.count),
+            ])
+        var jobs: [WorkerPool.Job] = []
+        let items =
+            files.map { (IngestItem.file($0), nil) }
+            + fetched.map { (IngestItem.fetched($0.0), Optional($0.1)) }
+        for (item, complete) in items {
+            let prepared = ingestor.prepare(item)
+            let token = hand.nextToken
+            hand.nextToken += 1
+            hand.entries[token] = Hand.Entry(
+                work: prepared.work, submitted: monotonicMilliseconds(), complete: complete)
+            if prepared.work.result != nil {
+                hand.ready.append(token)
+            } else {
+                var inHandName: String?
+                if case .file(let f) = item { inHandName = f.name }
+                jobs.append(
+                    WorkerPool.Job(
+                        token: token, request: prepared.request!, bytes: prepared.bytes,
+                        inHandName: inHandName))
+            }
+        }
+        pool.submit(jobs)
+    }
+
+    /// Moves the workers' results into `hand.ready`; an input no worker could take goes back to wait.
+    private func collectCompleted(hand: inout Hand, tracker: inout SettleTracker) {
+        let metrics = ingestor.metrics
+        let now = monotonicMilliseconds()
+        for (token, result) in pool.takeCompleted() {
+            guard var entry = hand.entries[token] else { continue }
+            switch result {
+            case .extracted(let id, let json, let notes):
+                entry.work.result = .success(Ingestor.Extraction(id: id, json: json, notes: notes))
+            case .failed(let code, let detail):
+                entry.work.result = .failure(.input(code: code, detail: detail))
+            case .unavailable(let reason):
+                entry.complete?(.deferred(reason: reason))
+                hand.entries[token] = nil
+                if case .file(let f) = entry.work.item { tracker.retry(f.name, after: 1000, now: now) }
+                continue
+            }
+            metrics.extraction(
+                source: entry.work.item.sourceName,
+                nanoseconds: UInt64(max(0, now - entry.submitted)) * 1_000_000)
+            hand.entries[token] = entry
+            hand.ready.append(token)
+        }
+    }
+
+    /// Writes what the workers (or reading) gave, moves the inputs, answers the pollers, and
+    /// schedules what must wait for a write problem to clear.
+    private func commitReady(
+        hand: inout Hand, tracker: inout SettleTracker, progress: inout Progress,
+        deferral: inout WriteDeferral?
+    ) {
+        guard !hand.ready.isEmpty else { return }
+        let tokens = hand.ready
+        hand.ready.removeAll()
+        let entries = tokens.map { hand.entries.removeValue(forKey: $0)! }
+        let outcomes = ingestor.finish(entries.map(\.work))
         var deferredNow: String?
         var deferredFiles: [String] = []
         var wroteSome = false
-        for (item, outcome) in zip(items, outcomes) {
+        for (entry, outcome) in zip(entries, outcomes) {
             switch outcome {
             case .written:
                 progress.written += 1
@@ -192,7 +318,8 @@ final class InboxService: Service {
             case .deferred(let reason): deferredNow = reason
             case .unchanged, .vanished, .stopping: break
             }
-            guard case .file(let f) = item else { continue }
+            entry.complete?(outcome)
+            guard case .file(let f) = entry.work.item else { continue }
             if case .deferred = outcome {
                 deferredFiles.append(f.name)
             } else {
@@ -201,18 +328,34 @@ final class InboxService: Service {
                 tracker.completed(f.name, now: monotonicMilliseconds())
             }
         }
-        for ((_, complete), outcome) in zip(fetched, outcomes.suffix(fetched.count)) { complete(outcome) }
         // A batch of only failed or duplicate inputs says nothing about the write problem.
         if deferredNow != nil || wroteSome {
             deferral = noteDeferral(deferredNow, previous: deferral)
         }
-        let now = monotonicMilliseconds()
+        let after = monotonicMilliseconds()
         for name in deferredFiles {
-            tracker.retry(name, after: max(0, (deferral?.retryAt ?? now) - now), now: now)
+            tracker.retry(name, after: max(0, (deferral?.retryAt ?? after) - after), now: after)
         }
         notifier.send(
             "STATUS=\(progress.written) snapshots, \(progress.duplicates) duplicates, \(progress.failed) failed, "
                 + "\(tracker.pendingCount) waiting")
+    }
+
+    /// Forgets the marks of inputs that left the inbox while the daemon was down; returns the others.
+    private func forgetStaleMarks() -> Set<String> {
+        guard let marked = try? inHand.all(), !marked.isEmpty else { return [] }
+        let gone = marked.keys.filter { access(FileName.cPath(inbox.path + "/" + $0), F_OK) != 0 }
+        try? inHand.release(gone)
+        let kept = Set(marked.keys).subtracting(gone)
+        if !kept.isEmpty {
+            logger.notice(
+                "inputs_in_hand_at_stop",
+                metadata: [
+                    "count": .stringConvertible(kept.count),
+                    "action": "each is tried once more, after the other inputs",
+                ])
+        }
+        return kept
     }
 
     /// Logs a write problem once per cause (not per retry) and backs off up to 30 s; logs recovery.

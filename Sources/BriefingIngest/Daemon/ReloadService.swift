@@ -60,6 +60,9 @@ final class ReloadService: Service {
         logLevel.set(config.logLevel)
         polling?.apply(sources: config.sources, http: config.http)
         logger.notice(
-            "reloaded", metadata: ["sources": "\(config.sources.count)", "log_level": "\(config.logLevel)"])
+            "reloaded",
+            metadata: [
+                "sources": .stringConvertible(config.sources.count), "log_level": "\(config.logLevel)",
+            ])
     }
 }

@@ -42,30 +42,27 @@ final class InboxWatcher {
             if n <= 0 { break }
             var offset = 0
             buffer.withUnsafeBytes { raw in
-                while offset + MemoryLayout<inotify_event>.size <= n {
-                    let mask = raw.load(fromByteOffset: offset + 4, as: UInt32.self)
-                    let length = Int(raw.load(fromByteOffset: offset + 12, as: UInt32.self))
-                    let nameStart = offset + MemoryLayout<inotify_event>.size
-                    var name = ""
-                    if length > 0 {
-                        let bytes = raw[nameStart..<(nameStart + length)]
-                        name = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-                    }
-                    if mask & UInt32(IN_Q_OVERFLOW) != 0 {
-                        events.append(.overflow)
-                    } else if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
-                        events.append(.folderGone)
-                    } else if !name.isEmpty {
-                        if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 {
-                            events.append(.completed(name))
-                        } else {
-                            events.append(.activity(name))
-                        }
-                    }
-                    offset = nameStart + length
+                let header = MemoryLayout<inotify_event>.size
+                while offset + header <= n {
+                    // Each record: an `inotify_event`, then `len` bytes of NUL-padded name.
+                    let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    let nameStart = offset + header
+                    let nameEnd = min(nameStart + Int(event.len), n)
+                    // Names that are not UTF-8 keep their bytes (see FileName).
+                    let name = FileName.decode(raw[nameStart..<nameEnd].prefix { $0 != 0 }).name
+                    if let e = Self.event(mask: event.mask, name: name) { events.append(e) }
+                    offset = nameStart + Int(event.len)
                 }
             }
         }
         return events
+    }
+
+    /// What an inotify record means for the inbox; nil for events of no interest.
+    private static func event(mask: UInt32, name: String) -> Event? {
+        if mask & UInt32(IN_Q_OVERFLOW) != 0 { return .overflow }
+        if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 { return .folderGone }
+        guard !name.isEmpty else { return nil }
+        return mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 ? .completed(name) : .activity(name)
     }
 }

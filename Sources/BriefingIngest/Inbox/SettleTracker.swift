@@ -58,7 +58,7 @@ struct SettleTracker {
 
     /// Adds every file in the folder that is not known yet (start-up, periodic rescan, overflow).
     mutating func scan(now: Int64) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        guard let names = try? FileSystem.listDirectory(directory) else { return }
         for name in names where candidates[name] == nil && !inFlight.contains(name) && !Self.isIgnored(name) {
             guard let st = Self.lstat(directory + "/" + name) else { continue }
             // Found without an event: its writer may still be at work, so it must prove stable first.
@@ -116,7 +116,7 @@ struct SettleTracker {
 
     private static func lstat(_ path: String) -> stat? {
         var st = stat()
-        return Glibc.lstat(path, &st) == 0 ? st : nil
+        return Glibc.lstat(FileName.cPath(path), &st) == 0 ? st : nil
     }
 
     private static func mtime(_ st: stat) -> Int64 {

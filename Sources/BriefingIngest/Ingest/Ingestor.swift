@@ -12,12 +12,16 @@ public final class Ingestor: Sendable {
     let store: SnapshotStore
     let logger: Logger
     let metrics: IngestMetrics
+    /// Worker processes for the extraction the ingestor does itself (start-up repair); nil: in-process.
+    let pool: WorkerPool?
     /// Manifest lines of recorded snapshots whose append failed (disk full), oldest first.
     private let owedManifest = Mutex<[StateStore.SnapshotRecord]>([])
 
     public init(
-        config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics()
+        config: DaemonConfig, state: StateStore, logger: Logger, metrics: IngestMetrics = IngestMetrics(),
+        pool: WorkerPool? = nil
     ) {
+        self.pool = pool
         self.config = config
         self.state = state
         self.store = SnapshotStore(root: config.snapshotsPath)
@@ -35,23 +39,31 @@ public final class Ingestor: Sendable {
             logger.notice(
                 "recovered",
                 metadata: [
-                    "temp_files_removed": "\(recovery.tempFilesRemoved)",
-                    "torn_manifest_bytes": "\(recovery.tornManifestBytes)",
-                    "snapshots_recorded": "\(recovery.snapshotsRecorded)",
-                    "manifest_lines_added": "\(recovery.manifestLinesAdded)",
+                    "temp_files_removed": .stringConvertible(recovery.tempFilesRemoved),
+                    "torn_manifest_bytes": .stringConvertible(recovery.tornManifestBytes),
+                    "snapshots_recorded": .stringConvertible(recovery.snapshotsRecorded),
+                    "manifest_lines_added": .stringConvertible(recovery.manifestLinesAdded),
                 ])
         }
         repairFailedFolder()
     }
 
-    struct Work: Sendable {
+    struct Work {
         var item: IngestItem
         var started: Int64
         var ingestedAt: Timestamp
-        var result: Result<Snapshot, IngestFailure>?
+        var result: Result<Extraction, IngestFailure>?
         /// The inbox file as it was before it was read; a different file under the same name at
         /// archive time means the input was replaced meanwhile.
         var identity: FileIdentity? = nil
+    }
+
+    /// What extraction gave for one input: the snapshot's id, its JSON (`revision.supersedes`
+    /// still null) and the decoder's notes.
+    struct Extraction: Sendable {
+        var id: String
+        var json: [UInt8]
+        var notes: [String]
     }
 
     enum IngestFailure: Error {
@@ -59,29 +71,68 @@ public final class Ingestor: Sendable {
         case vanished
     }
 
-    /// Processes `items` as one batch and returns an outcome for each, in order.
+    /// An input read and ready to be extracted, in a worker or in-process.
+    struct Prepared {
+        var work: Work
+        /// nil when reading already decided the outcome (then `work.result` is set).
+        var request: WorkerRequest?
+        var bytes: [UInt8] = []
+    }
+
+    /// Processes `items` as one batch, extracting in this process, and returns an outcome for each,
+    /// in order. The daemon extracts in worker processes instead (``prepare(_:)``, ``finish(_:)``).
     public func ingest(_ items: [IngestItem]) -> [IngestOutcome] {
         guard !items.isEmpty else { return [] }
-        var work = items.map {
-            Work(item: $0, started: monotonicMilliseconds(), ingestedAt: .now(), result: nil)
-        }
-        // Before reading: if the name is replaced after this, the check at archive time sees it.
-        for i in work.indices {
-            if case .file(let f) = work[i].item { work[i].identity = FileIdentity(path: f.path) }
-        }
-
+        let prepared = items.map(prepare)
         // Decode, normalize and extract in parallel: it is pure CPU work.
-        let options = config.pipelineOptions
         let metrics = metrics
-        let results = work.concurrentMap { [config, logger] work in
+        let results = prepared.concurrentMap { prepared -> Result<Extraction, IngestFailure> in
+            if let result = prepared.work.result { return result }
             let started = DispatchTime.now().uptimeNanoseconds
-            let result = Self.process(work, options: options, maxBytes: config.inbox.maxBytes, logger: logger)
+            let (reply, json) = ExtractionWorker.process(prepared.request!, bytes: prepared.bytes)
             metrics.extraction(
-                source: work.item.sourceName, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
-            return result
+                source: prepared.work.item.sourceName,
+                nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+            return Self.result(reply: reply, json: json)
         }
+        var work = prepared.map(\.work)
         for i in work.indices { work[i].result = results[i] }
+        return finish(work)
+    }
 
+    static func result(reply: WorkerReply, json: [UInt8]) -> Result<Extraction, IngestFailure> {
+        if let id = reply.id { return .success(Extraction(id: id, json: json, notes: reply.notes)) }
+        return .failure(.input(code: reply.code ?? "crashed", detail: reply.detail ?? "no reason given"))
+    }
+
+    /// Reads one item's bytes (an inbox file) and says how to extract it.
+    func prepare(_ item: IngestItem) -> Prepared {
+        var work = Work(item: item, started: monotonicMilliseconds(), ingestedAt: .now(), result: nil)
+        // Before reading: if the name is replaced after this, the check at archive time sees it.
+        if case .file(let f) = item { work.identity = FileIdentity(path: f.path) }
+        switch Self.read(item, maxBytes: config.inbox.maxBytes) {
+        case .failure(let failure):
+            work.result = .failure(failure)
+            return Prepared(work: work)
+        case .success(let (bytes, hints, source)):
+            let options = config.pipelineOptions
+            let request = WorkerRequest(
+                fileName: hints.fileName, declaredCharset: hints.declaredCharset,
+                contentType: hints.contentType,
+                feedItemDateMilliseconds: hints.feedItemDate?.millisecondsSinceEpoch,
+                source: source, ingestedAtMilliseconds: work.ingestedAt.millisecondsSinceEpoch,
+                maxReplacementRatio: options.maxReplacementRatio,
+                maxTextCharacters: options.maxTextCharacters,
+                maxPDFPages: options.pdf.maxPages,
+                maxOutputBytes: config.inputLimits.maxOutputBytes, maxSeconds: config.inputLimits.maxSeconds)
+            return Prepared(work: work, request: request, bytes: bytes)
+        }
+    }
+
+    /// Writes the snapshots of extracted items, moves the inputs, and returns an outcome for each,
+    /// in order. Every `work.result` must be set.
+    func finish(_ work: [Work]) -> [IngestOutcome] {
+        guard !work.isEmpty else { return [] }
         var outcomes = [IngestOutcome?](repeating: nil, count: work.count)
         var pending: [SnapshotStore.Pending] = []
         var pendingIndex: [Int] = []
@@ -92,39 +143,47 @@ public final class Ingestor: Sendable {
                 outcomes[i] = .vanished
             case .failure(.input(let code, let detail)):
                 outcomes[i] = .failed(code: code, detail: detail)
-            case .success(var snapshot):
+            case .success(let extraction):
+                for note in extraction.notes {
+                    logger.notice(
+                        "decode_note",
+                        metadata: ["input": "\(Self.logName(work[i].item))", "note": "\(note)"])
+                }
+                var json = extraction.json
                 do {
-                    if let path = try state.snapshotPath(id: snapshot.id) {
+                    if let path = try state.snapshotPath(id: extraction.id) {
                         if case .fetched(let doc) = work[i].item,
-                            try state.urlState(doc.url)?.lastID == snapshot.id
+                            try state.urlState(doc.url)?.lastID == extraction.id
                         {
-                            outcomes[i] = .unchanged(id: snapshot.id)
+                            outcomes[i] = .unchanged(id: extraction.id)
                         } else {
-                            outcomes[i] = .duplicate(id: snapshot.id, path: path)
+                            outcomes[i] = .duplicate(id: extraction.id, path: path)
                         }
                         continue
                     }
-                    if let first = batchIDs[snapshot.id] {
-                        outcomes[i] = .duplicate(id: snapshot.id, path: pending[first].relativePath)
+                    if let first = batchIDs[extraction.id] {
+                        outcomes[i] = .duplicate(id: extraction.id, path: pending[first].relativePath)
                         continue
                     }
-                    if case .fetched(let doc) = work[i].item {
-                        snapshot.revision.supersedes = try state.urlState(doc.url)?.lastID
+                    if case .fetched(let doc) = work[i].item,
+                        let previous = try state.urlState(doc.url)?.lastID
+                    {
+                        json = SnapshotJSONPatch.settingSupersedes(previous, in: json)
                     }
                 } catch {
                     outcomes[i] = .deferred(reason: error.description)
                     continue
                 }
-                batchIDs[snapshot.id] = pending.count
+                batchIDs[extraction.id] = pending.count
+                var url: String?
+                if case .fetched(let doc) = work[i].item { url = doc.url }
                 pending.append(
-                    SnapshotStore.Pending(snapshot: snapshot, bytes: [], ingestedAt: work[i].ingestedAt))
+                    SnapshotStore.Pending(
+                        id: extraction.id, sourceName: work[i].item.sourceName, url: url, bytes: json,
+                        ingestedAt: work[i].ingestedAt))
                 pendingIndex.append(i)
             }
         }
-
-        // Encoding is also pure and parallel.
-        let encoded = pending.concurrentMap { $0.snapshot.jsonBytes() }
-        for j in pending.indices { pending[j].bytes = encoded[j] }
 
         commit(pending, pendingIndex: pendingIndex, outcomes: &outcomes)
         // Duplicates of a snapshot that was deferred in this batch wait with it.
@@ -152,8 +211,8 @@ public final class Ingestor: Sendable {
         do { try appendOwedManifestLines() } catch { return deferAll(error) }
         let records = pending.map {
             StateStore.SnapshotRecord(
-                id: $0.snapshot.id, path: $0.relativePath, source: $0.snapshot.source.name,
-                url: $0.snapshot.source.url, ingestedAt: $0.snapshot.ingestedAt)
+                id: $0.id, path: $0.relativePath, source: $0.sourceName, url: $0.url,
+                ingestedAt: $0.ingestedAt)
         }
         do { try store.write(pending) } catch { return deferAll(error) }
         do {
@@ -181,7 +240,7 @@ public final class Ingestor: Sendable {
             }
         }
         for (j, i) in pendingIndex.enumerated() {
-            outcomes[i] = .written(id: pending[j].snapshot.id, path: pending[j].relativePath)
+            outcomes[i] = .written(id: pending[j].id, path: pending[j].relativePath)
         }
     }
 
@@ -198,60 +257,72 @@ public final class Ingestor: Sendable {
         guard !owed.isEmpty else { return }
         try store.appendManifest(owed)
         owedManifest.withLock { $0.removeFirst(owed.count) }
-        logger.notice("manifest_caught_up", metadata: ["lines": "\(owed.count)"])
+        logger.notice("manifest_caught_up", metadata: ["lines": .stringConvertible(owed.count)])
     }
 
-    static func process(_ work: Work, options: PipelineOptions, maxBytes: Int, logger: Logger)
-        -> Result<
-            Snapshot, IngestFailure
-        >
-    {
-        let bytes: [UInt8]
-        let hints: DecodeHints
-        let source: Source
-        switch work.item {
+    /// The bytes of an item with the hints and source its snapshot gets, or why it has none.
+    static func read(_ item: IngestItem, maxBytes: Int) -> Result<
+        ([UInt8], DecodeHints, Source), IngestFailure
+    > {
+        switch item {
         case .file(let file):
             do {
-                bytes = try FileSystem.readRegularFile(file.path, limit: maxBytes)
+                let bytes = try FileSystem.readRegularFile(file.path, limit: maxBytes)
+                // The snapshot shows a name that is not UTF-8 escaped, as the log does.
+                let shown = FileName.display(file.name)
+                let path = (file.path as NSString).deletingLastPathComponent + "/" + shown
+                return .success(
+                    (bytes, DecodeHints(fileName: shown), Source(kind: .inbox, name: "inbox", path: path)))
             } catch {
+                let refusal: FileRefusal
                 switch error {
-                case .symlink:
-                    return .failure(
-                        .input(
-                            code: "symlink",
-                            detail:
-                                "the input is a symbolic link, which is never followed; copy the file itself into the inbox"
-                        ))
-                case .notRegular(let type):
-                    return .failure(
-                        .input(
-                            code: "not_regular_file",
-                            detail: "the input is a \(type), not a regular file; drop files only"))
+                case .symlink: refusal = .symlink
+                case .notRegular(let type): refusal = .notRegularFile(type: type)
                 case .tooLarge(let size):
                     let e = InputError.tooLarge(bytes: size, limit: maxBytes)
                     return .failure(.input(code: e.code, detail: e.description))
                 case .io(let e):
                     if e.code == ENOENT { return .failure(.vanished) }
-                    return .failure(.input(code: "unreadable", detail: "\(e); check the file's permissions"))
+                    refusal = .unreadable(e)
                 }
+                return .failure(.input(code: refusal.code, detail: refusal.description))
             }
-            hints = DecodeHints(fileName: file.name)
-            source = Source(kind: .inbox, name: "inbox", path: file.path)
         case .fetched(let doc):
-            bytes = doc.body
-            hints = doc.hints
-            source = Source(kind: .url, name: doc.sourceName, url: doc.url, http: doc.http)
+            return .success(
+                (doc.body, doc.hints, Source(kind: .url, name: doc.sourceName, url: doc.url, http: doc.http)))
         }
-        do {
-            let (snapshot, notes) = try BriefingPipeline.processWithNotes(
-                bytes, hints: hints, source: source, ingestedAt: work.ingestedAt, options: options)
-            for note in notes {
-                logger.notice(
-                    "decode_note", metadata: ["input": "\(work.item.displayName)", "note": "\(note)"])
-            }
-            return .success(snapshot)
-        } catch {
-            return .failure(.input(code: error.code, detail: error.description))
+    }
+
+    /// How the log names an item: the URL, or the file name (escaped when it is not UTF-8).
+    static func logName(_ item: IngestItem) -> String {
+        switch item {
+        case .file(let f): FileName.display(f.name)
+        case .fetched(let d): d.url
         }
+    }
+}
+
+/// Changes to a snapshot document already encoded by ``Snapshot/jsonBytes(pretty:)``.
+enum SnapshotJSONPatch {
+    private static let nullSupersedes = Array(#""revision":{"supersedes":null}"#.utf8)
+
+    /// Sets `revision.supersedes`. The encoder writes `"revision":{"supersedes":null}` once, before
+    /// any text field, and quotes inside strings are escaped, so the first match is that member.
+    static func settingSupersedes(_ id: String, in json: [UInt8]) -> [UInt8] {
+        guard let start = firstIndex(of: nullSupersedes, in: json) else { return json }
+        var replacement = #""revision":{"supersedes":"#
+        appendJSONString(id, to: &replacement)
+        replacement += "}"
+        var out = json
+        out.replaceSubrange(start..<(start + nullSupersedes.count), with: Array(replacement.utf8))
+        return out
+    }
+
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
+        }
+        return nil
     }
 }

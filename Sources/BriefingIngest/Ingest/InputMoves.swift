@@ -11,27 +11,22 @@ extension Ingestor {
     /// Also removes error files that were still temporary.
     func repairFailedFolder() {
         let dir = config.inbox.failed
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        let names = (try? FileSystem.listDirectory(dir)) ?? []
         let present = Set(names)
         var touched = false
         for name in names.sorted() {
             if name.hasPrefix(SnapshotStore.tempPrefix) {
-                unlink(dir + "/" + name)
+                unlink(FileName.cPath(dir + "/" + name))
                 touched = true
                 continue
             }
             guard !name.hasPrefix("."), !name.hasSuffix(".error.json"),
-                !present.contains(name + ".error.json")
+                !present.contains(FileName.errorFileName(for: name))
             else { continue }
             let now = Timestamp.now()
-            let work = Work(
-                item: .file(InboxFile(name: name, path: dir + "/" + name)), started: monotonicMilliseconds(),
-                ingestedAt: now, result: nil)
+            let item = IngestItem.file(InboxFile(name: name, path: dir + "/" + name))
             let (code, detail): (String, String)
-            switch Self.process(
-                work, options: config.pipelineOptions,
-                maxBytes: config.inbox.maxBytes, logger: logger)
-            {
+            switch extractNow(prepare(item)) {
             case .failure(.input(let c, let d)): (code, detail) = (c, d)
             case .failure(.vanished): continue
             case .success:
@@ -43,16 +38,50 @@ extension Ingestor {
             }
             do {
                 try writeErrorFile(
-                    for: dir + "/" + name, fields: [("file", name)], code: code, detail: detail, at: now)
+                    for: dir + "/" + name, fields: nameFields(name), code: code, detail: detail, at: now)
                 try? state.recordFailure(
-                    source: "inbox", name: name, error: code, detail: detail, at: now.rfc3339)
+                    source: "inbox", name: FileName.display(name), error: code, detail: detail,
+                    at: now.rfc3339)
                 touched = true
-                logger.notice("failed_reason_restored", metadata: ["file": "\(name)", "error": "\(code)"])
+                logger.notice(
+                    "failed_reason_restored",
+                    metadata: fileMetadata(name).merging(["error": "\(code)"]) { $1 })
             } catch {
-                logger.error("failed_reason_lost", metadata: ["file": "\(name)", "error": "\(error)"])
+                logger.error(
+                    "failed_reason_lost", metadata: fileMetadata(name).merging(["error": "\(error)"]) { $1 })
             }
         }
         if touched { try? FileSystem.syncDirectory(dir) }
+    }
+
+    /// Extracts one prepared input now: in a worker when the daemon has them (an input that once
+    /// crashed a worker must not crash the daemon at start), else in this process.
+    private func extractNow(_ prepared: Prepared) -> Result<Extraction, IngestFailure> {
+        if let result = prepared.work.result { return result }
+        guard let pool else {
+            let (reply, json) = ExtractionWorker.process(prepared.request!, bytes: prepared.bytes)
+            return Self.result(reply: reply, json: json)
+        }
+        switch pool.extractNow(prepared.request!, bytes: prepared.bytes) {
+        case .extracted(let id, let json, let notes):
+            return .success(Extraction(id: id, json: json, notes: notes))
+        case .failed(let code, let detail): return .failure(.input(code: code, detail: detail))
+        case .unavailable(let reason): return .failure(.input(code: "crashed", detail: reason))
+        }
+    }
+
+    /// Log fields naming an inbox file: escaped when not UTF-8, and then saying so.
+    func fileMetadata(_ name: String) -> Logger.Metadata {
+        FileName.isUTF8(name)
+            ? ["file": "\(name)"]
+            : ["file": "\(FileName.display(name))", "file_name_utf8": .stringConvertible(false)]
+    }
+
+    /// Error-file fields naming an inbox file, as ``fileMetadata(_:)`` does.
+    func nameFields(_ name: String) -> [(String, String)] {
+        FileName.isUTF8(name)
+            ? [("file", name)]
+            : [("file", FileName.display(name)), ("file_name_encoding", "not UTF-8; bytes shown as \\xNN")]
     }
 
     /// Moves inputs out of the inbox (archive or failed) and logs each outcome.
@@ -60,9 +89,9 @@ extension Ingestor {
         var touched = Set<String>()
         for (w, outcome) in zip(work, outcomes) {
             let elapsed = monotonicMilliseconds() - w.started
-            var meta: Logger.Metadata = ["duration_ms": "\(elapsed)"]
+            var meta: Logger.Metadata = ["duration_ms": .stringConvertible(elapsed)]
             switch w.item {
-            case .file(let f): meta["file"] = "\(f.name)"
+            case .file(let f): meta.merge(fileMetadata(f.name)) { $1 }
             case .fetched(let d):
                 meta["source"] = "\(d.sourceName)"
                 meta["url"] = "\(d.url)"
@@ -72,13 +101,17 @@ extension Ingestor {
             case .written(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, w, touched: &touched))" }
+                if case .file(let f) = w.item {
+                    meta["archived"] = "\(FileName.display(archive(f, w, touched: &touched)))"
+                }
                 metrics.snapshotWritten(source: sourceName, milliseconds: elapsed)
                 logger.info("snapshot_written", metadata: meta)
             case .duplicate(let id, let path):
                 meta["id"] = "\(id)"
                 meta["snapshot"] = "\(path)"
-                if case .file(let f) = w.item { meta["archived"] = "\(archive(f, w, touched: &touched))" }
+                if case .file(let f) = w.item {
+                    meta["archived"] = "\(FileName.display(archive(f, w, touched: &touched)))"
+                }
                 metrics.duplicate(source: sourceName)
                 logger.info("duplicate", metadata: meta)
             case .unchanged(let id):
@@ -88,9 +121,10 @@ extension Ingestor {
             case .failed(let code, let detail):
                 meta["error"] = "\(code)"
                 meta["detail"] = "\(detail)"
-                meta["moved_to"] = "\(fail(w, code: code, detail: detail, touched: &touched))"
+                meta["moved_to"] =
+                    "\(FileName.display(fail(w, code: code, detail: detail, touched: &touched)))"
                 try? state.recordFailure(
-                    source: sourceName, name: w.item.displayName, error: code, detail: detail,
+                    source: sourceName, name: Self.logName(w.item), error: code, detail: detail,
                     at: w.ingestedAt.rfc3339)
                 metrics.failed(source: sourceName)
                 logger.warning("input_failed", metadata: meta)
@@ -119,7 +153,8 @@ extension Ingestor {
             return target
         } catch {
             // The snapshot is committed; a later pass sees the input as a duplicate and archives it then.
-            logger.error("archive_failed", metadata: ["file": "\(file.name)", "error": "\(error)"])
+            logger.error(
+                "archive_failed", metadata: fileMetadata(file.name).merging(["error": "\(error)"]) { $1 })
             return ""
         }
     }
@@ -135,14 +170,14 @@ extension Ingestor {
                 let target = try FileSystem.moveWithoutOverwriting(
                     file.path, toDirectory: config.inbox.failed, name: file.name)
                 try writeErrorFile(
-                    for: target, fields: [("file", file.name)], code: code, detail: detail, at: time)
+                    for: target, fields: nameFields(file.name), code: code, detail: detail, at: time)
                 touched.insert(config.inbox.path)
                 touched.insert(config.inbox.failed)
                 return target
             case .fetched(let doc):
                 let ext = doc.hints.contentType?.contains("html") == true ? ".html" : ".body"
                 let temp = config.inbox.failed + "/" + SnapshotStore.tempPrefix + doc.sourceName
-                unlink(temp)
+                unlink(FileName.cPath(temp))
                 try FileSystem.writeNewFile(temp, doc.body, sync: true)
                 let target = try FileSystem.moveWithoutOverwriting(
                     temp, toDirectory: config.inbox.failed, name: "\(doc.sourceName)-\(time.compact)\(ext)")
@@ -153,7 +188,8 @@ extension Ingestor {
             }
         } catch {
             logger.error(
-                "move_to_failed_failed", metadata: ["input": "\(work.item.displayName)", "error": "\(error)"])
+                "move_to_failed_failed",
+                metadata: ["input": "\(Self.logName(work.item))", "error": "\(error)"])
             return ""
         }
     }
@@ -165,18 +201,19 @@ extension Ingestor {
         guard let before = work.identity else { return true }
         guard let now = FileIdentity(path: file.path) else {
             // Its owner took it away after it was read: nothing is left to move.
-            logger.debug("vanished", metadata: ["file": "\(file.name)"])
+            logger.debug("vanished", metadata: fileMetadata(file.name))
             return false
         }
         guard now != before else { return true }
         logger.notice(
             "input_replaced",
-            metadata: ["file": "\(file.name)", "action": "the new file is taken on its own"])
+            metadata: fileMetadata(file.name).merging(["action": "the new file is taken on its own"]) { $1 })
         return false
     }
 
-    /// Writes `target.error.json` (error, detail, at, then `fields`) whole or not at all
-    /// (temporary file, fsync, rename).
+    /// Writes the error file of `target` (``FileName/errorFileName(for:)``: error, detail, at, then
+    /// `fields`) whole or not at all (temporary file, fsync, rename). The temporary name is short
+    /// whatever the input's name, so that a long name never keeps its reason from being written.
     func writeErrorFile(
         for target: String, fields: [(String, String)], code: String, detail: String, at time: Timestamp
     ) throws(FileSystemError) {
@@ -188,12 +225,18 @@ extension Ingestor {
             appendJSONString(value, to: &json)
         }
         json += "}\n"
-        let errorPath = target + ".error.json"
+        let directory = (target as NSString).deletingLastPathComponent
+        let errorPath = directory + "/" + FileName.errorFileName(for: (target as NSString).lastPathComponent)
         let temp =
-            config.inbox.failed + "/" + SnapshotStore.tempPrefix + (errorPath as NSString).lastPathComponent
-        unlink(temp)
+            directory + "/" + SnapshotStore.tempPrefix + "error-"
+            + SHA256Digest.hex(of: FileName.rawBytes(target)).prefix(16)
+        unlink(FileName.cPath(temp))
         try FileSystem.writeNewFile(temp, Array(json.utf8), sync: true)
-        guard rename(temp, errorPath) == 0 else { throw FileSystemError("rename", temp) }
+        guard rename(FileName.cPath(temp), FileName.cPath(errorPath)) == 0 else {
+            let error = FileSystemError("rename", "\(temp) -> \(FileName.display(errorPath))")
+            unlink(FileName.cPath(temp))
+            throw error
+        }
     }
 }
 
@@ -204,7 +247,7 @@ struct FileIdentity: Equatable, Sendable {
 
     init?(path: String) {
         var st = stat()
-        guard lstat(path, &st) == 0 else { return nil }
+        guard lstat(FileName.cPath(path), &st) == 0 else { return nil }
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
     }

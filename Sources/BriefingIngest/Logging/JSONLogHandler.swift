@@ -55,14 +55,9 @@ public struct JSONLogHandler: LogHandler {
     private func appendValue(_ value: Logger.Metadata.Value, to out: inout String) {
         switch value {
         case .string(let s):
-            // Numbers and booleans logged as strings stay numbers in the JSON for easy querying.
-            if let n = Int64(s) {
-                out += String(n)
-            } else if s == "true" || s == "false" {
-                out += s
-            } else {
-                appendJSONString(s, to: &out)
-            }
+            // A string stays a string, even one that looks like a number (a file named `007`);
+            // numbers are logged as `.stringConvertible` and come out as JSON numbers.
+            appendJSONString(s, to: &out)
         case .stringConvertible(let c):
             if let n = c as? any BinaryInteger {
                 out += "\(n)"
@@ -116,16 +111,7 @@ public struct LogSink: Sendable {
 
     func write(_ line: String) {
         var line = line
-        line.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 {
-                    if n < 0 && errno == EINTR { continue }
-                    return
-                }
-                offset += n
-            }
-        }
+        // A log line that cannot be written is dropped: there is nowhere to say so.
+        line.withUTF8 { buffer in try? writeAll(fd, UnsafeRawBufferPointer(buffer), "write", "log") }
     }
 }

@@ -94,14 +94,11 @@ public final class MetricsServer: Sendable {
         setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard let head = Self.readHead(client) else { return }
         let response = Self.response(to: head, metrics: { registry.emitToBuffer() })
-        var offset = 0
-        while offset < response.count {
-            let n = response.withUnsafeBytes {
-                send(client, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+        // A scraper that went away gets nothing more.
+        response.withUnsafeBytes { buffer in
+            _ = try? writeAll(client, buffer, "send", "metrics client") {
+                send($0, $1, $2, Int32(MSG_NOSIGNAL))
             }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return }
-            offset += n
         }
     }
 
@@ -111,9 +108,12 @@ public final class MetricsServer: Sendable {
         var chunk = [UInt8](repeating: 0, count: 2048)
         let end: [UInt8] = Array("\r\n\r\n".utf8)
         while data.count < 8192 {
-            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress!, $0.count, 0) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
+            let received = chunk.withUnsafeMutableBytes { buffer in
+                try? retryingOnEINTR("recv", "metrics client") {
+                    recv(client, buffer.baseAddress!, buffer.count, 0)
+                }
+            }
+            guard let n = received, n > 0 else { break }
             data += chunk[0..<n]
             if data.count >= 4,
                 data.indices.dropLast(3).contains(where: { data[$0..<($0 + 4)].elementsEqual(end) })

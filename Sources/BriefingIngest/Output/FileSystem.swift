@@ -1,6 +1,14 @@
 import CLinuxShim
 import Foundation
 
+extension Result {
+    /// The error, if this is a failure.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
+
 /// A POSIX call that failed: which call, on what, and errno's text.
 public struct FileSystemError: Error, CustomStringConvertible, Equatable {
     public var operation: String
@@ -59,25 +67,15 @@ public enum FileSystem {
 
     /// Creates `path` (which must not exist) holding `bytes`; with `sync`, fsyncs it before returning.
     public static func writeNewFile(_ path: String, _ bytes: [UInt8], sync: Bool) throws(FileSystemError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
-        guard fd >= 0 else { throw FileSystemError("create", path) }
-        var failure: FileSystemError?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = FileSystemError("write", path)
-                    return
-                }
-                offset += n
-            }
+        let fd = open(FileName.cPath(path), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
+        guard fd >= 0 else { throw FileSystemError("create", FileName.display(path)) }
+        var failure = bytes.withUnsafeBytes { buffer in
+            Result { () throws(FileSystemError) in try writeAll(fd, buffer, "write", path) }.failure
         }
         if failure == nil && sync && fsync(fd) != 0 { failure = FileSystemError("fsync", path) }
         close(fd)
         if let failure {
-            unlink(path)
+            unlink(FileName.cPath(path))
             throw failure
         }
     }
@@ -91,16 +89,12 @@ public enum FileSystem {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileSystemError("fstat", path) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let failure = FileSystemError("append", path, code: n < 0 ? errno : ENOSPC)
-                _ = ftruncate(fd, st.st_size)
-                throw failure
-            }
-            offset += n
+        let appended = bytes.withUnsafeBytes { buffer in
+            Result { () throws(FileSystemError) in try writeAll(fd, buffer, "append", path) }
+        }
+        if let error = appended.failure {
+            _ = ftruncate(fd, st.st_size)
+            throw error
         }
         guard fdatasync(fd) == 0 else {
             let failure = FileSystemError("fdatasync", path)
@@ -110,25 +104,33 @@ public enum FileSystem {
     }
 
     /// Renames `from` into `directory` under `name`, or `name` with `-1`, `-2`, … before its
-    /// extension when that is taken. Never overwrites. Returns the new path.
+    /// extension when that is taken (the stem cut short when the name would pass 255 bytes).
+    /// Never overwrites. Returns the new path.
     @discardableResult
     public static func moveWithoutOverwriting(_ from: String, toDirectory directory: String, name: String)
         throws(FileSystemError) -> String
     {
         let (stem, ext) = splitExtension(name)
+        let fromPath = FileName.cPath(from)
         for attempt in 0..<10_000 {
-            let candidate = attempt == 0 ? name : "\(stem)-\(attempt)\(ext)"
+            var candidate = name
+            if attempt > 0 {
+                let tail = "-\(attempt)\(ext)"
+                let room = FileName.maxBytes - FileName.rawBytes(tail).count
+                candidate = FileName.prefix(of: stem, maxBytes: room) + tail
+            }
             let target = directory + "/" + candidate
-            if briefingd_rename_noreplace(from, target) == 0 { return target }
+            if briefingd_rename_noreplace(fromPath, FileName.cPath(target)) == 0 { return target }
             switch errno {
             case EEXIST: continue
             case EXDEV:
                 try copyAcrossFileSystems(from, target)
                 return target
-            default: throw FileSystemError("rename", "\(from) -> \(target)")
+            default:
+                throw FileSystemError("rename", "\(FileName.display(from)) -> \(FileName.display(target))")
             }
         }
-        throw FileSystemError("rename", from, code: EEXIST)
+        throw FileSystemError("rename", FileName.display(from), code: EEXIST)
     }
 
     /// `report.final.txt` → (`report.final`, `.txt`); dotfiles and names without a dot keep no extension.
@@ -138,19 +140,25 @@ public enum FileSystem {
     }
 
     private static func copyAcrossFileSystems(_ from: String, _ to: String) throws(FileSystemError) {
-        guard let data = FileManager.default.contents(atPath: from) else {
-            throw FileSystemError("read", from)
+        let bytes: [UInt8]
+        do {
+            bytes = try readRegularFile(from, limit: Int.max)
+        } catch {
+            if case .io(let e) = error { throw e }
+            throw FileSystemError("read", FileName.display(from), code: EINVAL)
         }
-        try writeNewFile(to, [UInt8](data), sync: true)
-        guard unlink(from) == 0 else { throw FileSystemError("unlink", from) }
+        try writeNewFile(to, bytes, sync: true)
+        guard unlink(FileName.cPath(from)) == 0 else {
+            throw FileSystemError("unlink", FileName.display(from))
+        }
     }
 
     /// Reads a whole regular file without following symlinks.
     public static func readRegularFile(_ path: String, limit: Int) throws(ReadError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let fd = open(FileName.cPath(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ELOOP { throw .symlink }
-            throw .io(FileSystemError("open", path))
+            throw .io(FileSystemError("open", FileName.display(path)))
         }
         defer { close(fd) }
         var st = stat()
@@ -159,17 +167,37 @@ public enum FileSystem {
         let size = Int(st.st_size)
         guard size <= limit else { throw .tooLarge(size) }
         var bytes = [UInt8](repeating: 0, count: size)
-        var offset = 0
-        while offset < size {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, size - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(FileSystemError("read", path))
-            }
-            if n == 0 { break }  // shrank while reading: take what is there; the settle check guards this
-            offset += n
+        let outcome = bytes.withUnsafeMutableBytes { buffer in
+            Result { () throws(FileSystemError) in try readFully(fd, into: buffer, "read", path) }
         }
-        return offset == size ? bytes : Array(bytes[..<offset])
+        let read: Int
+        switch outcome {
+        case .success(let n): read = n
+        case .failure(let error): throw .io(error)
+        }
+        // Shrank while reading: take what is there; the settle check guards this.
+        return read == size ? bytes : Array(bytes[..<read])
+    }
+
+    /// The names in a folder (not `.` and `..`), each decoded by ``FileName/decode(_:)``, so that
+    /// names that are not UTF-8 are listed too. Throws when the folder cannot be opened.
+    public static func listDirectory(_ path: String) throws(FileSystemError) -> [String] {
+        guard let dir = opendir(FileName.cPath(path)) else { throw FileSystemError("opendir", path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
+                    FileName.decode(
+                        UnsafeBufferPointer(
+                            start: bytes,
+                            count: strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self)))
+                    ).name
+                }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     public enum ReadError: Error {

@@ -10,18 +10,31 @@ public final class SnapshotStore: Sendable {
 
     public init(root: String) { self.root = root }
 
-    /// A snapshot ready to be written: the document, its encoded bytes and where it goes.
+    /// A snapshot ready to be written: its id and source, its encoded bytes and where it goes.
     public struct Pending: Sendable {
-        public var snapshot: Snapshot
+        public var id: String
+        public var sourceName: String
+        public var url: String?
+        /// RFC 3339 ingestion time, as in the document.
+        public var ingestedAt: String
         public var bytes: [UInt8]
         /// `YYYY-MM-DD/<ts>-<source>-<id12>.json`
         public var relativePath: String
 
-        public init(snapshot: Snapshot, bytes: [UInt8], ingestedAt: Timestamp) {
-            self.snapshot = snapshot
+        public init(id: String, sourceName: String, url: String?, bytes: [UInt8], ingestedAt: Timestamp) {
+            self.id = id
+            self.sourceName = sourceName
+            self.url = url
+            self.ingestedAt = ingestedAt.rfc3339
             self.bytes = bytes
             relativePath =
-                "\(ingestedAt.civilDate.iso)/\(ingestedAt.compact)-\(snapshot.source.name)-\(snapshot.shortID).json"
+                "\(ingestedAt.civilDate.iso)/\(ingestedAt.compact)-\(sourceName)-\(id.prefix(12)).json"
+        }
+
+        public init(snapshot: Snapshot, bytes: [UInt8], ingestedAt: Timestamp) {
+            self.init(
+                id: snapshot.id, sourceName: snapshot.source.name, url: snapshot.source.url, bytes: bytes,
+                ingestedAt: ingestedAt)
         }
     }
 

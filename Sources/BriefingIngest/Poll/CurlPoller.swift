@@ -49,7 +49,11 @@ public final class CurlPoller: SourcePolling {
                 current.running[source.name] = Running(poller: poller, task: task)
             }
             logger.debug(
-                "polling", metadata: ["sources": "\(current.running.count)", "stopped": "\(previous.count)"])
+                "polling",
+                metadata: [
+                    "sources": .stringConvertible(current.running.count),
+                    "stopped": .stringConvertible(previous.count),
+                ])
         }
     }
 

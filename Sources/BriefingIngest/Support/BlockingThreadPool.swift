@@ -34,7 +34,8 @@ final class BlockingThreadPool: Sendable {
     private func submit(_ job: @escaping @Sendable () -> Void) {
         let startThread = state.withLock { state in
             state.queue.append(job)
-            guard state.idle == 0, state.threads < size else { return false }
+            // Each idle thread takes one queued job: start another only when they cannot take all.
+            guard state.queue.count > state.idle, state.threads < size else { return false }
             state.threads += 1
             return true
         }
