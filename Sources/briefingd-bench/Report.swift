@@ -62,6 +62,16 @@ enum Report {
             out += "\n"
         }
         for (i, note) in notes.enumerated() { out += "  [\(i + 1)] \(note)\n" }
+        if let m = report.extractMemory {
+            if let problem = m.problem {
+                out += "extract peak RSS: n/a: \(problem)\n"
+            } else {
+                out +=
+                    "extract peak RSS (MiB): \(figure(m.smallPeakRSSMiB)) on the fixture, "
+                    + "\(figure(m.largePeakRSSMiB)) on \(figure(Double(m.largeInputBytes) / 1_048_576)) MiB of text: "
+                    + "\(figure(m.peakPerInputMiB)) MiB per MiB of input (\(figure(m.marginalPerInputMiB)) per further MiB)\n"
+            }
+        }
         if let pages = report.pdfPages {
             out += "pdf (\(pages) pages), pages/s:"
             for stage in [Stage.decode, .pipeline] {
