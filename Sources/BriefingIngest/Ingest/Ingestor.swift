@@ -274,26 +274,18 @@ public final class Ingestor: Sendable {
                 return .success(
                     (bytes, DecodeHints(fileName: shown), Source(kind: .inbox, name: "inbox", path: path)))
             } catch {
+                let refusal: FileRefusal
                 switch error {
-                case .symlink:
-                    return .failure(
-                        .input(
-                            code: "symlink",
-                            detail:
-                                "the input is a symbolic link, which is never followed; copy the file itself into the inbox"
-                        ))
-                case .notRegular(let type):
-                    return .failure(
-                        .input(
-                            code: "not_regular_file",
-                            detail: "the input is a \(type), not a regular file; drop files only"))
+                case .symlink: refusal = .symlink
+                case .notRegular(let type): refusal = .notRegularFile(type: type)
                 case .tooLarge(let size):
                     let e = InputError.tooLarge(bytes: size, limit: maxBytes)
                     return .failure(.input(code: e.code, detail: e.description))
                 case .io(let e):
                     if e.code == ENOENT { return .failure(.vanished) }
-                    return .failure(.input(code: "unreadable", detail: "\(e); check the file's permissions"))
+                    refusal = .unreadable(e)
                 }
+                return .failure(.input(code: refusal.code, detail: refusal.description))
             }
         case .fetched(let doc):
             return .success(

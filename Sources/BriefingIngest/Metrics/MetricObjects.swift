@@ -22,32 +22,27 @@ final class MetricObjects: Sendable {
     private let gauges = Mutex<[Key: Gauge]>([:])
 
     func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {
-        counters.withLock { made in
-            let key = Key(label, dimensions)
-            if let counter = made[key] { return counter }
-            let counter = Counter(label: label, dimensions: dimensions)
-            made[key] = counter
-            return counter
-        }
+        made(counters, label, dimensions) { Counter(label: label, dimensions: dimensions) }
     }
 
     func timer(_ label: String, _ dimensions: [(String, String)] = []) -> Timer {
-        timers.withLock { made in
-            let key = Key(label, dimensions)
-            if let timer = made[key] { return timer }
-            let timer = Timer(label: label, dimensions: dimensions)
-            made[key] = timer
-            return timer
-        }
+        made(timers, label, dimensions) { Timer(label: label, dimensions: dimensions) }
     }
 
     func gauge(_ label: String, _ dimensions: [(String, String)] = []) -> Gauge {
-        gauges.withLock { made in
+        made(gauges, label, dimensions) { Gauge(label: label, dimensions: dimensions) }
+    }
+
+    /// The object kept for `label` and `dimensions`, made by `make` the first time.
+    private func made<M: Sendable>(
+        _ kept: borrowing Mutex<[Key: M]>, _ label: String, _ dimensions: [(String, String)], _ make: () -> M
+    ) -> M {
+        kept.withLock { kept in
             let key = Key(label, dimensions)
-            if let gauge = made[key] { return gauge }
-            let gauge = Gauge(label: label, dimensions: dimensions)
-            made[key] = gauge
-            return gauge
+            if let object = kept[key] { return object }
+            let object = make()
+            kept[key] = object
+            return object
         }
     }
 }
