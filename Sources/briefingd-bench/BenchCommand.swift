@@ -104,7 +104,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         progress(
-            "peak RSS of briefingd extract on the fixture and on \(ExtractMemory.largeBytes / 1_000_000) MB")
+            "peak RSS of briefingd extract on \(ExtractMemory.largeBytes / 1_000_000) MB")
         let extractMemory = ExtractMemory.run(
             executable: daemon ?? Environment.daemonExecutable(), fixture: fixtureBytes)
 

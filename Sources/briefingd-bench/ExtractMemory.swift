@@ -1,29 +1,27 @@
 import Foundation
 
 // Peak memory of one extraction per MB of input: `briefingd extract` run as a child (the same
-// pipeline a worker runs) on the fixture and on the fixture repeated to a large input, its peak
-// RSS read from wait4's ru_maxrss. The small run gives the fixed cost (executable, libraries,
-// lexicon tables); the difference over the difference in input size is what each MB costs.
+// pipeline a worker runs) on the fixture repeated to a large input, its peak RSS read from wait4's
+// ru_maxrss. Only a large input gives a true figure: posix_spawn shares this process's memory until
+// the exec, and the kernel counts that memory's peak into the child's ru_maxrss, so a child that
+// stays below this process's own RSS (the fixture alone) would report the bench's RSS instead.
 
 struct ExtractMemoryFigure: Codable, Sendable {
-    var smallInputBytes: Int
     var largeInputBytes: Int
-    var smallPeakRSSMiB: Double
     var largePeakRSSMiB: Double
     /// Peak RSS of the large run over its input size (MiB per MiB), fixed cost included.
     var peakPerInputMiB: Double
-    /// (large − small peak) over (large − small input): the cost of each further MiB of input.
-    var marginalPerInputMiB: Double
+    /// Peak RSS of this bench process when the child was started: a child figure at or below it
+    /// would be this process's, not the child's.
+    var benchRSSMiB: Double
     var problem: String?
 
     enum CodingKeys: String, CodingKey {
         case problem
-        case smallInputBytes = "small_input_bytes"
         case largeInputBytes = "large_input_bytes"
-        case smallPeakRSSMiB = "small_peak_rss_mib"
         case largePeakRSSMiB = "large_peak_rss_mib"
         case peakPerInputMiB = "peak_rss_per_input_mib"
-        case marginalPerInputMiB = "marginal_rss_per_input_mib"
+        case benchRSSMiB = "bench_rss_mib"
     }
 }
 
@@ -34,8 +32,8 @@ enum ExtractMemory {
 
     static func run(executable: String, fixture: [UInt8]) -> ExtractMemoryFigure {
         var figure = ExtractMemoryFigure(
-            smallInputBytes: fixture.count, largeInputBytes: 0, smallPeakRSSMiB: 0, largePeakRSSMiB: 0,
-            peakPerInputMiB: 0, marginalPerInputMiB: 0)
+            largeInputBytes: 0, largePeakRSSMiB: 0, peakPerInputMiB: 0,
+            benchRSSMiB: Double(ProcessMemory.read(pid: getpid())?.rssKiB ?? 0) / 1024)
         do {
             let dir = try FileIO.makeTemporaryDirectory(prefix: "briefingd-bench-memory")
             defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -47,17 +45,11 @@ enum ExtractMemory {
                 large += Array("\n补充说明第\(n)条。\n".utf8)
                 n += 1
             }
-            try FileIO.write(fixture, to: dir + "/small.txt")
             try FileIO.write(large, to: dir + "/large.txt")
             figure.largeInputBytes = large.count
-            let small = try peakRSSKiB(executable, ["extract", dir + "/small.txt"])
             let big = try peakRSSKiB(executable, ["extract", dir + "/large.txt"])
-            figure.smallPeakRSSMiB = Double(small) / 1024
             figure.largePeakRSSMiB = Double(big) / 1024
-            let largeMiB = Double(large.count) / 1_048_576
-            let deltaMiB = Double(large.count - fixture.count) / 1_048_576
-            figure.peakPerInputMiB = figure.largePeakRSSMiB / largeMiB
-            figure.marginalPerInputMiB = (figure.largePeakRSSMiB - figure.smallPeakRSSMiB) / deltaMiB
+            figure.peakPerInputMiB = figure.largePeakRSSMiB / (Double(large.count) / 1_048_576)
         } catch {
             figure.problem = "\(error)"
         }

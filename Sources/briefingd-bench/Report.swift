@@ -73,9 +73,8 @@ enum Report {
                 out += "extract peak RSS: n/a: \(problem)\n"
             } else {
                 out +=
-                    "extract peak RSS (MiB): \(figure(m.smallPeakRSSMiB)) on the fixture, "
-                    + "\(figure(m.largePeakRSSMiB)) on \(figure(Double(m.largeInputBytes) / 1_048_576)) MiB of text: "
-                    + "\(figure(m.peakPerInputMiB)) MiB per MiB of input (\(figure(m.marginalPerInputMiB)) per further MiB)\n"
+                    "extract peak RSS: \(figure(m.largePeakRSSMiB)) MiB on \(figure(Double(m.largeInputBytes) / 1_048_576)) MiB "
+                    + "of text: \(figure(m.peakPerInputMiB)) MiB per MiB of input (bench's own RSS \(figure(m.benchRSSMiB)) MiB)\n"
             }
         }
         if let pages = report.pdfPages {
