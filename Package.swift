@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "briefingd", targets: ["briefingd"]),
         .library(name: "BriefingCore", targets: ["BriefingCore"]),
         .library(name: "BriefingIngest", targets: ["BriefingIngest"]),
+        .library(name: "BriefingPages", targets: ["BriefingPages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "BriefingIngest",
             dependencies: [
-                "BriefingCore", "CCurlShim", "CLibXML2", "CLinuxShim", "CSQLite",
+                "BriefingCore", "BriefingPages", "CCurlShim", "CLibXML2", "CLinuxShim", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -65,10 +67,37 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // Pages for people: snapshot documents rendered through Mustache templates that are compiled
+        // in from Templates/, so the installed binary needs no resource folder beside it.
+        .target(
+            name: "BriefingPages",
+            dependencies: [
+                "BriefingCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [
+                .embedInCode("Templates/page.mustache"),
+                .embedInCode("Templates/turn.mustache"),
+                .embedInCode("Templates/marked.mustache"),
+                .embedInCode("Templates/mark-text.mustache"),
+                .embedInCode("Templates/mark-figure-open.mustache"),
+                .embedInCode("Templates/mark-figure-close.mustache"),
+                .embedInCode("Templates/mark-period-open.mustache"),
+                .embedInCode("Templates/mark-period-close.mustache"),
+                .embedInCode("Templates/mark-named-open.mustache"),
+                .embedInCode("Templates/mark-named-close.mustache"),
+                .embedInCode("Templates/mark-marker-open.mustache"),
+                .embedInCode("Templates/mark-marker-close.mustache"),
+                .embedInCode("Templates/mark-bar.mustache"),
+                .embedInCode("Templates/bar.mustache"),
+                .embedInCode("Templates/day.mustache"),
+                .embedInCode("Templates/days.mustache"),
+                .embedInCode("Templates/style.css"),
+            ]),
         .executableTarget(
             name: "briefingd",
             dependencies: [
-                "BriefingCore", "BriefingIngest",
+                "BriefingCore", "BriefingIngest", "BriefingPages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -77,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "briefingd-bench",
             dependencies: [
-                "BriefingCore", "BriefingIngest",
+                "BriefingCore", "BriefingIngest", "BriefingPages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
@@ -94,6 +123,12 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["BriefingCore", "TestSupport"]),
+        .testTarget(
+            name: "BriefingPagesTests",
+            dependencies: [
+                "BriefingPages", "BriefingIngest", "BriefingCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -157,7 +157,18 @@ struct BenchCommand: ParsableCommand {
             }
             let bench = InboxBenchmark(
                 daemon: harness, fixture: fixture, burstSize: burst, latencyDrops: latencyDrops)
-            return try bench.run()
+            var figures = try bench.run()
+            harness.stop()
+            progress("daemon with pages off: a burst of \(burst)")
+            let off = try DaemonHarness(executable: daemon ?? Environment.daemonExecutable(), pages: false)
+            defer {
+                off.stop()
+                if !keepTemp { off.removeFiles() }
+            }
+            figures.burstPagesOff = try InboxBenchmark(
+                daemon: off, fixture: fixture, burstSize: burst, latencyDrops: latencyDrops
+            ).runBurstOnly()
+            return figures
         } catch {
             return DaemonFigures(
                 settle: "20ms", loadAverage: nil, errorLogLines: 0, problem: error.description)

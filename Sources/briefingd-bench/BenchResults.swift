@@ -8,6 +8,8 @@ struct StageFigure: Codable, Sendable {
     var secondsPerDocument: Double?
     /// Why the stage could not run on this form (the decoder refused it).
     var error: String?
+    /// Size of what the stage made, where it says something (the HTML page).
+    var outputBytes: Int?
 
     var megabytesPerSecond: Double? { secondsPerDocument.map { Double(inputBytes) / 1e6 / $0 } }
     var documentsPerSecond: Double? { secondsPerDocument.map { 1 / $0 } }
@@ -15,6 +17,7 @@ struct StageFigure: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case form, stage, error
         case inputBytes = "input_bytes"
+        case outputBytes = "output_bytes"
         case secondsPerDocument = "seconds_per_document"
         case megabytesPerSecond = "mb_per_s"
         case documentsPerSecond = "docs_per_s"
@@ -64,9 +67,12 @@ struct BurstFigure: Codable, Sendable {
     /// The daemon's CPU time (user + system, all threads) per file: the figure the machine's load
     /// does not change, unlike `seconds`.
     var cpuMillisecondsPerDocument: Double?
+    /// With pages on: seconds from the first rename until every snapshot of the run had its page.
+    var pagesSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case files, seconds, completion, failed
+        case pagesSeconds = "pages_seconds"
         case cpuMillisecondsPerDocument = "cpu_ms_per_doc"
         case documentsPerSecond = "docs_per_s"
         case dropSeconds = "drop_seconds"
@@ -136,6 +142,8 @@ struct DaemonFigures: Codable, Sendable {
     var loadAverage: String?
     var burst: BurstFigure?
     var duplicateBurst: BurstFigure?
+    /// The same burst into a daemon with `pages.enabled: false`.
+    var burstPagesOff: BurstFigure?
     var latency: LatencyFigure?
     var memory: MemoryFigure?
     var errorLogLines: Int
@@ -145,6 +153,7 @@ struct DaemonFigures: Codable, Sendable {
         case settle, burst, latency, memory, problem
         case loadAverage = "load_average"
         case duplicateBurst = "duplicate_burst"
+        case burstPagesOff = "burst_pages_off"
         case errorLogLines = "error_log_lines"
     }
 }

@@ -16,11 +16,14 @@ final class DaemonHarness {
     var manifest: String { snapshots + "/manifest.jsonl" }
     var pid: Int32 { process.processIdentifier }
 
-    init(executable: String, settle: String = "20ms") throws(BenchError) {
+    let pages: Bool
+
+    init(executable: String, settle: String = "20ms", pages: Bool = true) throws(BenchError) {
         root = try FileIO.makeTemporaryDirectory(prefix: "briefingd-bench")
         configPath = root + "/briefingd.yaml"
         logPath = root + "/daemon.log"
         self.settle = settle
+        self.pages = pages
         // Log level info: `snapshot_written` and `duplicate` events are what the bench counts.
         let yaml = """
             inbox:
@@ -35,6 +38,8 @@ final class DaemonHarness {
               path: \(root)/state
             log:
               level: info
+            pages:
+              enabled: \(pages)
 
             """
         try FileIO.write(Array(yaml.utf8), to: configPath)
@@ -45,6 +50,17 @@ final class DaemonHarness {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NOTIFY_SOCKET")  // not ours to notify
         process.environment = environment
+    }
+
+    /// Snapshot pages written so far (day digests and the index not counted).
+    func pageCount() -> Int {
+        let fm = FileManager.default
+        return ((try? fm.contentsOfDirectory(atPath: snapshots)) ?? []).reduce(0) { total, day in
+            total
+                + ((try? fm.contentsOfDirectory(atPath: snapshots + "/" + day)) ?? []).filter {
+                    $0.hasSuffix(".html") && $0 != "index.html" && !$0.hasPrefix(".")
+                }.count
+        }
     }
 
     /// Starts the daemon and waits (up to 20 s) for its `started` log line.

@@ -43,10 +43,25 @@ struct InboxBenchmark {
         let written = AppendedLineCounter(path: daemon.logPath, containing: "\"event\":\"snapshot_written\"")
         let failed = AppendedLineCounter(path: daemon.logPath, containing: "\"event\":\"input_failed\"")
         let baseline = manifest.poll()
+        let burstStart = MonotonicClock.nanoseconds()
         var burst = try drop(
             names, done: { manifest.poll() - baseline }, failed: failed, what: "manifest lines")
         // Archiving follows the manifest line; let it finish so the duplicate burst starts clean.
         try wait(until: { written.poll() >= baseline + burstSize }, failed: failed, what: "archive")
+        if daemon.pages {
+            // Pages follow the snapshots on their own; the burst is done for readers once they are all there.
+            let expected = baseline + burstSize
+            while daemon.pageCount() < expected, daemon.isRunning,
+                MonotonicClock.seconds(since: burstStart) < 600
+            {
+                MonotonicClock.sleep(milliseconds: 50)
+            }
+            if daemon.pageCount() >= expected {
+                burst.pagesSeconds = MonotonicClock.seconds(since: burstStart)
+            } else {
+                figures.problem = "pages did not catch up in 600 s: \(daemon.pageCount()) of \(expected)"
+            }
+        }
         burst.peakRSSMiB = mebibytes(kibibytes: sampler.peakKiB)
         var peakAnonymousKiB = sampler.peakAnonymousKiB
         figures.burst = burst
@@ -85,6 +100,20 @@ struct InboxBenchmark {
             workerPeakDuringBurstMiB: workerSamplers.map { mebibytes(kibibytes: $0.peakKiB) })
         figures.errorLogLines = daemon.errorLineCount()
         return figures
+    }
+
+    /// Only the burst of distinct files (for the daemon with pages off): its figure.
+    func runBurstOnly() throws(BenchError) -> BurstFigure {
+        try daemon.start()
+        let names = (0..<burstSize).map { "burst-\($0).txt" }
+        for (i, name) in names.enumerated() {
+            try FileIO.write(variant("批量", i), to: daemon.inbox + "/." + name)
+        }
+        MonotonicClock.sleep(milliseconds: 500)
+        let manifest = AppendedLineCounter(path: daemon.manifest)
+        let failed = AppendedLineCounter(path: daemon.logPath, containing: "\"event\":\"input_failed\"")
+        let baseline = manifest.poll()
+        return try drop(names, done: { manifest.poll() - baseline }, failed: failed, what: "manifest lines")
     }
 
     /// Renames every prepared dotfile into the inbox at once and times until `done()` reaches the count.

@@ -62,6 +62,12 @@ enum Report {
             out += "\n"
         }
         for (i, note) in notes.enumerated() { out += "  [\(i + 1)] \(note)\n" }
+        if let page = report.stages.first(where: { $0.stage == .renderPage && $0.outputBytes != nil }),
+            let seconds = page.secondsPerDocument, let size = page.outputBytes
+        {
+            out += "  render page: \(number(seconds * 1000, digits: 2)) ms per page, "
+            out += "\(number(Double(size) / 1024, digits: 1)) KiB of HTML for the \(page.form) fixture\n"
+        }
         if let pages = report.pdfPages {
             out += "pdf (\(pages) pages), pages/s:"
             for stage in [Stage.decode, .pipeline] {
@@ -108,6 +114,16 @@ enum Report {
                 out += "\(figure(b.documentsPerSecond)) docs/s until all snapshots durable (\(b.completion))"
                 out += b.cpuMillisecondsPerDocument.map { cpuNote($0, cores: m.cores) } ?? ""
                 out += b.failed > 0 ? ", \(b.failed) FAILED\n" : "\n"
+                if let pages = b.pagesSeconds {
+                    out +=
+                        "                     pages on: every page written \(number(pages, digits: 2)) s after the first drop "
+                    out += "(\(figure(Double(b.files) / pages)) pages/s)\n"
+                }
+            }
+            if let b = d.burstPagesOff {
+                out += "  burst, pages off   \(b.files) distinct files: \(number(b.seconds, digits: 2)) s → "
+                out += "\(figure(b.documentsPerSecond)) docs/s until all snapshots durable"
+                out += (b.cpuMillisecondsPerDocument.map { cpuNote($0, cores: m.cores) } ?? "") + "\n"
             }
             if let b = d.duplicateBurst {
                 out += "  duplicate burst    \(b.files) seen files: \(number(b.seconds, digits: 2)) s → "

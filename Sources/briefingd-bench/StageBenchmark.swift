@@ -1,4 +1,5 @@
 import BriefingCore
+import BriefingPages
 
 // Single-core throughput of each pure stage, on one thread, in the thread's own CPU time (so other
 // processes on the two shared cores delay the runs but do not inflate the figures). Each stage is
@@ -35,6 +36,7 @@ enum Stage: String, CaseIterable, Codable, Sendable {
     case extract
     case encodeJSON = "encode JSON"
     case pipeline = "full pipeline"
+    case renderPage = "render page"
 
     var explanation: String {
         switch self {
@@ -44,6 +46,8 @@ enum Stage: String, CaseIterable, Codable, Sendable {
         case .extract: "BriefingExtractor.extract on the normalized text"
         case .encodeJSON: "Snapshot.jsonBytes() of the finished snapshot"
         case .pipeline: "BriefingPipeline.process + jsonBytes: input bytes to snapshot JSON bytes"
+        case .renderPage:
+            "the snapshot's HTML page from its JSON: PageSnapshot.decode + PageRenderer.page (no file I/O)"
         }
     }
 }
@@ -101,6 +105,30 @@ enum StageBenchmark {
                 }
             case .encodeJSON:
                 seconds = timing.secondsPerCall { blackHole(snapshot.jsonBytes()) }
+            case .renderPage:
+                let json = snapshot.jsonBytes()
+                guard let renderer = try? PageRenderer(),
+                    (try? PageSnapshot.decode(json, path: "bench.json")) != nil
+                else {
+                    figures.append(
+                        StageFigure(
+                            form: input.label, stage: stage, inputBytes: bytes.count,
+                            error: "the page templates or the snapshot could not be read"))
+                    continue
+                }
+                var pageBytes = 0
+                seconds = timing.secondsPerCall {
+                    if let d = try? PageSnapshot.decode(json, path: "bench.json") {
+                        let html = renderer.page(d, jsonName: "bench.json")
+                        pageBytes = html.utf8.count
+                        blackHole(html)
+                    }
+                }
+                var figure = StageFigure(
+                    form: input.label, stage: stage, inputBytes: bytes.count, secondsPerDocument: seconds)
+                figure.outputBytes = pageBytes
+                figures.append(figure)
+                continue
             case .pipeline:
                 seconds = timing.secondsPerCall {
                     if let s = try? BriefingPipeline.process(

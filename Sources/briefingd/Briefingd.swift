@@ -12,7 +12,7 @@ struct Briefingd: ParsableCommand {
             else Config/briefingd.yaml.
             """,
         version: BriefingdVersion.current,
-        subcommands: [Run.self, Extract.self, CheckConfig.self, Status.self, Worker.self])
+        subcommands: [Run.self, Extract.self, CheckConfig.self, Status.self, Render.self, Worker.self])
 }
 
 /// `--config PATH`, shared by the commands that read the config file.

@@ -51,6 +51,8 @@ struct CheckConfig: ParsableCommand {
             "  level: \(c.logLevel)",
             "metrics:",
             "  listen: \(c.metricsListen ?? "off")",
+            "pages:",
+            "  enabled: \(c.pagesEnabled)",
             c.sources.isEmpty ? "sources: []" : "sources:",
         ]
         for s in c.sources {

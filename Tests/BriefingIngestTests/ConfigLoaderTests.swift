@@ -27,6 +27,21 @@ import Testing
         #expect(config.logLevel == "info")
     }
 
+    @Test func pagesAreOnUnlessTurnedOff() throws {
+        #expect(try ConfigLoader.parse(minimal, workingDirectory: "/srv").pagesEnabled)
+        let off = try ConfigLoader.parse(minimal + "pages: {enabled: false}\n", workingDirectory: "/srv")
+        #expect(!off.pagesEnabled)
+        #expect(throws: ConfigError(key: "pages.enabled", "'maybe' must be true or false")) {
+            try ConfigLoader.parse(minimal + "pages: {enabled: maybe}\n", workingDirectory: "/srv")
+        }
+        #expect(
+            throws: ConfigError(
+                key: "pages.theme", "unknown key; check its spelling against Config/briefingd.yaml")
+        ) {
+            try ConfigLoader.parse(minimal + "pages: {theme: dark}\n", workingDirectory: "/srv")
+        }
+    }
+
     @Test func durations() {
         #expect(ConfigDuration(parsing: "500ms")?.milliseconds == 500)
         #expect(ConfigDuration(parsing: "10s")?.milliseconds == 10_000)

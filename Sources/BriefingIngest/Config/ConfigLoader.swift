@@ -146,6 +146,10 @@ public enum ConfigLoader {
             }
             try metrics.rejectUnknown()
         }
+        if let pages = try top.table("pages") {
+            if let enabled = try pages.bool("enabled") { config.pagesEnabled = enabled }
+            try pages.rejectUnknown()
+        }
         try top.rejectUnknown()
         return config
     }
@@ -343,6 +347,15 @@ private final class Table {
                 "'\(text)' must be a number from \(range.lowerBound) to \(range.upperBound)")
         }
         return v
+    }
+
+    func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let text = try string(key) else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw ConfigError(key: keyPath(key), "'\(text)' must be true or false")
+        }
     }
 
     func stringMap(_ key: String) throws(ConfigError) -> [String: String]? {

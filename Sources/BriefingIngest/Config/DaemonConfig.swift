@@ -117,6 +117,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxPDFPages: Int = PDFLimits.defaultMaxPages
     /// `127.0.0.1:9464`; nil disables the metrics endpoint.
     public var metricsListen: String?
+    /// Whether the daemon writes an HTML page beside each snapshot, a digest per day and an index.
+    public var pagesEnabled = true
     /// Worker processes and the limits each input is extracted under.
     public var inputLimits = InputLimits()
 

@@ -65,14 +65,16 @@ public struct Daemon: Sendable {
         let ingestor = Ingestor(config: config, state: state, logger: logger, pool: pool)
         try ingestor.prepare()
         let queue = FetchQueue()
+        let pages = config.pagesEnabled ? PageService(root: config.snapshotsPath, logger: logger) : nil
         let inbox = InboxService(
-            config: config, ingestor: ingestor, queue: queue, pool: pool, inHand: inHand, notifier: notifier,
-            logger: logger)
+            config: config, ingestor: ingestor, queue: queue, pool: pool, inHand: inHand, pages: pages,
+            notifier: notifier, logger: logger)
 
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services(
-                    inbox: inbox, pool: pool, metrics: metricsServer, queue: queue, state: state),
+                    inbox: inbox, pool: pool, pages: pages, metrics: metricsServer, queue: queue, state: state
+                ),
                 gracefulShutdownSignals: DaemonSignals.stopping,
                 logger: logger))
         try await group.run()
@@ -91,15 +93,19 @@ public struct Daemon: Sendable {
     /// The daemon's services, in start order; graceful shutdown stops them in reverse order, so a
     /// service is listed after those it feeds: the inbox loop stops taking work before polling
     /// stops, the worker pool once the inbox loop no longer hands it work, and metrics are served
-    /// until the end. A new service (pages, shared store) is added here.
+    /// until the end. A new service (shared store) is added here.
     private func services(
-        inbox: InboxService, pool: WorkerPool, metrics: MetricsServer?, queue: FetchQueue, state: StateStore
+        inbox: InboxService, pool: WorkerPool, pages: PageService?, metrics: MetricsServer?,
+        queue: FetchQueue,
+        state: StateStore
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let metrics {
             services.append(.init(service: MetricsService(server: metrics), serviceName: "metrics"))
         }
         services.append(.init(service: WorkerPoolService(pool: pool), serviceName: "workers"))
+        // Fed by the inbox loop, so it stops after it.
+        if let pages { services.append(.init(service: pages, serviceName: "pages")) }
         let polling = poller.map {
             PollingService(
                 poller: $0, sources: config.sources, http: config.http, queue: queue, state: state,

@@ -42,6 +42,8 @@ final class InboxService: Service {
     private let queue: FetchQueue
     private let pool: WorkerPool
     private let inHand: InHandStore
+    /// Told about each snapshot once it is durable and in the manifest.
+    private let pages: PageService?
     private let notifier: SystemdNotifier
     private let logger: Logger
     /// eventfd the loop polls: readable once a stop was asked for.
@@ -50,10 +52,11 @@ final class InboxService: Service {
 
     init(
         config: DaemonConfig, ingestor: Ingestor, queue: FetchQueue, pool: WorkerPool, inHand: InHandStore,
-        notifier: SystemdNotifier, logger: Logger
+        pages: PageService? = nil, notifier: SystemdNotifier, logger: Logger
     ) {
         self.pool = pool
         self.inHand = inHand
+        self.pages = pages
         self.inbox = config.inbox
         self.snapshotsPath = config.snapshotsPath
         self.sourceCount = config.sources.count
@@ -305,6 +308,12 @@ final class InboxService: Service {
         hand.ready.removeAll()
         let entries = tokens.map { hand.entries.removeValue(forKey: $0)! }
         let outcomes = ingestor.finish(entries.map(\.work))
+        // The snapshots are durable and in the manifest: their pages follow, on the page service.
+        pages?.snapshotsWritten(
+            outcomes.compactMap {
+                if case .written(_, let path) = $0 { return path }
+                return nil
+            })
         var deferredNow: String?
         var deferredFiles: [String] = []
         var wroteSome = false

@@ -45,11 +45,13 @@ final class ReloadService: Service {
         let config = running.withLock { config in
             if fresh.inbox != config.inbox || fresh.snapshotsPath != config.snapshotsPath
                 || fresh.statePath != config.statePath || fresh.metricsListen != config.metricsListen
+                || fresh.pagesEnabled != config.pagesEnabled
             {
                 logger.warning(
                     "reload_partial",
                     metadata: [
-                        "reason": "inbox, snapshot and state paths and metrics.listen change only on restart"
+                        "reason":
+                            "inbox, snapshot and state paths, metrics.listen and pages.enabled change only on restart"
                     ])
             }
             config.logLevel = fresh.logLevel
