@@ -50,7 +50,7 @@ public final class Ingestor: Sendable {
 
     struct Work {
         var item: IngestItem
-        var started: Int64
+        var started: ContinuousClock.Instant
         var ingestedAt: Timestamp
         var result: Result<Extraction, IngestFailure>?
         /// The inbox file as it was before it was read; a different file under the same name at
@@ -107,7 +107,7 @@ public final class Ingestor: Sendable {
 
     /// Reads one item's bytes (an inbox file) and says how to extract it.
     func prepare(_ item: IngestItem) -> Prepared {
-        var work = Work(item: item, started: monotonicMilliseconds(), ingestedAt: .now(), result: nil)
+        var work = Work(item: item, started: .now, ingestedAt: .now(), result: nil)
         // Before reading: if the name is replaced after this, the check at archive time sees it.
         if case .file(let f) = item { work.identity = FileIdentity(path: f.path) }
         switch Self.read(item, maxBytes: config.inbox.maxBytes) {

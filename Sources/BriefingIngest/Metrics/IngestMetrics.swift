@@ -23,12 +23,12 @@ public final class IngestMetrics: Sendable {
             Double(Timestamp.now().millisecondsSinceEpoch) / 1000)
     }
 
-    func snapshotWritten(source: String, milliseconds: Int64) {
+    func snapshotWritten(source: String, duration: Duration) {
         objects.counter("briefingd_snapshots_written_total", [("source", source)]).increment()
         objects.counter("briefingd_inputs_total", [("source", source), ("result", "taken")])
             .increment()
         objects.timer("briefingd_ingest_duration_seconds", [("source", source)])
-            .recordMilliseconds(milliseconds)
+            .recordNanoseconds(duration.wholeNanoseconds)
         succeeded(source: source)
     }
 
