@@ -295,7 +295,7 @@ final class InboxService: Service {
             }
             metrics.extraction(
                 source: entry.work.item.sourceName,
-                nanoseconds: UInt64(max(0, (now - entry.submitted).wholeNanoseconds)))
+                duration: now - entry.submitted)
             hand.entries[token] = entry
             hand.ready.append(token)
         }

@@ -129,10 +129,13 @@ struct CurlTransfer {
         if let proxy = request.proxy { try set(handle, CURLOPT_PROXY, proxy, url: url) }
         // "" offers every encoding this libcurl can undo (gzip, deflate, br).
         try set(handle, CURLOPT_ACCEPT_ENCODING, "", url: url)
-        try set(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(limits.connectTimeout.milliseconds), url: url)
+        try set(
+            handle, CURLOPT_CONNECTTIMEOUT_MS, Int(limits.connectTimeout.duration.wholeMilliseconds), url: url
+        )
         try set(handle, CURLOPT_LOW_SPEED_LIMIT, limits.lowSpeedBytes, url: url)
         try set(
-            handle, CURLOPT_LOW_SPEED_TIME, max(1, Int(limits.lowSpeedTime.milliseconds / 1000)), url: url)
+            handle, CURLOPT_LOW_SPEED_TIME, max(1, Int(limits.lowSpeedTime.duration.components.seconds)),
+            url: url)
         // Refuses early when Content-Length is too big; the write callback catches the rest.
         try check(
             briefingd_curl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBytes)), url)

@@ -88,11 +88,9 @@ public final class Ingestor: Sendable {
         let metrics = metrics
         let results = prepared.concurrentMap { prepared -> Result<Extraction, IngestFailure> in
             if let result = prepared.work.result { return result }
-            let started = DispatchTime.now().uptimeNanoseconds
+            let started = ContinuousClock.now
             let (reply, json) = ExtractionWorker.process(prepared.request!, bytes: prepared.bytes)
-            metrics.extraction(
-                source: prepared.work.item.sourceName,
-                nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+            metrics.extraction(source: prepared.work.item.sourceName, duration: .now - started)
             return Self.result(reply: reply, json: json)
         }
         var work = prepared.map(\.work)

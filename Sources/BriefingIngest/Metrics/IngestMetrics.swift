@@ -50,9 +50,9 @@ public final class IngestMetrics: Sendable {
     }
 
     /// Decode, normalize and extract of one input (the pure pipeline, without any I/O but the read).
-    func extraction(source: String, nanoseconds: UInt64) {
+    func extraction(source: String, duration: Duration) {
         objects.timer("briefingd_extraction_duration_seconds", [("source", source)])
-            .recordNanoseconds(Int64(clamping: nanoseconds))
+            .recordNanoseconds(max(0, duration.wholeNanoseconds))
     }
 
     /// Files waiting in the inbox.
