@@ -201,7 +201,8 @@ import Testing
         #expect(b.speakers.map(\.label) == ["寿小丽", "国家统计局局长康义", "中央广播电视总台央视记者", "彭博社记者"])
         // The front matter says she presides while another official answers: she is the host.
         #expect(b.speakers.map(\.role) == [.host, .official, .reporter, .reporter])
-        #expect(b.speakers[0].title == "新闻发言人")
+        // `新闻局副局长、新闻发言人寿小丽`: the whole chain of titles, as in a label.
+        #expect(b.speakers[0].title == "副局长、新闻发言人")
         #expect(b.speakers[2].outlet == "中央广播电视总台央视")
         #expect(
             b.turns.map { "\($0.speaker):\($0.kind.rawValue)" } == [

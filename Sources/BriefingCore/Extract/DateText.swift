@@ -9,21 +9,72 @@ enum DateText {
         var i = 0
         while i < c.count {
             if isDigit(c[i]), let (d, _) = date(c, at: i) { return d }
+            if yearDigit(c[i]) != nil, let d = chineseDate(c, at: i) { return d }
             i += 1
         }
         return nil
     }
 
+    /// `二〇二二年八月二日`, `二○二三年六月十二日`: a date written in Chinese numerals.
+    static func chineseDate(_ c: [Unicode.Scalar], at i: Int) -> CivilDate? {
+        guard i == 0 || yearDigit(c[i - 1]) == nil, i + 4 < c.count else { return nil }
+        var y = 0
+        for k in i..<i + 4 {
+            guard let d = yearDigit(c[k]) else { return nil }
+            y = y * 10 + d
+        }
+        guard c[i + 4] == "年", (1900...2100).contains(y), let (m, mEnd) = smallNumeral(c, at: i + 5),
+            (1...12).contains(m), mEnd < c.count, c[mEnd] == "月",
+            let (d, dEnd) = smallNumeral(c, at: mEnd + 1),
+            (1...CivilDate.daysIn(month: m, year: y)).contains(d),
+            dEnd < c.count, c[dEnd] == "日" || c[dEnd] == "号" || c[dEnd] == "號"
+        else { return nil }
+        return CivilDate(year: y, month: m, day: d)
+    }
+
+    /// A year's digit: `〇`, `○` (a circle often typed for it), `零`, `一`…`九`.
+    @inline(__always) static func yearDigit(_ c: Unicode.Scalar) -> Int? {
+        c == "○" || c == "Ｏ" ? 0 : (c == "两" || c == "兩" ? nil : ChineseNumerals.digitValue(c))
+    }
+
+    /// A month or day in Chinese numerals (`八`, `十二`, `二十一`, `三十`) and where it ends.
+    static func smallNumeral(_ c: [Unicode.Scalar], at i: Int) -> (Int, Int)? {
+        var j = i
+        var value = 0
+        var tens = false
+        var digit: Int? = nil
+        while j < c.count, j < i + 3 {
+            if c[j] == "十" {
+                guard !tens else { return nil }
+                tens = true
+                value = (digit ?? 1) * 10
+                digit = nil
+            } else if let d = ChineseNumerals.digitValue(c[j]), d > 0, digit == nil {
+                digit = d
+            } else {
+                break
+            }
+            j += 1
+        }
+        guard j > i else { return nil }
+        return (value + (digit ?? 0), j)
+    }
+
     /// The full date starting at `i`, and where it ends.
     static func date(_ c: [Unicode.Scalar], at i: Int) -> (CivilDate, Int)? {
         guard i == 0 || !isDigit(c[i - 1]) else { return nil }
-        guard let (y, yEnd) = number(c, at: i, maxDigits: 4), yEnd - i == 4, (1900...2100).contains(y) else {
-            return nil
-        }
+        guard let (year, yEnd) = number(c, at: i, maxDigits: 4) else { return nil }
+        var y = year
         var j = skipSpaces(c, from: yEnd)
         guard j < c.count else { return nil }
         let sep = c[j]
         let han = sep == "年"
+        if han, yEnd - i == 2 || yEnd - i == 3, (1...200).contains(y) {
+            // `112年8月3日`: Taiwan counts years from 1912 (民國); a full date with such a year is one.
+            y += 1911
+        } else {
+            guard yEnd - i == 4, (1900...2100).contains(y) else { return nil }
+        }
         guard han || sep == "-" || sep == "/" || sep == "." else { return nil }
         j = skipSpaces(c, from: j + 1)
         guard let (m, mEnd) = number(c, at: j, maxDigits: 2), (1...12).contains(m) else { return nil }

@@ -55,6 +55,9 @@ enum ArabicNumber {
         var j = i
         var digits = 0
         var seenDot = false
+        // Digits since the last thousands separator, and which separator the number uses.
+        var group = 0
+        var separator: Unicode.Scalar? = nil
         while j < t.count {
             let c = t[j]
             if let d = Scalars.digit(c) {
@@ -62,9 +65,19 @@ enum ArabicNumber {
                 mantissa = mantissa * 10 + d
                 digits += 1
                 if seenDot { exponent -= 1 }
+                group += 1
                 j += 1
-            } else if c == "," && !seenDot && digits > 0 && groupOfThree(t, at: j + 1) {
+            } else if c == "," && !seenDot && digits > 0 && groupOfThree(t, at: j + 1) && separator != " " {
                 // Thousands separator: exactly three digits follow. The Chinese comma `，` never is one.
+                separator = ","
+                group = 0
+                j += 1
+            } else if isGroupSpace(c), !seenDot, separator != ",", group >= 1, group <= 3,
+                separator == nil ? digits == group : group == 3, groupOfThree(t, at: j + 1)
+            {
+                // `3 000`, `1 200`: Hong Kong and SI pages group thousands with a space.
+                separator = " "
+                group = 0
                 j += 1
             } else if (c == "." || c == "．") && !seenDot && Scalars.isDigit(t.at(j + 1)) {
                 seenDot = true
@@ -75,6 +88,10 @@ enum ArabicNumber {
         }
         guard digits > 0 else { return nil }
         return (DecimalValue(mantissa: mantissa, exponent: exponent), j)
+    }
+
+    @inline(__always) private static func isGroupSpace(_ c: Unicode.Scalar) -> Bool {
+        c == " " || c == "\u{00A0}" || c == "\u{2009}" || c == "\u{202F}"
     }
 
     private static func groupOfThree(_ t: ScalarText, at k: Int) -> Bool {

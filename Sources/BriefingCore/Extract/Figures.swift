@@ -95,6 +95,8 @@ enum Figures {
             f.range = f.range.lowerBound..<secondEnd
             return (f, secondEnd)
         }
+        // `问1：`: a number right before a colon labels what follows; it counts nothing.
+        if next == "：" { return (nil, numEnd + 1) }
         // `7×24小时`: around the clock, not a count.
         if Scalars.isASCIILetter(next) || next == "·" || next == "•" || next == "-" || next == "/"
             || next == ":" || next == "_" || next == "×"
@@ -221,6 +223,7 @@ enum Figures {
             }
         }
         afterQualifier()
+        var magnitude = false
         if !chinese {
             // `500余万册`, `3万余人次`, `1095.1万元`, `800 萬人`.
             var k = spaced(j)
@@ -230,6 +233,7 @@ enum Figures {
                 k += 1
             }
             if power > 0, !(power == 2 && t.at(k) == "分") {
+                magnitude = true
                 value = value.scaled(by: power)
                 j = k
                 afterQualifier()
@@ -251,6 +255,15 @@ enum Figures {
             unit = u.text
             unitFlags = u.flags
             j = u0 + u.word.count
+        }
+        if unit == nil, magnitude, u0 == j, Scalars.isHan(t.at(u0)), Scalars.isHan(t.at(u0 + 1)),
+            !Scalars.isHan(t.at(u0 + 2)), Lexicons.qualifiers.match(t, at: u0) == nil,
+            Lexicons.qualifiers.match(t, at: u0 + 1) == nil
+        {
+            // `94.7万标箱。`: after a magnitude, a two-character noun that ends the phrase is what is
+            // counted, whether or not it is a known measure word.
+            unit = t.string(u0..<u0 + 2)
+            j = u0 + 2
         }
         var ago = false
         if unitFlags & LexiconTag.duration != 0 {

@@ -52,8 +52,8 @@ enum SpeakerLabels {
         while j < limit {
             let c = t[j]
             if Scalars.isColon(c) {
-                // `10:15` is a time, not a label.
-                if c == ":", Scalars.isDigit(t.at(j - 1)) { return nil }
+                // `10:15` is a time, not a label (but `问3: ` is one).
+                if c == ":", Scalars.isDigit(t.at(j - 1)), Scalars.isDigit(t.at(j + 1)) { return nil }
                 break
             }
             switch c {
@@ -89,6 +89,14 @@ enum SpeakerLabels {
         }
         guard let info = classify(t, start..<labelEnd), !bookTitle || info.kind == .reporter else {
             return nil
+        }
+        // `答：答：`: a label typed twice, as exports from word processors often have it, is said once.
+        let width = labelEnd - start
+        if content + width < end, Scalars.isColon(t[content + width]),
+            (0..<width).allSatisfy({ t[content + $0] == t[start + $0] })
+        {
+            content += width + 1
+            while content < end, Scalars.isSpace(t[content]) { content += 1 }
         }
         return FoundLabel(info: info, contentStart: content)
     }
@@ -166,6 +174,20 @@ enum SpeakerLabels {
             info.name = t.string(space + 1..<r.upperBound)
             info.label = t.string(r)
             return info
+        }
+        // `主持人 商务部新闻发言人束珏婷`, `主持人、省政府新闻办主任王明`: the role, then who holds it.
+        if let host = Lexicons.genericLabels.match(t, at: r.lowerBound, limit: r.upperBound),
+            host.tags.first == "host", host.word.count < r.count
+        {
+            var rest = r.lowerBound + host.word.count
+            while rest < r.upperBound, t[rest] == "、" || Scalars.isSpace(t[rest]) { rest += 1 }
+            if rest < r.upperBound, let holder = classify(t, rest..<r.upperBound),
+                holder.kind == .official || holder.kind == .person
+            {
+                return LabelInfo(
+                    kind: .host, label: t.string(r), organization: holder.organization, title: holder.title,
+                    name: holder.name)
+            }
         }
         // `问1：`, `問題2：`, `Q3：`: a generic label with the question's number.
         var digitsStart = r.upperBound
@@ -305,8 +327,8 @@ enum SpeakerLabels {
             if nameRange.isEmpty || plausibleName(t, nameRange) {
                 if let title = Lexicons.officialTitles.match(t, endingAt: p, floor: r.lowerBound) {
                     var titleStart = p - title.word.count
-                    // A chain such as `党委委员、副局长` is one title.
-                    while t.at(titleStart - 1) == "、",
+                    // A chain such as `党委委员、副局长` or `副主委兼發言人` is one title.
+                    while t.at(titleStart - 1) == "、" || t.at(titleStart - 1) == "兼",
                         let more = Lexicons.officialTitles.match(
                             t, endingAt: titleStart - 1, floor: r.lowerBound)
                     {

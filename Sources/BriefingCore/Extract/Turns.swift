@@ -43,9 +43,13 @@ enum TurnBuilder {
                 byLabel[info.label] = infos.count - 1
                 return infos.count - 1
             }
-            // `发言人张华说` after `省公安厅副厅长张华：` is the same official.
-            if info.kind == .official, info.organization == nil, let name = info.name,
-                let k = infos.firstIndex(where: { $0.kind == .official && $0.name == name })
+            // `发言人张华说` after `省公安厅副厅长张华：`, `答（张华）` after `张华：`: the same official.
+            if info.kind == .official || info.kind == .answer, info.organization == nil, let name = info.name,
+                let k = infos.firstIndex(where: {
+                    $0.name == name
+                        && ($0.kind == .official
+                            || (info.kind == .answer && ($0.kind == .person || $0.kind == .answer)))
+                })
             {
                 byLabel[info.label] = k
                 return k
@@ -97,6 +101,8 @@ enum TurnBuilder {
             }
             if SpeakerLabels.isTimestampLine(t, p) {
                 if layout.firstTimestamp == nil { layout.firstTimestamp = p }
+                // `2020年6月5日` under the headline dates the briefing, as any front matter line does.
+                if drafts.isEmpty { layout.frontMatter.append(p) }
                 continue
             }
             if SpeakerLabels.isMatter(t, paragraph: p) {
@@ -150,6 +156,41 @@ enum TurnBuilder {
             }
         }
 
+        // `谢谢主持人。` opening someone else's turn: the speaker before was the host, however the
+        // label names them (`新闻局副局长、新闻发言人 王晓明`).
+        for n in drafts.indices.dropFirst() {
+            let (before, after) = (drafts[n - 1], drafts[n])
+            guard before.speaker != after.speaker, let start = after.start,
+                infos[before.speaker].kind == .official || infos[before.speaker].kind == .person,
+                thanksTheHost(t, at: start)
+            else { continue }
+            infos[before.speaker].kind = .host
+        }
+        // `出席发布会的有省交通运输厅厅长张建华`: the title the lead (or the host's opening words) gives
+        // a speaker whose label is a name alone.
+        var lead = layout.frontMatter
+        for d in drafts where infos[d.speaker].kind == .host {
+            if let start = d.start, start < frontMatterWindow { lead.append(start..<d.end) }
+        }
+        lead.sort { $0.lowerBound < $1.lowerBound }
+        var asked: Set<Int> = []
+        for d in drafts where !asked.contains(d.speaker) {
+            asked.insert(d.speaker)
+            let k = d.speaker
+            guard infos[k].title == nil, let name = infos[k].name, name.unicodeScalars.count >= 2,
+                infos[k].kind == .person || infos[k].kind == .official || infos[k].kind == .answer,
+                let title = titleInFrontMatter(t, name: name, lead)
+            else { continue }
+            infos[k].title = title
+            if infos[k].kind == .person { infos[k].kind = .official }
+        }
+        // Where nobody but the host answers (a spokesperson who chairs and answers alone, labelled
+        // `主持人`), the host's turn right after a question is its answer.
+        let hostAnswers = !drafts.contains {
+            let kind = infos[$0.speaker].kind
+            return kind == .official || kind == .answer || kind == .person
+        }
+
         // `新闻发言人寿小丽主持` above a session where other officials answer: she chairs it, as host.
         // (A spokesman who presides and answers alone, as at the foreign ministry, stays official.)
         if !presiding.isEmpty,
@@ -178,7 +219,7 @@ enum TurnBuilder {
             case .question, .reporter:
                 kind = .question
             case .host:
-                kind = .remark
+                kind = hostAnswers && layout.turns.last?.kind == .question ? .answer : .remark
             case .answer, .official:
                 kind = openExchange ? .answer : .remark
             case .person:
@@ -274,17 +315,35 @@ enum TurnBuilder {
         return false
     }
 
-    /// The title written right before `name` in the front matter (`发言人汪文斌`), if any.
+    /// `谢谢主持人`, `感谢主持人`, `謝謝主席` at `i`.
+    static func thanksTheHost(_ t: ScalarText, at i: Int) -> Bool {
+        let thanks =
+            (t.at(i) == "谢" && t.at(i + 1) == "谢") || (t.at(i) == "謝" && t.at(i + 1) == "謝")
+            || (t.at(i) == "感" && (t.at(i + 1) == "谢" || t.at(i + 1) == "謝"))
+        guard thanks, let host = Lexicons.genericLabels.match(t, at: i + 2) else { return false }
+        return host.tags.first == "host"
+    }
+
+    /// The title written right before `name` in the front matter (`发言人汪文斌`, `發言人 Kolas
+    /// Yotaka`), if any.
     static func titleInFrontMatter(_ t: ScalarText, name: String, _ frontMatter: [Range<Int>]) -> String? {
         let word = Array(name.unicodeScalars)
         for p in frontMatter {
             guard p.lowerBound < frontMatterWindow else { break }
             var i = p.lowerBound
             while i + word.count <= min(p.upperBound, frontMatterWindow) {
+                let titleEnd = t.at(i - 1) == " " ? i - 1 : i
                 if t.matches(word, at: i),
-                    let title = Lexicons.officialTitles.match(t, endingAt: i, floor: p.lowerBound)
+                    let title = Lexicons.officialTitles.match(t, endingAt: titleEnd, floor: p.lowerBound)
                 {
-                    return title.text
+                    // `副主委兼發言人`, `司长、新闻发言人`: a chain of titles is one title.
+                    var start = titleEnd - title.word.count
+                    while t.at(start - 1) == "、" || t.at(start - 1) == "兼",
+                        let more = Lexicons.officialTitles.match(t, endingAt: start - 1, floor: p.lowerBound)
+                    {
+                        start -= 1 + more.word.count
+                    }
+                    return t.string(start..<titleEnd)
                 }
                 i += 1
             }
