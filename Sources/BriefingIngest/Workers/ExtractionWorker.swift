@@ -135,7 +135,8 @@ enum WorkerLimits {
         var limit = rlimit()
         _ = getrlimit(__rlimit_resource_t(RLIMIT_CPU.rawValue), &limit)
         var soft = rlim_t(used + max(1, seconds))
-        soft = min(soft, limit.rlim_max)  // RLIM_INFINITY is the largest value, so this also holds without a hard limit
+        // RLIM_INFINITY is the largest value, so this also holds without a hard limit.
+        soft = min(soft, limit.rlim_max)
         limit.rlim_cur = soft
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CPU.rawValue), &limit)
     }
