@@ -1,6 +1,7 @@
 #ifdef __linux__
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <errno.h>
 #include <signal.h>
@@ -42,4 +43,6 @@ int briefingd_spawn(const char *path, char *const argv[], int in_fd, int out_fd,
 int briefingd_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, signal); }
 
 int briefingd_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int briefingd_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
 #endif

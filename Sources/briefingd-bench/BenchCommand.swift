@@ -116,6 +116,11 @@ struct BenchCommand: ParsableCommand {
             }
         }
 
+        progress(
+            "peak RSS of briefingd extract on \(ExtractMemory.largeBytes / 1_000_000) MB")
+        let extractMemory = ExtractMemory.run(
+            executable: daemon ?? Environment.daemonExecutable(), fixture: fixtureBytes)
+
         var python: PythonFigures?
         var pythonSkipped: String?
         if skipPython {
@@ -149,7 +154,8 @@ struct BenchCommand: ParsableCommand {
         }
 
         let report = BenchReport(
-            meta: meta, stages: stages, pdfPages: pdfPages, daemon: daemonFigures, python: python,
+            meta: meta, stages: stages, pdfPages: pdfPages, extractMemory: extractMemory,
+            daemon: daemonFigures, python: python,
             pythonSkipped: pythonSkipped,
             goals: Goals.evaluate(stages: stages, daemon: daemonFigures))
         Report.print(report)

@@ -223,6 +223,8 @@ struct BenchReport: Codable, Sendable {
     var stages: [StageFigure]
     /// Pages of the PDF form, when it was measured.
     var pdfPages: Int?
+    /// Peak RSS of one extraction (`briefingd extract`) per MB of input.
+    var extractMemory: ExtractMemoryFigure?
     var daemon: DaemonFigures?
     var python: PythonFigures?
     var pythonSkipped: String?
@@ -231,6 +233,7 @@ struct BenchReport: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case meta, stages, daemon, python, goals
         case pdfPages = "pdf_pages"
+        case extractMemory = "extract_memory"
         case pythonSkipped = "python_skipped"
     }
 }

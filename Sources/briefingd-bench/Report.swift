@@ -68,6 +68,15 @@ enum Report {
             out += "  render page: \(number(seconds * 1000, digits: 2)) ms per page, "
             out += "\(number(Double(size) / 1024, digits: 1)) KiB of HTML for the \(page.form) fixture\n"
         }
+        if let m = report.extractMemory {
+            if let problem = m.problem {
+                out += "extract peak RSS: n/a: \(problem)\n"
+            } else {
+                out +=
+                    "extract peak RSS: \(figure(m.largePeakRSSMiB)) MiB on \(figure(Double(m.largeInputBytes) / 1_048_576)) MiB "
+                    + "of text: \(figure(m.peakPerInputMiB)) MiB per MiB of input (bench's own RSS \(figure(m.benchRSSMiB)) MiB)\n"
+            }
+        }
         if let pages = report.pdfPages {
             out += "pdf (\(pages) pages), pages/s:"
             for stage in [Stage.decode, .pipeline] {

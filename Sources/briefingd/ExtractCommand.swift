@@ -15,6 +15,7 @@ struct Extract: ParsableCommand {
     var files: [String]
 
     func run() throws {
+        MallocTuning.returnLargeBlocks()
         var failures = 0
         for file in files {
             do {

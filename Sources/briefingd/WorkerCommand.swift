@@ -18,6 +18,7 @@ struct Worker: ParsableCommand {
     var maxInputBytes: Int
 
     func run() throws {
+        MallocTuning.returnLargeBlocks()
         let status = ExtractionWorker.run(
             parent: parent, maxMemoryBytes: maxMemory, maxInputBytes: maxInputBytes)
         if status != 0 { throw ExitCode(status) }

@@ -12,11 +12,11 @@ struct PollScheduleTests {
         source.jitter = 0.1
         let schedule = SourceSchedule(source)
         let delays = (0..<500).map { _ in schedule.delay(from: Date()) }
-        #expect(delays.allSatisfy { (90_000...110_000).contains($0) })
+        #expect(delays.allSatisfy { (.seconds(90) ... .seconds(110)).contains($0) })
         // Jitter actually varies the delay.
         #expect(Set(delays).count > 10)
         source.jitter = 0
-        #expect(SourceSchedule(source).delay(from: Date()) == 100_000)
+        #expect(SourceSchedule(source).delay(from: Date()) == .seconds(100))
     }
 
     @Test func cronWaitsForTheNextMatchingMinute() throws {
@@ -28,20 +28,21 @@ struct PollScheduleTests {
         let now = try #require(
             calendar.date(from: DateComponents(year: 2026, month: 3, day: 1, hour: 10, minute: 7, second: 30))
         )
-        #expect(schedule.delay(from: now) == 7 * 60_000 + 30_000)
+        #expect(schedule.delay(from: now) == .seconds(7 * 60 + 30))
     }
 
     @Test func backoffGrowsWithFullJitterAndHonoursRetryAfter() {
-        let backoff = Backoff(base: 1000, cap: 8000)
+        let backoff = Backoff(base: .seconds(1), cap: .seconds(8))
         for attempt in 0..<6 {
-            let bound = min(8000, 1000 << attempt)
+            let bound = Duration.milliseconds(min(8000, 1000 << attempt))
             let delays = (0..<200).map { _ in backoff.delay(attempt: attempt, retryAfter: nil) }
-            #expect(delays.allSatisfy { (0...Int64(bound)).contains($0) }, "attempt \(attempt)")
-            #expect(delays.contains { $0 > Int64(bound) / 2 })
+            #expect(delays.allSatisfy { (.zero...bound).contains($0) }, "attempt \(attempt)")
+            #expect(delays.contains { $0 > bound / 2 })
         }
         // Retry-After is a floor.
-        #expect((0..<100).allSatisfy { _ in backoff.delay(attempt: 0, retryAfter: 5000) >= 5000 })
-        #expect(Backoff(base: 1000).delay(attempt: 200, retryAfter: nil) <= 300_000)
+        #expect(
+            (0..<100).allSatisfy { _ in backoff.delay(attempt: 0, retryAfter: .seconds(5)) >= .seconds(5) })
+        #expect(Backoff(base: .seconds(1)).delay(attempt: 200, retryAfter: nil) <= .seconds(300))
     }
 
     @Test func hostLimiterAdmitsAtMostTheLimitAndWakesWaitersInOrder() async {
@@ -79,15 +80,17 @@ extension PollScheduleTests {
     @Test func retryAfterIsCappedAtTenIntervalsOrADay() {
         var source = SourceConfig(name: "a", url: "https://e.org/")
         source.every = .seconds(60)
-        #expect(SourceSchedule(source).retryAfterCap == 600_000)
+        #expect(SourceSchedule(source).retryAfterCap == .seconds(600))
         source.every = .seconds(86_400)
-        #expect(SourceSchedule(source).retryAfterCap == 86_400_000)
+        #expect(SourceSchedule(source).retryAfterCap == .seconds(86_400))
+        source.every = .seconds(30 * 86_400)
+        #expect(SourceSchedule(source).retryAfterCap == .seconds(86_400))
         source.every = nil
         source.cron = "*/5 * * * *"
-        #expect(SourceSchedule(source).retryAfterCap == 86_400_000)
-        // curl's seconds as milliseconds saturate instead of trapping.
-        #expect(CurlTransfer.milliseconds(seconds: 999_999_999) == 999_999_999_000)
-        #expect(CurlTransfer.milliseconds(seconds: .max) == .max)
+        #expect(SourceSchedule(source).retryAfterCap == .seconds(86_400))
+        // Whatever curl reads from Retry-After is representable and in milliseconds saturates.
+        #expect(Duration.seconds(Int64.max).wholeMilliseconds == .max)
+        #expect(Duration.seconds(999_999_999).wholeMilliseconds == 999_999_999_000)
     }
 
     @Test func transportErrorsThatMayPassAreRetriedOthersNot() {

@@ -132,25 +132,27 @@ import Testing
     @Test func fileIsTakenOnlyAfterItStopsChanging() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        var tracker = SettleTracker(directory: dir.path, settleMilliseconds: 100)
+        let start = ContinuousClock.now
+        func at(_ ms: Int64) -> ContinuousClock.Instant { start + .milliseconds(ms) }
+        var tracker = SettleTracker(directory: dir.path, settle: .milliseconds(100))
         try "one".write(toFile: dir.file("a.txt"), atomically: false, encoding: .utf8)
-        tracker.completed("a.txt", now: 0)
-        #expect(tracker.takeReady(now: 50, limit: 10).isEmpty)
+        tracker.completed("a.txt", now: at(0))
+        #expect(tracker.takeReady(now: at(50), limit: 10).isEmpty)
         // Changed before the settle time ran out: must settle again.
         try "one two".write(toFile: dir.file("a.txt"), atomically: false, encoding: .utf8)
-        #expect(tracker.takeReady(now: 100, limit: 10).isEmpty)
-        #expect(tracker.takeReady(now: 250, limit: 10).map(\.name) == ["a.txt"])
+        #expect(tracker.takeReady(now: at(100), limit: 10).isEmpty)
+        #expect(tracker.takeReady(now: at(250), limit: 10).map(\.name) == ["a.txt"])
         // In flight: events for it are ignored until finished.
-        tracker.completed("a.txt", now: 300)
+        tracker.completed("a.txt", now: at(300))
         #expect(tracker.pendingCount == 0)
         tracker.finished("a.txt")
 
         // A writer that has not closed the file is waited for.
         try "partial".write(toFile: dir.file("b.txt"), atomically: false, encoding: .utf8)
-        tracker.activity("b.txt", now: 1000)
-        #expect(tracker.takeReady(now: 5000, limit: 10).isEmpty)
-        tracker.completed("b.txt", now: 6000)
-        #expect(tracker.takeReady(now: 6200, limit: 10).map(\.name) == ["b.txt"])
+        tracker.activity("b.txt", now: at(1000))
+        #expect(tracker.takeReady(now: at(5000), limit: 10).isEmpty)
+        tracker.completed("b.txt", now: at(6000))
+        #expect(tracker.takeReady(now: at(6200), limit: 10).map(\.name) == ["b.txt"])
     }
 }
 

@@ -72,7 +72,7 @@ import Testing
         defer { kill(daemon.pid, SIGCONT) }
         // kill(2) returns before every thread has stopped: the inbox thread could still read a
         // few thousand events while another thread takes the stop. Wait until all are stopped.
-        #expect(waitUntil(timeout: 5) { Self.allThreadsStopped(daemon.pid) }, "the daemon did not stop")
+        #expect(waitUntil(timeout: 30) { Self.allThreadsStopped(daemon.pid) }, "the daemon did not stop")
         let limit =
             Int(
                 (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?

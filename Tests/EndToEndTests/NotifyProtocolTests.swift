@@ -7,21 +7,20 @@ import Testing
     @Test func readyStatusWatchdogAndStopping() throws {
         let daemon = try DaemonProcess()
         let socket = try NotifySocket(path: daemon.root.file("notify.sock"))
-        try daemon.start(environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "200000"])
+        try daemon.start(environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "1000000"])
         #expect(socket.wait { $0.contains { $0.hasPrefix("READY=1") } }, "\(socket.messages())")
 
-        // WATCHDOG=1 every 100 ms (half of WATCHDOG_USEC) from an idle loop; the median gap between
-        // pings is robust against a busy machine delaying a wake-up now and then.
-        let until = Date().addingTimeInterval(1.2)
-        while Date() < until {
-            _ = socket.messages()
-            usleep(5_000)
-        }
+        // WATCHDOG=1 every 500 ms (half of WATCHDOG_USEC) from an idle loop. What matters is that
+        // pings come well within the watchdog period and not much faster than asked; the median gap
+        // is robust against a busy machine delaying a wake-up now and then, and the period leaves
+        // room for a loaded one.
+        #expect(
+            waitUntil { socket.arrivals(of: "WATCHDOG=1").count >= 7 }, "\(socket.arrivals(of: "WATCHDOG=1"))"
+        )
         let pings = socket.arrivals(of: "WATCHDOG=1")
-        #expect(pings.count >= 5, "\(pings.count) watchdog pings in 1.2 s")
         let gaps = zip(pings.dropFirst(), pings).map { $0.timeIntervalSince($1) }.sorted()
         let median = gaps.isEmpty ? 0 : gaps[gaps.count / 2]
-        #expect(median > 0.07 && median < 0.16, "median gap between pings: \(median) s")
+        #expect(median > 0.35 && median < 0.95, "median gap between pings: \(median) s")
 
         let fixture = try Paths.fixtureText()
         try daemon.drop(Array(fixture.utf8), as: "a.txt")
@@ -101,7 +100,7 @@ final class NotifySocket {
     }
 
     /// Waits up to `timeout` seconds for the messages so far to satisfy `condition`.
-    func wait(timeout: Double = 10, _ condition: ([String]) -> Bool) -> Bool {
+    func wait(timeout: Double = 30, _ condition: ([String]) -> Bool) -> Bool {
         waitUntil(timeout: timeout) { condition(messages()) }
     }
 }

@@ -133,7 +133,9 @@ struct PollFailureEndToEndTests {
         usleep(300_000)
         let stopping = Date()
         #expect(daemon.stop() == 0)
-        #expect(Date().timeIntervalSince(stopping) < 3)
+        // The transfer was aborted, not waited out (it stalls for 60 s); the bound leaves room for
+        // a loaded machine.
+        #expect(Date().timeIntervalSince(stopping) < 30)
         #expect(daemon.snapshotFiles().isEmpty)
         #expect(daemon.events("stopped").count == 1)
     }
@@ -188,7 +190,7 @@ struct PollFailureEndToEndTests {
         #expect(asked["next_attempt"] is String)
 
         // 404 is not retried.
-        #expect(waitUntil(timeout: 5) { !daemon.pollResults("gone").isEmpty })
+        #expect(waitUntil(timeout: 30) { !daemon.pollResults("gone").isEmpty })
         #expect(server.requests("/gone").count == 1)
         #expect(daemon.events("fetch_failed", source: "gone").first?["status"] as? Int == 404)
         #expect(daemon.pollResults("gone") == ["error"])
@@ -206,14 +208,15 @@ struct PollFailureEndToEndTests {
             extraYAML: PollYAML.sources(
                 [("forever", server.base + "/forever", ["every: 1s"])], http: ["retries: 0"]))
         try daemon.start()
-        #expect(waitUntil(timeout: 25) { server.requests("/forever").count >= 2 }, "\(daemon.log())")
+        #expect(waitUntil(timeout: 60) { server.requests("/forever").count >= 2 }, "\(daemon.log())")
         let capped = try #require(daemon.events("retry_after_capped", source: "forever").first)
         #expect(capped["level"] as? String == "warning")
         #expect(capped["asked_seconds"] as? Int == 999_999_999)
         #expect(capped["cap_seconds"] as? Int == 10)
         let requests = server.requests("/forever")
         let wait = (requests[1]["time"] as? Double ?? 0) - (requests[0]["time"] as? Double ?? 0)
-        #expect(wait >= 9.9 && wait < 15, "polled again \(wait) s after a capped Retry-After")
+        // Not before the cap (10 s), and far from the 31 years asked; the log above names the cap exactly.
+        #expect(wait >= 9.9 && wait < 40, "polled again \(wait) s after a capped Retry-After")
         #expect(daemon.stop() == 0)
     }
 }

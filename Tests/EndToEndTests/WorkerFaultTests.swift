@@ -95,7 +95,7 @@ import Testing
         #expect(daemon.stop(timeout: 5) == 0)
         // The input was not to blame for the stop: it stays in the inbox, and no worker is left.
         #expect(FileManager.default.fileExists(atPath: daemon.inbox + "/spin.txt"))
-        #expect(waitUntil(timeout: 2) { workers.allSatisfy { kill(Int32($0), 0) != 0 } })
+        #expect(waitUntil(timeout: 15) { workers.allSatisfy { kill(Int32($0), 0) != 0 } })
     }
 
     /// kill -9 of the daemon while a worker has an input: after the restart the input is taken once
@@ -110,7 +110,7 @@ import Testing
         let firstWorkers = daemon.events("worker_started").compactMap { $0["pid"] as? Int }
         daemon.stop(signal: SIGKILL)
         // The spinning worker dies with the daemon.
-        #expect(waitUntil(timeout: 3) { firstWorkers.allSatisfy { kill(Int32($0), 0) != 0 } })
+        #expect(waitUntil(timeout: 15) { firstWorkers.allSatisfy { kill(Int32($0), 0) != 0 } })
 
         try daemon.start(environment: Self.faults)
         #expect(waitUntil { Self.index(of: "input_retried", file: "spin.txt", in: daemon) != nil })

@@ -11,6 +11,7 @@ Each request re-reads DIR/routes.json, so a test changes behaviour by rewriting 
                "headers": {"Retry-After": "1"}, "location": "{base}/other",
                "gzip": true, "chunked": true, "stall_after": 1000, "stall_seconds": 30,
                "delay": 0.5 (seconds before answering),
+               "group": "items", "together": 2, "group_total": 5 (see below),
                "sequence": [ {...first response...}, {...second...} ]}}
 
 "{base}" in bodies and locations becomes this server's own base URL. A "sequence" answers
@@ -18,6 +19,12 @@ successive requests with successive entries (the last one repeats). ETag / Last-
 honoured: a matching If-None-Match or If-Modified-Since gets 304. Every request is appended to
 DIR/requests.jsonl with its path, headers, status, body bytes, arrival time and client port. Requests for
 absolute URLs (as sent to a proxy) are routed by the whole URL, so the server doubles as a proxy.
+
+Requests of routes with the same "group" are counted while in flight (from arrival until the server
+starts its answer, so never longer than the client waits) and each is recorded with "in_flight",
+the count on its arrival. With "together": N a request is held until N of its group are waiting
+at once (or "group_total" requests of the group have come, or 30 s passed): a client that fetches
+in parallel is then seen doing so however slow the machine, without any timing in the test.
 """
 import argparse
 import gzip
@@ -32,6 +39,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
 COUNTS = {}
+GROUPS = threading.Lock()
+IN_FLIGHT = {}  # group -> requests between arrival and the start of their answer
+ARRIVED = {}  # group -> requests seen
+HELD = {}  # group -> events of requests held until enough of the group are waiting
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -77,9 +88,16 @@ class Handler(BaseHTTPRequestHandler):
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
         chunked = route.get("chunked", False)
-        self.record(path, status, len(body))
+        group = route.get("group")
+        in_flight = self.arrive(group, route) if group else None
+        self.record(path, status, len(body), in_flight)
+        if group:
+            self.hold(group, route)
         if route.get("delay"):
             time.sleep(route["delay"])
+        if group:
+            with GROUPS:
+                IN_FLIGHT[group] -= 1
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -119,13 +137,35 @@ class Handler(BaseHTTPRequestHandler):
         if chunked:
             self.wfile.write(b"0\r\n\r\n")
 
-    def record(self, path, status, size):
+    def arrive(self, group, route):
+        """Counts this request in its group; returns how many of the group are in flight with it."""
+        with GROUPS:
+            IN_FLIGHT[group] = IN_FLIGHT.get(group, 0) + 1
+            ARRIVED[group] = ARRIVED.get(group, 0) + 1
+            self.held = threading.Event()
+            held = HELD.setdefault(group, [])
+            held.append(self.held)
+            together = route.get("together", 1)
+            if len(held) >= together or ARRIVED[group] >= route.get("group_total", 1 << 30):
+                for event in held:
+                    event.set()
+                held.clear()
+            return IN_FLIGHT[group]
+
+    def hold(self, group, route):
+        if not self.held.wait(30):
+            with GROUPS:
+                if self.held in HELD.get(group, []):
+                    HELD[group].remove(self.held)
+
+    def record(self, path, status, size, in_flight=None):
         entry = {
             "path": path,
             "status": status,
             "bytes": size,
             "time": time.time(),
             "client_port": self.client_address[1],
+            "in_flight": in_flight,
             "headers": {k.lower(): v for k, v in self.headers.items()},
         }
         with LOCK, open(os.path.join(self.server.root, "requests.jsonl"), "a", encoding="utf-8") as f:

@@ -75,7 +75,7 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// Sends `signal` and waits up to `timeout` seconds for the exit; returns the exit status.
     @discardableResult
-    public func stop(signal: Int32 = SIGTERM, timeout: Double = 10) -> Int32? {
+    public func stop(signal: Int32 = SIGTERM, timeout: Double = 30) -> Int32? {
         guard let p = process else { return nil }
         kill(p.processIdentifier, signal)
         guard waitUntil(timeout: timeout, { !p.isRunning }) else {

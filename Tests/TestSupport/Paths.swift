@@ -47,7 +47,7 @@ public struct TemporaryDirectory: Sendable {
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` seconds pass; returns whether it held.
-public func waitUntil(timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+public func waitUntil(timeout: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if try condition() { return true }

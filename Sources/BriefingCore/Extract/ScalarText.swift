@@ -15,14 +15,22 @@ struct ScalarText {
     init(_ text: String) {
         let bytes = Array(text.utf8)
         let n = bytes.count
+        // Arrays of exactly one entry per scalar: sized by the byte count, they held three times
+        // what CJK text needs (three bytes a scalar), 16 bytes of the peak per byte of input.
+        // In valid UTF-8 (a String's) every byte but a continuation byte starts a scalar.
+        let scalars = bytes.withUnsafeBufferPointer { b in
+            var count = 0
+            for byte in b where byte & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
         var offsets: [Int32] = []
         // One pass decodes the scalars and records where each starts.
-        s = [Unicode.Scalar](unsafeUninitializedCapacity: n) { sc, scalarCount in
-            offsets = [Int32](unsafeUninitializedCapacity: n + 1) { off, offsetCount in
+        s = [Unicode.Scalar](unsafeUninitializedCapacity: scalars) { sc, scalarCount in
+            offsets = [Int32](unsafeUninitializedCapacity: scalars + 1) { off, offsetCount in
                 bytes.withUnsafeBufferPointer { b in
                     var i = 0
                     var k = 0
-                    while i < n {
+                    while i < n, k < scalars {
                         off[k] = Int32(truncatingIfNeeded: i)
                         let (v, length) = UnicodeScalars.scalar(in: b, at: i)
                         i += length

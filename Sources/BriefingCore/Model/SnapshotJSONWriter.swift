@@ -12,8 +12,17 @@ struct SnapshotJSONWriter {
 
     init(capacity: Int) { sink = ByteSink(capacity: capacity) }
 
+    /// A writer that only counts the bytes it would write.
+    init(counting: Void) { sink = ByteSink(counting: ()) }
+
+    /// A writer into `buffer`, which must hold all it writes (as counted before).
+    init(into buffer: UnsafeMutableBufferPointer<UInt8>) { sink = ByteSink(into: buffer) }
+
     /// The JSON written so far.
     var bytes: [UInt8] { sink.array() }
+
+    /// How many bytes were written (or counted) so far.
+    var count: Int { sink.written }
 
     mutating func snapshot(_ s: Snapshot) {
         // briefing, id, ingested_at, input, normalization, revision, schema, source, text
@@ -408,21 +417,47 @@ struct SnapshotJSONWriter {
 /// A growable byte buffer whose append is a bounds check and a memcpy. The writer makes thousands of
 /// small appends per snapshot (keys, punctuation, numbers), where `Array.append(contentsOf:)` cost
 /// more than the copying itself.
+///
+/// It also counts without writing (`counting`), and writes into a buffer it does not own (`into`):
+/// the snapshot is counted first and then written straight into an array of its exact size, so no
+/// larger buffer and no copy of the JSON (three times the text's size) are ever held.
 private final class ByteSink {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
+    /// Whether `base` is this sink's to grow and free.
+    private let owned: Bool
+    private let counting: Bool
 
     init(capacity: Int) {
         self.capacity = max(capacity, 256)
         base = .allocate(capacity: self.capacity)
+        owned = true
+        counting = false
     }
 
-    deinit { base.deallocate() }
+    init(counting: Void) {
+        capacity = 0
+        base = .allocate(capacity: 1)
+        owned = true
+        self.counting = true
+    }
+
+    init(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        capacity = buffer.count
+        base = buffer.baseAddress ?? .allocate(capacity: 0)
+        owned = buffer.baseAddress == nil
+        counting = false
+    }
+
+    deinit { if owned { base.deallocate() } }
+
+    var written: Int { count }
 
     @inline(__always)
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        if counting { return count += bytes.count }
         if count + bytes.count > capacity { grow(to: count + bytes.count) }
         (base + count).initialize(from: source, count: bytes.count)
         count += bytes.count
@@ -430,12 +465,15 @@ private final class ByteSink {
 
     @inline(__always)
     func append(_ byte: UInt8) {
+        if counting { return count += 1 }
         if count == capacity { grow(to: count + 1) }
         (base + count).initialize(to: byte)
         count += 1
     }
 
     private func grow(to needed: Int) {
+        // A buffer sized by counting the same snapshot is never too small.
+        precondition(owned, "snapshot JSON outgrew the size it was counted at")
         let larger = max(needed, capacity * 2)
         let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
         fresh.initialize(from: base, count: count)

@@ -46,6 +46,8 @@ public struct ConfigDuration: Sendable, Equatable, Comparable, CustomStringConve
     }
 
     public var seconds: Double { Double(milliseconds) / 1000 }
+    /// The value as the type waits and deadlines use.
+    public var duration: Duration { .milliseconds(milliseconds) }
 
     public static func < (a: ConfigDuration, b: ConfigDuration) -> Bool { a.milliseconds < b.milliseconds }
 

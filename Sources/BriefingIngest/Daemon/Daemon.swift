@@ -62,6 +62,8 @@ public struct Daemon: Sendable {
         defer { state.close() }
         let inHand = try InHandStore(directory: config.statePath)
         defer { inHand.close() }
+        // Untrusted bytes are parsed only in the pool's workers, never here.
+        ExtractionWorker.forbidInThisProcess()
         let pool = WorkerPool(
             settings: WorkerPool.Settings(
                 executable: workerExecutable, workers: config.inputLimits.workers, limits: config.inputLimits,

@@ -94,15 +94,15 @@ final class InboxService: Service {
 
     private func loop() throws {
         let watcher = try InboxWatcher(path: inbox.path)
-        var tracker = SettleTracker(directory: inbox.path, settleMilliseconds: inbox.settle.milliseconds)
-        tracker.scan(now: monotonicMilliseconds())
+        var tracker = SettleTracker(directory: inbox.path, settle: inbox.settle.duration)
+        tracker.scan(now: ContinuousClock.now)
         var progress = Progress()
         var deferral: WriteDeferral?
         var hand = Hand()
         hand.suspects = forgetStaleMarks()
         let watchdog = SystemdNotifier.watchdogInterval()
-        var nextWatchdog = monotonicMilliseconds()
-        var nextRescan = monotonicMilliseconds() + inbox.rescan.milliseconds
+        var nextWatchdog = ContinuousClock.now
+        var nextRescan = ContinuousClock.now + inbox.rescan.duration
         logger.info(
             "started",
             metadata: [
@@ -120,7 +120,7 @@ final class InboxService: Service {
         ]
         var ending: Ending?
         while ending == nil {
-            let now = monotonicMilliseconds()
+            let now = ContinuousClock.now
             var deadline = nextRescan
             // With every slot taken, a ready file waits for a result, which the pool's eventfd announces.
             let full = hand.count >= Self.batchLimit
@@ -128,7 +128,7 @@ final class InboxService: Service {
             if let since = hand.readySince { deadline = min(deadline, since + Hand.commitDelay) }
             fds[2].events = full ? 0 : Int16(POLLIN)
             if watchdog != nil { deadline = min(deadline, nextWatchdog) }
-            let timeout = Int32(clamping: max(0, deadline - now))
+            let timeout = deadline.pollTimeout(now: now)
             _ = poll(&fds, nfds_t(fds.count), timeout)
 
             if fds[0].revents & Int16(POLLIN) != 0 {
@@ -136,23 +136,23 @@ final class InboxService: Service {
                 notifier.send("STOPPING=1")
                 logger.info("stopping")
             }
-            let loopNow = monotonicMilliseconds()
+            let loopNow = ContinuousClock.now
             if !track(watcher.drain(), in: &tracker, now: loopNow) {
                 ending = .inboxGone
             }
             if loopNow >= nextRescan {
                 tracker.scan(now: loopNow)
-                nextRescan = loopNow + inbox.rescan.milliseconds
+                nextRescan = loopNow + inbox.rescan.duration
             }
             collectCompleted(hand: &hand, tracker: &tracker)
             if ending == nil { dispatch(tracker: &tracker, hand: &hand) }
-            if hand.shouldCommit(now: monotonicMilliseconds()) || ending != nil {
+            if hand.shouldCommit(now: ContinuousClock.now) || ending != nil {
                 commitReady(hand: &hand, tracker: &tracker, progress: &progress, deferral: &deferral)
             }
             ingestor.metrics.backlog(tracker.pendingCount)
-            if let watchdog, monotonicMilliseconds() >= nextWatchdog {
+            if let watchdog, ContinuousClock.now >= nextWatchdog {
                 notifier.send("WATCHDOG=1")
-                nextWatchdog = monotonicMilliseconds() + watchdog
+                nextWatchdog = ContinuousClock.now + watchdog
             }
         }
         // Inputs still with a worker stay in the inbox, untried as far as the next start is concerned.
@@ -166,7 +166,9 @@ final class InboxService: Service {
     }
 
     /// Feeds inbox events to the tracker; false when the inbox folder itself is gone.
-    private func track(_ events: [InboxWatcher.Event], in tracker: inout SettleTracker, now: Int64) -> Bool {
+    private func track(
+        _ events: [InboxWatcher.Event], in tracker: inout SettleTracker, now: ContinuousClock.Instant
+    ) -> Bool {
         var inboxPresent = true
         for event in events {
             switch event {
@@ -187,7 +189,7 @@ final class InboxService: Service {
     private struct Hand {
         struct Entry {
             var work: Ingestor.Work
-            var submitted: Int64
+            var submitted: ContinuousClock.Instant
             /// Answers the poller of a fetched page.
             var complete: (@Sendable (IngestOutcome) -> Void)?
         }
@@ -198,18 +200,18 @@ final class InboxService: Service {
                 if ready.isEmpty {
                     readySince = nil
                 } else if readySince == nil {
-                    readySince = monotonicMilliseconds()
+                    readySince = ContinuousClock.now
                 }
             }
         }
         /// When the oldest result in `ready` arrived.
-        private(set) var readySince: Int64?
+        private(set) var readySince: ContinuousClock.Instant?
         /// Results are written together (one syncfs and fsync round per commit): when nothing else is
-        /// with a worker, when this many are ready, or when the oldest has waited `commitDelay` ms.
+        /// with a worker, when this many are ready, or when the oldest has waited `commitDelay`.
         static let commitBatch = 16
-        static let commitDelay: Int64 = 5
+        static let commitDelay: Duration = .milliseconds(5)
 
-        func shouldCommit(now: Int64) -> Bool {
+        func shouldCommit(now: ContinuousClock.Instant) -> Bool {
             guard let readySince else { return false }
             return ready.count == entries.count || ready.count >= Self.commitBatch
                 || now - readySince >= Self.commitDelay
@@ -229,7 +231,7 @@ final class InboxService: Service {
     private func dispatch(tracker: inout SettleTracker, hand: inout Hand) {
         let room = Self.batchLimit - hand.count
         guard room > 0 else { return }
-        var files = tracker.takeReady(now: monotonicMilliseconds(), limit: room)
+        var files = tracker.takeReady(now: ContinuousClock.now, limit: room)
         if !hand.suspects.isEmpty {
             let suspects = files.filter { hand.suspects.contains($0.name) }
             files.removeAll { hand.suspects.contains($0.name) }
@@ -238,8 +240,10 @@ final class InboxService: Service {
                 files = [first]
                 hand.suspects.remove(first.name)
             }
-            let now = monotonicMilliseconds()
-            for file in suspects where file != files.first { tracker.retry(file.name, after: 100, now: now) }
+            let now = ContinuousClock.now
+            for file in suspects where file != files.first {
+                tracker.retry(file.name, after: .milliseconds(100), now: now)
+            }
         }
         let fetched = room > files.count ? queue.take(limit: room - files.count) : []
         guard !files.isEmpty || !fetched.isEmpty else { return }
@@ -257,7 +261,7 @@ final class InboxService: Service {
             let token = hand.nextToken
             hand.nextToken += 1
             hand.entries[token] = Hand.Entry(
-                work: prepared.work, submitted: monotonicMilliseconds(), complete: complete)
+                work: prepared.work, submitted: ContinuousClock.now, complete: complete)
             if prepared.work.result != nil {
                 hand.ready.append(token)
             } else {
@@ -275,7 +279,7 @@ final class InboxService: Service {
     /// Moves the workers' results into `hand.ready`; an input no worker could take goes back to wait.
     private func collectCompleted(hand: inout Hand, tracker: inout SettleTracker) {
         let metrics = ingestor.metrics
-        let now = monotonicMilliseconds()
+        let now = ContinuousClock.now
         for (token, result) in pool.takeCompleted() {
             guard var entry = hand.entries[token] else { continue }
             switch result {
@@ -286,12 +290,12 @@ final class InboxService: Service {
             case .unavailable(let reason):
                 entry.complete?(.deferred(reason: reason))
                 hand.entries[token] = nil
-                if case .file(let f) = entry.work.item { tracker.retry(f.name, after: 1000, now: now) }
+                if case .file(let f) = entry.work.item { tracker.retry(f.name, after: .seconds(1), now: now) }
                 continue
             }
             metrics.extraction(
                 source: entry.work.item.sourceName,
-                nanoseconds: UInt64(max(0, now - entry.submitted)) * 1_000_000)
+                duration: now - entry.submitted)
             hand.entries[token] = entry
             hand.ready.append(token)
         }
@@ -334,16 +338,16 @@ final class InboxService: Service {
             } else {
                 // Still there (replaced meanwhile, or its move failed): look at it again.
                 tracker.finished(f.name)
-                tracker.completed(f.name, now: monotonicMilliseconds())
+                tracker.completed(f.name, now: ContinuousClock.now)
             }
         }
         // A batch of only failed or duplicate inputs says nothing about the write problem.
         if deferredNow != nil || wroteSome {
             deferral = noteDeferral(deferredNow, previous: deferral)
         }
-        let after = monotonicMilliseconds()
+        let after = ContinuousClock.now
         for name in deferredFiles {
-            tracker.retry(name, after: max(0, (deferral?.retryAt ?? after) - after), now: after)
+            tracker.retry(name, after: max(.zero, (deferral?.retryAt ?? after) - after), now: after)
         }
         notifier.send(
             "STATUS=\(progress.written) snapshots, \(progress.duplicates) duplicates, \(progress.failed) failed, "
@@ -378,6 +382,6 @@ final class InboxService: Service {
                 "cannot_write",
                 metadata: ["reason": "\(reason)", "action": "inputs stay in the inbox; retrying"])
         }
-        return WriteDeferral.after(previous, reason: reason, now: monotonicMilliseconds())
+        return WriteDeferral.after(previous, reason: reason, now: ContinuousClock.now)
     }
 }

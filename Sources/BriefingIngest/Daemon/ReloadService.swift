@@ -32,7 +32,7 @@ final class ReloadService: Service {
     }
 
     func reload() {
-        notifier.send("RELOADING=1\nMONOTONIC_USEC=\(monotonicMilliseconds() * 1000)")
+        notifier.send("RELOADING=1\nMONOTONIC_USEC=\(monotonicMicroseconds())")
         defer { notifier.send("READY=1") }
         let fresh: DaemonConfig
         do {

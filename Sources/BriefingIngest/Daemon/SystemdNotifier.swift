@@ -36,10 +36,10 @@ public final class SystemdNotifier: Sendable {
 
     /// Interval for `WATCHDOG=1` pings: half of `WATCHDOG_USEC`, or nil when no watchdog is set.
     public static func watchdogInterval(environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> Int64?
+        -> Duration?
     {
         guard let usec = environment["WATCHDOG_USEC"].flatMap({ Int64($0) }), usec > 0 else { return nil }
         if let pid = environment["WATCHDOG_PID"].flatMap({ Int32($0) }), pid != getpid() { return nil }
-        return max(usec / 2000, 1)
+        return max(.microseconds(usec / 2), .milliseconds(1))
     }
 }

@@ -5,16 +5,18 @@
 struct WriteDeferral: Equatable {
     /// The cause, worded the same at every attempt; it is logged when it changes.
     var reason: String
-    var delay: Int64
-    /// Monotonic ms of the next attempt.
-    var retryAt: Int64
+    var delay: Duration
+    /// When the next attempt is due.
+    var retryAt: ContinuousClock.Instant
 
-    static let firstDelay: Int64 = 1000
-    static let maximumDelay: Int64 = 30_000
+    static let firstDelay: Duration = .seconds(1)
+    static let maximumDelay: Duration = .seconds(30)
 
     /// The state after a batch that ended at `now` deferred for `reason`. A batch deferred before
     /// the round's retry time joins that round; one deferred at or after it starts the next round.
-    static func after(_ previous: WriteDeferral?, reason: String, now: Int64) -> WriteDeferral {
+    static func after(_ previous: WriteDeferral?, reason: String, now: ContinuousClock.Instant)
+        -> WriteDeferral
+    {
         guard let previous, previous.reason == reason else {
             return WriteDeferral(reason: reason, delay: firstDelay, retryAt: now + firstDelay)
         }

@@ -51,13 +51,13 @@ struct CurlTransfer {
         defer { withExtendedLifetime((context, headers)) {} }
         try configure(handle, request, context: context, headers: headers)
 
-        let started = monotonicMilliseconds()
-        let totalBudget = request.limits.totalTimeout.milliseconds
+        // One budget for every redirect hop together.
+        let deadline = ContinuousClock.now + request.limits.totalTimeout.duration
         var current = url
         var wireBytes = 0
         var requests = 0
         while true {
-            let remaining = totalBudget - (monotonicMilliseconds() - started)
+            let remaining = ContinuousClock.now.duration(to: deadline).wholeMilliseconds
             guard remaining > 0 else {
                 throw .transport(
                     url: current, code: 28, message: "total timeout reached while following redirects")
@@ -92,15 +92,9 @@ struct CurlTransfer {
                 status: status, finalURL: getString(handle, CURLINFO_EFFECTIVE_URL) ?? current,
                 etag: header(handle, "ETag"), lastModified: header(handle, "Last-Modified"),
                 contentType: getString(handle, CURLINFO_CONTENT_TYPE),
-                retryAfterMilliseconds: retryAfter > 0 ? milliseconds(seconds: Int64(retryAfter)) : nil,
+                retryAfter: retryAfter > 0 ? .seconds(Int64(retryAfter)) : nil,
                 body: context.body, wireBytes: wireBytes, requests: requests)
         }
-    }
-
-    /// `Retry-After` seconds in ms; a number too large for that saturates (it is capped later).
-    static func milliseconds(seconds: Int64) -> Int64 {
-        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
-        return overflow ? .max : ms
     }
 
     /// Only http and https, and never from https down to http (which would expose cookies and
@@ -135,10 +129,13 @@ struct CurlTransfer {
         if let proxy = request.proxy { try set(handle, CURLOPT_PROXY, proxy, url: url) }
         // "" offers every encoding this libcurl can undo (gzip, deflate, br).
         try set(handle, CURLOPT_ACCEPT_ENCODING, "", url: url)
-        try set(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(limits.connectTimeout.milliseconds), url: url)
+        try set(
+            handle, CURLOPT_CONNECTTIMEOUT_MS, Int(limits.connectTimeout.duration.wholeMilliseconds), url: url
+        )
         try set(handle, CURLOPT_LOW_SPEED_LIMIT, limits.lowSpeedBytes, url: url)
         try set(
-            handle, CURLOPT_LOW_SPEED_TIME, max(1, Int(limits.lowSpeedTime.milliseconds / 1000)), url: url)
+            handle, CURLOPT_LOW_SPEED_TIME, max(1, Int(limits.lowSpeedTime.duration.components.seconds)),
+            url: url)
         // Refuses early when Content-Length is too big; the write callback catches the rest.
         try check(
             briefingd_curl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBytes)), url)

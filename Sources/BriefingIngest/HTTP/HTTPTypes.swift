@@ -41,8 +41,8 @@ public struct HTTPResponse: Sendable {
     public var etag: String?
     public var lastModified: String?
     public var contentType: String?
-    /// `Retry-After` in milliseconds (seconds or an HTTP date, as curl parses it), if sent.
-    public var retryAfterMilliseconds: Int64?
+    /// `Retry-After` (seconds or an HTTP date, as curl parses it), if sent.
+    public var retryAfter: Duration?
     /// The decoded body (gzip, deflate and br are undone by curl).
     public var body: [UInt8]
     /// Bytes sent and received on the wire over all hops: request and response headers plus the

@@ -10,23 +10,23 @@ struct SettleTracker {
     private struct Candidate {
         var size: Int64
         var mtimeNanoseconds: Int64
-        /// Monotonic ms after which the file may be taken if nothing changed.
-        var eligibleAt: Int64
+        /// After this the file may be taken if nothing changed.
+        var eligibleAt: ContinuousClock.Instant
         /// A writer touched the file and has not closed it yet.
         var writing: Bool
     }
 
     let directory: String
-    var settleMilliseconds: Int64
+    var settle: Duration
     /// A file a writer left open without closing (e.g. it crashed) is taken after this long unchanged.
-    var abandonedMilliseconds: Int64 = 60_000
+    var abandonedAfter: Duration = .seconds(60)
     private var candidates: [String: Candidate] = [:]
     /// Names handed out and not yet settled by an outcome.
     private var inFlight = Set<String>()
 
-    init(directory: String, settleMilliseconds: Int64) {
+    init(directory: String, settle: Duration) {
         self.directory = directory
-        self.settleMilliseconds = settleMilliseconds
+        self.settle = settle
     }
 
     static func isIgnored(_ name: String) -> Bool {
@@ -35,15 +35,15 @@ struct SettleTracker {
 
     var pendingCount: Int { candidates.count }
 
-    mutating func completed(_ name: String, now: Int64) {
+    mutating func completed(_ name: String, now: ContinuousClock.Instant) {
         note(name, writing: false, now: now)
     }
 
-    mutating func activity(_ name: String, now: Int64) {
+    mutating func activity(_ name: String, now: ContinuousClock.Instant) {
         note(name, writing: true, now: now)
     }
 
-    private mutating func note(_ name: String, writing: Bool, now: Int64) {
+    private mutating func note(_ name: String, writing: Bool, now: ContinuousClock.Instant) {
         guard !Self.isIgnored(name), !inFlight.contains(name) else { return }
         guard let st = Self.lstat(directory + "/" + name) else {
             candidates[name] = nil
@@ -52,25 +52,25 @@ struct SettleTracker {
         // Only regular files have writers; a symlink, folder or pipe is complete when it appears.
         let regular = (st.st_mode & S_IFMT) == S_IFREG
         candidates[name] = Candidate(
-            size: Int64(st.st_size), mtimeNanoseconds: Self.mtime(st), eligibleAt: now + settleMilliseconds,
+            size: Int64(st.st_size), mtimeNanoseconds: Self.mtime(st), eligibleAt: now + settle,
             writing: writing && regular)
     }
 
     /// Adds every file in the folder that is not known yet (start-up, periodic rescan, overflow).
-    mutating func scan(now: Int64) {
+    mutating func scan(now: ContinuousClock.Instant) {
         guard let names = try? FileSystem.listDirectory(directory) else { return }
         for name in names where candidates[name] == nil && !inFlight.contains(name) && !Self.isIgnored(name) {
             guard let st = Self.lstat(directory + "/" + name) else { continue }
             // Found without an event: its writer may still be at work, so it must prove stable first.
             candidates[name] = Candidate(
                 size: Int64(st.st_size), mtimeNanoseconds: Self.mtime(st),
-                eligibleAt: now + settleMilliseconds,
+                eligibleAt: now + settle,
                 writing: false)
         }
     }
 
     /// Files that have settled, removed from tracking and marked in flight.
-    mutating func takeReady(now: Int64, limit: Int) -> [InboxFile] {
+    mutating func takeReady(now: ContinuousClock.Instant, limit: Int) -> [InboxFile] {
         var ready: [InboxFile] = []
         // mtimes are wall-clock: an abandoned writer is judged against the wall clock, once per pass.
         let wallNow = Int64(Date().timeIntervalSince1970 * 1000)
@@ -84,7 +84,8 @@ struct SettleTracker {
             let size = Int64(st.st_size)
             let mtime = Self.mtime(st)
             let unchanged = size == c.size && mtime == c.mtimeNanoseconds
-            let abandoned = c.writing && unchanged && wallNow - mtime / 1_000_000 >= abandonedMilliseconds
+            let abandoned =
+                c.writing && unchanged && .milliseconds(wallNow - mtime / 1_000_000) >= abandonedAfter
             if unchanged && (!c.writing || abandoned) {
                 candidates[name] = nil
                 inFlight.insert(name)
@@ -92,7 +93,7 @@ struct SettleTracker {
             } else {
                 candidates[name] = Candidate(
                     size: size, mtimeNanoseconds: mtime,
-                    eligibleAt: now + (c.writing ? max(settleMilliseconds, 1000) : settleMilliseconds),
+                    eligibleAt: now + (c.writing ? max(settle, .seconds(1)) : settle),
                     writing: c.writing)
             }
         }
@@ -103,7 +104,7 @@ struct SettleTracker {
     mutating func finished(_ name: String) { inFlight.remove(name) }
 
     /// Puts a taken file back, to be tried again after `delay`.
-    mutating func retry(_ name: String, after delay: Int64, now: Int64) {
+    mutating func retry(_ name: String, after delay: Duration, now: ContinuousClock.Instant) {
         inFlight.remove(name)
         guard let st = Self.lstat(directory + "/" + name) else { return }
         candidates[name] = Candidate(
@@ -111,8 +112,8 @@ struct SettleTracker {
         )
     }
 
-    /// Earliest monotonic ms at which `takeReady` could return something.
-    var nextDeadline: Int64? { candidates.values.map(\.eligibleAt).min() }
+    /// Earliest instant at which `takeReady` could return something.
+    var nextDeadline: ContinuousClock.Instant? { candidates.values.map(\.eligibleAt).min() }
 
     private static func lstat(_ path: String) -> stat? {
         var st = stat()

@@ -54,7 +54,7 @@ public final class Ingestor: Sendable {
 
     struct Work {
         var item: IngestItem
-        var started: Int64
+        var started: ContinuousClock.Instant
         var ingestedAt: Timestamp
         var result: Result<Extraction, IngestFailure>?
         /// The inbox file as it was before it was read; a different file under the same name at
@@ -92,11 +92,9 @@ public final class Ingestor: Sendable {
         let metrics = metrics
         let results = prepared.concurrentMap { prepared -> Result<Extraction, IngestFailure> in
             if let result = prepared.work.result { return result }
-            let started = DispatchTime.now().uptimeNanoseconds
+            let started = ContinuousClock.now
             let (reply, json) = ExtractionWorker.process(prepared.request!, bytes: prepared.bytes)
-            metrics.extraction(
-                source: prepared.work.item.sourceName,
-                nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+            metrics.extraction(source: prepared.work.item.sourceName, duration: .now - started)
             return Self.result(reply: reply, json: json)
         }
         var work = prepared.map(\.work)
@@ -111,7 +109,7 @@ public final class Ingestor: Sendable {
 
     /// Reads one item's bytes (an inbox file) and says how to extract it.
     func prepare(_ item: IngestItem) -> Prepared {
-        var work = Work(item: item, started: monotonicMilliseconds(), ingestedAt: .now(), result: nil)
+        var work = Work(item: item, started: .now, ingestedAt: .now(), result: nil)
         // Before reading: if the name is replaced after this, the check at archive time sees it.
         if case .file(let f) = item { work.identity = FileIdentity(path: f.path) }
         switch Self.read(item, maxBytes: config.inbox.maxBytes) {

@@ -88,8 +88,8 @@ extension Ingestor {
     func settleInputs(_ work: [Work], _ outcomes: [IngestOutcome]) {
         var touched = Set<String>()
         for (w, outcome) in zip(work, outcomes) {
-            let elapsed = monotonicMilliseconds() - w.started
-            var meta: Logger.Metadata = ["duration_ms": .stringConvertible(elapsed)]
+            let elapsed = ContinuousClock.now - w.started
+            var meta: Logger.Metadata = ["duration_ms": .stringConvertible(elapsed.wholeMilliseconds)]
             switch w.item {
             case .file(let f): meta.merge(fileMetadata(f.name)) { $1 }
             case .fetched(let d):
@@ -104,7 +104,7 @@ extension Ingestor {
                 if case .file(let f) = w.item {
                     meta["archived"] = "\(FileName.display(archive(f, w, touched: &touched)))"
                 }
-                metrics.snapshotWritten(source: sourceName, milliseconds: elapsed)
+                metrics.snapshotWritten(source: sourceName, duration: elapsed)
                 logger.info("snapshot_written", metadata: meta)
             case .duplicate(let id, let path):
                 meta["id"] = "\(id)"

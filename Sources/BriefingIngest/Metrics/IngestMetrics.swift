@@ -23,12 +23,12 @@ public final class IngestMetrics: Sendable {
             Double(Timestamp.now().millisecondsSinceEpoch) / 1000)
     }
 
-    func snapshotWritten(source: String, milliseconds: Int64) {
+    func snapshotWritten(source: String, duration: Duration) {
         objects.counter("briefingd_snapshots_written_total", [("source", source)]).increment()
         objects.counter("briefingd_inputs_total", [("source", source), ("result", "taken")])
             .increment()
         objects.timer("briefingd_ingest_duration_seconds", [("source", source)])
-            .recordMilliseconds(milliseconds)
+            .recordNanoseconds(duration.wholeNanoseconds)
         succeeded(source: source)
     }
 
@@ -50,9 +50,9 @@ public final class IngestMetrics: Sendable {
     }
 
     /// Decode, normalize and extract of one input (the pure pipeline, without any I/O but the read).
-    func extraction(source: String, nanoseconds: UInt64) {
+    func extraction(source: String, duration: Duration) {
         objects.timer("briefingd_extraction_duration_seconds", [("source", source)])
-            .recordNanoseconds(Int64(clamping: nanoseconds))
+            .recordNanoseconds(max(0, duration.wholeNanoseconds))
     }
 
     /// Files waiting in the inbox.

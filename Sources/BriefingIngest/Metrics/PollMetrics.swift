@@ -22,11 +22,11 @@ public final class PollMetrics: Sendable {
     }
 
     /// One HTTP transfer (all its redirect hops): bytes on the wire and how long it took.
-    public func fetched(source: String, bytes: Int, milliseconds: Int64) {
+    public func fetched(source: String, bytes: Int, duration: Duration) {
         objects.counter("briefingd_fetch_bytes_total", [("source", source)]).increment(
             by: max(0, bytes))
         objects.timer("briefingd_fetch_duration_seconds", [("source", source)])
-            .recordMilliseconds(milliseconds)
+            .recordNanoseconds(duration.wholeNanoseconds)
     }
 
     /// A failed transfer; kind: dns | connect | timeout | tls | http_5xx | http_429 | http_4xx | too_large | …

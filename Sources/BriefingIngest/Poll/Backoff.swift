@@ -2,21 +2,25 @@
 /// bound), so that many sources failing together do not retry together.
 struct Backoff: Sendable {
     /// Bound of the first retry; doubles with each attempt.
-    var base: Int64
+    var base: Duration
     /// Largest bound, however many attempts failed.
-    var cap: Int64 = 300_000
+    var cap: Duration = .seconds(300)
 
-    /// Milliseconds to wait before retry number `attempt` (0 for the first retry). A server's
-    /// `Retry-After` is a floor: briefingd never comes back sooner than asked.
-    func delay<R: RandomNumberGenerator>(attempt: Int, retryAfter: Int64?, using random: inout R) -> Int64 {
+    /// How long to wait before retry number `attempt` (0 for the first retry), to the millisecond.
+    /// A server's `Retry-After` is a floor: briefingd never comes back sooner than asked.
+    func delay<R: RandomNumberGenerator>(attempt: Int, retryAfter: Duration?, using random: inout R)
+        -> Duration
+    {
+        let base = base.wholeMilliseconds
+        let cap = cap.wholeMilliseconds
         let shift = min(attempt, 30)
         let bound = min(
             cap, base.multipliedReportingOverflow(by: Int64(1) << shift).overflow ? cap : base << shift)
-        let jittered = bound > 0 ? Int64.random(in: 0...bound, using: &random) : 0
-        return max(jittered, retryAfter ?? 0)
+        let jittered = Duration.milliseconds(bound > 0 ? Int64.random(in: 0...bound, using: &random) : 0)
+        return max(jittered, retryAfter ?? .zero)
     }
 
-    func delay(attempt: Int, retryAfter: Int64?) -> Int64 {
+    func delay(attempt: Int, retryAfter: Duration?) -> Duration {
         var random = SystemRandomNumberGenerator()
         return delay(attempt: attempt, retryAfter: retryAfter, using: &random)
     }

@@ -26,7 +26,8 @@ extension SourcePoller {
 
     /// GETs `url`, retrying what may pass (DNS, connect, timeouts, 5xx, 429) with backoff, as long
     /// as the next scheduled poll is not reached.
-    func fetch(_ url: String, conditional: Bool, nextPollAt: Int64, cost: inout Outcome) async
+    func fetch(_ url: String, conditional: Bool, nextPollAt: ContinuousClock.Instant, cost: inout Outcome)
+        async
         -> FetchOutcome
     {
         let request: HTTPRequest
@@ -43,18 +44,18 @@ extension SourcePoller {
         var attempt = 0
         while true {
             await limiter.acquire(host)
-            let started = monotonicMilliseconds()
+            let started = ContinuousClock.now
             let result: Swift.Result<HTTPResponse, HTTPError>
             do { result = .success(try await client.fetch(request)) } catch { result = .failure(error) }
             await limiter.release(host)
-            let elapsed = monotonicMilliseconds() - started
+            let elapsed = ContinuousClock.now - started
 
-            let failure: (kind: String, text: String, status: Int?, retryable: Bool, retryAfter: Int64?)
+            let failure: (kind: String, text: String, status: Int?, retryable: Bool, retryAfter: Duration?)
             switch result {
             case .success(let response):
                 cost.requests += response.requests
                 cost.bytes += response.wireBytes
-                metrics.fetched(source: source.name, bytes: response.wireBytes, milliseconds: elapsed)
+                metrics.fetched(source: source.name, bytes: response.wireBytes, duration: elapsed)
                 let status = response.status
                 if (200..<300).contains(status) || (status == 304 && conditional) {
                     return .success(response)
@@ -62,7 +63,7 @@ extension SourcePoller {
                 let kind = status >= 500 ? "http_5xx" : status == 429 ? "http_429" : "http_\(status / 100)xx"
                 failure = (
                     kind, "\(url): HTTP \(status)", status, status >= 500 || status == 429,
-                    response.retryAfterMilliseconds.map { cappedRetryAfter($0, url: url) }
+                    response.retryAfter.map { cappedRetryAfter($0, url: url) }
                 )
             case .failure(let error):
                 cost.requests += 1
@@ -76,11 +77,11 @@ extension SourcePoller {
             if let status = failure.status { meta["status"] = .stringConvertible(status) }
             if failure.retryable, attempt < http.retries, !Task.isCancelled {
                 let delay = backoff.delay(attempt: attempt, retryAfter: failure.retryAfter)
-                if monotonicMilliseconds() + delay < nextPollAt {
-                    meta["next_attempt"] = "\(wallClock(monotonicMilliseconds() + delay))"
-                    meta["retry_in_ms"] = .stringConvertible(delay)
+                if ContinuousClock.now + delay < nextPollAt {
+                    meta["next_attempt"] = "\(wallClock(.now + delay))"
+                    meta["retry_in_ms"] = .stringConvertible(delay.wholeMilliseconds)
                     logger.warning("fetch_failed", metadata: meta)
-                    try? await Task.sleep(for: .milliseconds(delay))
+                    try? await Task.sleep(for: delay)
                     if Task.isCancelled { return .cancelled }
                     attempt += 1
                     continue
@@ -90,10 +91,11 @@ extension SourcePoller {
             // and longer if the server said so.
             var next = nextPollAt
             if let retryAfter = failure.retryAfter {
-                let asked = monotonicMilliseconds() + retryAfter
+                let asked = ContinuousClock.now + retryAfter
                 next = holdOff.withLock { hold in
-                    hold = max(hold, asked)
-                    return max(nextPollAt, hold)
+                    let held = max(hold ?? asked, asked)
+                    hold = held
+                    return max(nextPollAt, held)
                 }
             }
             meta["next_attempt"] = "\(wallClock(next))"
@@ -102,15 +104,15 @@ extension SourcePoller {
         }
     }
 
-    /// `asked` (ms), or the schedule's cap when the server asked for more; logs the capping.
-    func cappedRetryAfter(_ asked: Int64, url: String) -> Int64 {
+    /// `asked`, or the schedule's cap when the server asked for more; logs the capping.
+    func cappedRetryAfter(_ asked: Duration, url: String) -> Duration {
         let cap = schedule.retryAfterCap
         guard asked > cap else { return asked }
         logger.warning(
             "retry_after_capped",
             metadata: [
-                "url": "\(url)", "asked_seconds": .stringConvertible(asked / 1000),
-                "cap_seconds": .stringConvertible(cap / 1000),
+                "url": "\(url)", "asked_seconds": .stringConvertible(asked.components.seconds),
+                "cap_seconds": .stringConvertible(cap.components.seconds),
             ])
         return cap
     }

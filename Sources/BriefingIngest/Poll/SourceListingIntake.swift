@@ -22,7 +22,9 @@ extension SourcePoller {
 
     // MARK: Feeds and index pages
 
-    func ingestListing(_ response: HTTPResponse, nextPollAt: Int64, outcome: inout Outcome) async {
+    func ingestListing(_ response: HTTPResponse, nextPollAt: ContinuousClock.Instant, outcome: inout Outcome)
+        async
+    {
         let listed: [ListedItem]
         do {
             let listing = try parseListing(response)
@@ -141,7 +143,7 @@ extension SourcePoller {
         var bytes: Int
     }
 
-    func fetchItem(_ url: String, nextPollAt: Int64) async -> FetchResult {
+    func fetchItem(_ url: String, nextPollAt: ContinuousClock.Instant) async -> FetchResult {
         var cost = Outcome(result: .error)
         let result = await fetch(url, conditional: false, nextPollAt: nextPollAt, cost: &cost)
         return FetchResult(result: result, requests: cost.requests, bytes: cost.bytes)

@@ -23,7 +23,7 @@ final class SourcePoller: Sendable {
     let errors = Mutex(0)
     /// Monotonic time before which the server asked not to be asked again (`Retry-After` beyond
     /// the next scheduled poll); the schedule waits for it.
-    let holdOff = Mutex<Int64>(0)
+    let holdOff = Mutex<ContinuousClock.Instant?>(nil)
     /// The fleet's database and this instance's leases, when `store.postgres` is configured.
     let shared: SharedStore?
     let leases: SourceLeases?
@@ -43,7 +43,7 @@ final class SourcePoller: Sendable {
         self.logger = logger
         self.limiter = limiter
         self.schedule = SourceSchedule(source)
-        self.backoff = Backoff(base: max(1, http.retryBase.milliseconds))
+        self.backoff = Backoff(base: max(.milliseconds(1), http.retryBase.duration))
     }
 
     /// Polls now, then on schedule, until the task is cancelled.
@@ -57,7 +57,7 @@ final class SourcePoller: Sendable {
         }
         while !Task.isCancelled {
             if let shared, let leases, !(await isDueHere(shared, leases)) { continue }
-            let started = monotonicMilliseconds()
+            let started = ContinuousClock.now
             let startedAt = Timestamp.now()
             let nextAt = started + schedule.delay(from: Date())
             // The fleet's schedule is claimed before the poll, so that an instance taking the lease
@@ -66,14 +66,13 @@ final class SourcePoller: Sendable {
             let outcome = await poll(nextPollAt: nextAt)
             // Stopping or removed: the poll was cut short, and its status would only mislead.
             if Task.isCancelled || outcome.interrupted { return }
-            let next = max(nextAt, holdOff.withLock { $0 })
+            let next = max(nextAt, holdOff.withLock { $0 } ?? nextAt)
             if let shared, next > nextAt {
-                _ = await claimTick(shared, nextIn: next - monotonicMilliseconds())
+                _ = await claimTick(shared, nextIn: next - .now)
             }
             await finish(
-                outcome, startedAt: startedAt, duration: monotonicMilliseconds() - started, nextAt: next)
-            let wait = next - monotonicMilliseconds()
-            if wait > 0 { try? await Task.sleep(for: .milliseconds(wait)) }
+                outcome, startedAt: startedAt, duration: ContinuousClock.now - started, nextAt: next)
+            if next > .now { try? await Task.sleep(until: next, clock: .continuous) }
         }
     }
 
@@ -101,7 +100,9 @@ final class SourcePoller: Sendable {
 
     /// Sets when the source is next due for the whole fleet; false when this instance no longer
     /// holds the lease or the database does not answer (then it does not poll).
-    private func claimTick(_ shared: SharedStore, nextIn milliseconds: Int64) async -> Bool {
+    private func claimTick(_ shared: SharedStore, nextIn delay: Duration) async -> Bool {
+        let (seconds, attoseconds) = delay.components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         do {
             return try await shared.setNextDue(source: source.name, inMilliseconds: max(0, milliseconds))
         } catch {
@@ -123,8 +124,8 @@ final class SourcePoller: Sendable {
         var interrupted = false
     }
 
-    /// One poll of the source. `nextPollAt` (monotonic ms) bounds retries: they never run into it.
-    func poll(nextPollAt: Int64) async -> Outcome {
+    /// One poll of the source. `nextPollAt` bounds retries: they never run into it.
+    func poll(nextPollAt: ContinuousClock.Instant) async -> Outcome {
         // Every kind starts with a conditional request for the configured URL.
         var outcome = Outcome(result: .error)
         let fetched = await fetch(source.url, conditional: true, nextPollAt: nextPollAt, cost: &outcome)
@@ -147,7 +148,9 @@ final class SourcePoller: Sendable {
 
     // MARK: Status
 
-    func finish(_ outcome: Outcome, startedAt: Timestamp, duration: Int64, nextAt: Int64) async {
+    func finish(_ outcome: Outcome, startedAt: Timestamp, duration: Duration, nextAt: ContinuousClock.Instant)
+        async
+    {
         metrics.polled(source: source.name, result: outcome.result)
         let failed = outcome.result == .error
         let errorCount = errors.withLock { count -> Int in
@@ -156,7 +159,8 @@ final class SourcePoller: Sendable {
         }
         let next = wallClock(nextAt)
         var meta: Logger.Metadata = [
-            "result": "\(outcome.result.rawValue)", "duration_ms": .stringConvertible(duration),
+            "result": "\(outcome.result.rawValue)",
+            "duration_ms": .stringConvertible(duration.wholeMilliseconds),
             "requests": .stringConvertible(outcome.requests),
             "bytes": .stringConvertible(outcome.bytes), "snapshots": .stringConvertible(outcome.snapshots),
             "next_poll": "\(next)",
@@ -194,10 +198,10 @@ final class SourcePoller: Sendable {
     }
 
     /// RFC 3339 wall-clock time of a monotonic instant.
-    func wallClock(_ monotonic: Int64) -> String {
+    func wallClock(_ instant: ContinuousClock.Instant) -> String {
         Timestamp(
             millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch
-                + (monotonic - monotonicMilliseconds())
+                + ContinuousClock.now.duration(to: instant).wholeMilliseconds
         )
         .rfc3339
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// When a source is polled next: `every` with ± jitter, or a cron expression in local time.
 enum SourceSchedule: Sendable, Equatable {
-    case every(milliseconds: Int64, jitter: Double)
+    case every(Duration, jitter: Double)
     case cron(CronSchedule)
 
     init(_ source: SourceConfig) {
@@ -10,32 +10,33 @@ enum SourceSchedule: Sendable, Equatable {
             self = .cron(cron)
         } else {
             // ConfigLoader guarantees exactly one of every/cron; 30m is the contract's example.
-            self = .every(milliseconds: source.every?.milliseconds ?? 1_800_000, jitter: source.jitter)
+            self = .every(source.every?.duration ?? .seconds(1800), jitter: source.jitter)
         }
     }
 
-    /// Milliseconds from `now` until the poll after one that starts at `now`.
-    func delay<R: RandomNumberGenerator>(from now: Date, using random: inout R) -> Int64 {
+    /// The wait, to the millisecond, from `now` until the poll after one that starts at `now`.
+    func delay<R: RandomNumberGenerator>(from now: Date, using random: inout R) -> Duration {
         switch self {
-        case .every(let ms, let jitter):
+        case .every(let interval, let jitter):
+            let ms = interval.wholeMilliseconds
             // Jitter spreads sources configured with the same interval over time.
             let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter), using: &random) : 1
-            return max(1, Int64((Double(ms) * factor).rounded()))
+            return .milliseconds(max(1, Int64((Double(ms) * factor).rounded())))
         case .cron(let cron):
-            guard let next = cron.next(after: now) else { return 86_400_000 }
-            return max(1, Int64((next.timeIntervalSince(now) * 1000).rounded(.up)))
+            guard let next = cron.next(after: now) else { return .seconds(86_400) }
+            return .milliseconds(max(1, Int64((next.timeIntervalSince(now) * 1000).rounded(.up))))
         }
     }
 
     /// The longest wait a server's `Retry-After` may impose: ten intervals of an `every` source,
     /// and never more than a day, so that a hostile or broken server cannot stop polling for years.
-    var retryAfterCap: Int64 {
-        let day: Int64 = 86_400_000
-        guard case .every(let ms, _) = self else { return day }
-        return min(day, ms.multipliedReportingOverflow(by: 10).overflow ? day : ms * 10)
+    var retryAfterCap: Duration {
+        let day = Duration.seconds(86_400)
+        guard case .every(let interval, _) = self else { return day }
+        return min(day, interval * 10)
     }
 
-    func delay(from now: Date) -> Int64 {
+    func delay(from now: Date) -> Duration {
         var random = SystemRandomNumberGenerator()
         return delay(from: now, using: &random)
     }

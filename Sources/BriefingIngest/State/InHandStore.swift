@@ -17,14 +17,11 @@ public final class InHandStore: Sendable {
         path = (directory as NSString).appendingPathComponent(StateStore.fileName)
         do {
             db = try SQLiteDatabase(path: path)
-            try db.execute(
-                """
-                PRAGMA synchronous=NORMAL;
-                CREATE TABLE IF NOT EXISTS in_hand(name TEXT PRIMARY KEY, attempts INTEGER NOT NULL);
-                """)
+            try db.execute("PRAGMA synchronous=NORMAL;")
         } catch {
             throw StateError.database(path: path, reason: error.description)
         }
+        try StateMigrations.migrate(db, path: path)
     }
 
     /// Closes the connection; later calls fail.
@@ -39,7 +36,7 @@ public final class InHandStore: Sendable {
                 var earlier: [String: Int] = [:]
                 for name in names {
                     let row = try t.query("SELECT attempts FROM in_hand WHERE name = ?", [.text(name)])
-                    let attempts = Int(row.first?.first?.int ?? 0)
+                    let attempts = Int(row.first?["attempts"].int ?? 0)
                     earlier[name] = attempts
                     try t.query(
                         "INSERT OR REPLACE INTO in_hand(name, attempts) VALUES (?, ?)",
@@ -69,7 +66,7 @@ public final class InHandStore: Sendable {
         do {
             var out: [String: Int] = [:]
             for row in try db.query("SELECT name, attempts FROM in_hand") {
-                out[row[0].string ?? ""] = Int(row[1].int ?? 0)
+                out[row["name"].string ?? ""] = Int(row["attempts"].int ?? 0)
             }
             return out
         } catch {

@@ -15,15 +15,39 @@ enum SQLValue: Equatable {
     case text(String)
 }
 
+/// One result row, read by column name so that a reordered SELECT cannot shift its fields.
+struct SQLiteRow {
+    fileprivate let columns: [String: Int]
+    fileprivate let values: [SQLValue]
+
+    /// The value of the column named (or aliased) `name` in the statement.
+    subscript(_ name: String) -> SQLValue {
+        guard let index = columns[name] else {
+            preconditionFailure("column \(name) is not in the result (\(columns.keys.sorted()))")
+        }
+        return values[index]
+    }
+}
+
 // SQLITE_TRANSIENT tells SQLite to copy bound strings; the C macro is a cast Swift cannot import.
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// One SQLite connection, serialised by a lock so the daemon's threads can share it.
+///
+/// Each distinct SQL text is prepared once per connection and kept: the daemon runs the same few
+/// statements for every input, and parsing them again each time is wasted work under the lock.
 final class SQLiteDatabase: @unchecked Sendable {
-    // @unchecked: every use of `handle` and `isOpen` happens inside `lock`.
+    // @unchecked: every use of `handle`, `isOpen` and `statements` happens inside `lock`.
     private let handle: OpaquePointer
     private var isOpen = true
+    private var statements: [String: PreparedStatement] = [:]
     private let lock = NSLock()
+
+    /// A compiled statement and its column positions by name.
+    private struct PreparedStatement {
+        let handle: OpaquePointer
+        let columns: [String: Int]
+    }
 
     init(path: String, readOnly: Bool = false) throws(SQLiteError) {
         var db: OpaquePointer?
@@ -39,7 +63,7 @@ final class SQLiteDatabase: @unchecked Sendable {
     }
 
     deinit {
-        if isOpen { sqlite3_close(handle) }
+        if isOpen { finalizeAndClose() }
     }
 
     /// Closes the connection, which folds the write-ahead log back into the database file; later
@@ -48,26 +72,25 @@ final class SQLiteDatabase: @unchecked Sendable {
     func close() {
         lock.lock()
         defer { lock.unlock() }
-        if isOpen { sqlite3_close(handle) }
+        if isOpen { finalizeAndClose() }
         isOpen = false
     }
 
-    /// Runs one or more statements without results.
+    /// SQLite refuses to close a connection that still has prepared statements.
+    private func finalizeAndClose() {
+        for statement in statements.values { sqlite3_finalize(statement.handle) }
+        statements = [:]
+        sqlite3_close(handle)
+    }
+
+    /// Runs one or more statements without results or parameters.
     func execute(_ sql: String) throws(SQLiteError) {
-        try locked { () throws(SQLiteError) in
-            var err: UnsafeMutablePointer<CChar>?
-            let rc = sqlite3_exec(handle, sql, nil, nil, &err)
-            if rc != SQLITE_OK {
-                let message = err.map { String(cString: $0) } ?? "error"
-                sqlite3_free(err)
-                throw SQLiteError(code: rc, message: message)
-            }
-        }
+        try locked { () throws(SQLiteError) in try executeScript(sql) }
     }
 
     /// Runs one statement with bound parameters and returns every row.
     @discardableResult
-    func query(_ sql: String, _ parameters: [SQLValue] = []) throws(SQLiteError) -> [[SQLValue]] {
+    func query(_ sql: String, _ parameters: [SQLValue] = []) throws(SQLiteError) -> [SQLiteRow] {
         try locked { () throws(SQLiteError) in try run(sql, parameters) }
     }
 
@@ -90,8 +113,11 @@ final class SQLiteDatabase: @unchecked Sendable {
     struct Transaction {
         fileprivate let db: SQLiteDatabase
         @discardableResult
-        func query(_ sql: String, _ parameters: [SQLValue] = []) throws(SQLiteError) -> [[SQLValue]] {
+        func query(_ sql: String, _ parameters: [SQLValue] = []) throws(SQLiteError) -> [SQLiteRow] {
             try db.run(sql, parameters)
+        }
+        func execute(_ sql: String) throws(SQLiteError) {
+            try db.executeScript(sql)
         }
     }
 
@@ -109,33 +135,66 @@ final class SQLiteDatabase: @unchecked Sendable {
         SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)))
     }
 
-    private func run(_ sql: String, _ parameters: [SQLValue]) throws(SQLiteError) -> [[SQLValue]] {
+    /// Schema scripts run once per start, so they are not kept prepared.
+    private func executeScript(_ sql: String) throws(SQLiteError) {
+        var err: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
+            let message = err.map { String(cString: $0) } ?? "error"
+            sqlite3_free(err)
+            throw SQLiteError(code: rc, message: message)
+        }
+    }
+
+    private func prepared(_ sql: String) throws(SQLiteError) -> PreparedStatement {
+        if let cached = statements[sql] { return cached }
         var statement: OpaquePointer?
-        let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        let rc = sqlite3_prepare_v3(
+            handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else { throw fail(rc) }
-        defer { sqlite3_finalize(statement) }
+        var columns: [String: Int] = [:]
+        for c in 0..<sqlite3_column_count(statement) {
+            if let name = sqlite3_column_name(statement, c) { columns[String(cString: name)] = Int(c) }
+        }
+        let entry = PreparedStatement(handle: statement, columns: columns)
+        statements[sql] = entry
+        return entry
+    }
+
+    private func run(_ sql: String, _ parameters: [SQLValue]) throws(SQLiteError) -> [SQLiteRow] {
+        let prepared = try prepared(sql)
+        let statement = prepared.handle
+        // Ready for the next use whatever happens here, and no bound string is kept alive.
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for (i, p) in parameters.enumerated() {
             let index = Int32(i + 1)
+            let rc: Int32
             switch p {
-            case .null: sqlite3_bind_null(statement, index)
-            case .int(let v): sqlite3_bind_int64(statement, index, v)
-            case .text(let s): sqlite3_bind_text(statement, index, s, -1, SQLITE_TRANSIENT)
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .int(let v): rc = sqlite3_bind_int64(statement, index, v)
+            case .text(let s): rc = sqlite3_bind_text(statement, index, s, -1, SQLITE_TRANSIENT)
             }
+            guard rc == SQLITE_OK else { throw fail(rc) }
         }
-        var rows: [[SQLValue]] = []
+        var rows: [SQLiteRow] = []
+        let count = sqlite3_column_count(statement)
         while true {
             let step = sqlite3_step(statement)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw fail(step) }
-            var row: [SQLValue] = []
-            for c in 0..<sqlite3_column_count(statement) {
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(count))
+            for c in 0..<count {
                 switch sqlite3_column_type(statement, c) {
-                case SQLITE_NULL: row.append(.null)
-                case SQLITE_INTEGER: row.append(.int(sqlite3_column_int64(statement, c)))
-                default: row.append(.text(String(cString: sqlite3_column_text(statement, c))))
+                case SQLITE_NULL: values.append(.null)
+                case SQLITE_INTEGER: values.append(.int(sqlite3_column_int64(statement, c)))
+                default: values.append(.text(String(cString: sqlite3_column_text(statement, c))))
                 }
             }
-            rows.append(row)
+            rows.append(SQLiteRow(columns: prepared.columns, values: values))
         }
         return rows
     }

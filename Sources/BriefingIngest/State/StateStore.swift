@@ -17,37 +17,26 @@ public final class StateStore: Sendable {
         do {
             db = try SQLiteDatabase(path: path, readOnly: readOnly)
             if readOnly { return }
-            let check = try db.query("PRAGMA quick_check")
-            guard check.first?.first?.string == "ok" else {
-                throw StateError.corrupt(
-                    path: path, reason: check.first?.first?.string ?? "quick_check failed")
+            let check = try db.query("PRAGMA quick_check").first?["quick_check"].string
+            guard check == "ok" else {
+                throw StateError.corrupt(path: path, reason: check ?? "quick_check failed")
             }
-            try db.execute(Self.schema)
+            try db.execute(Self.connectionSettings)
         } catch let error as StateError {
             throw error
         } catch {
             throw StateError.corrupt(path: path, reason: "\(error)")
         }
+        try StateMigrations.migrate(db, path: path)
     }
 
     /// Closes the database; every later call fails.
     public func close() { db.close() }
 
-    static let schema = """
+    /// Settings of this connection (the tables are in ``StateMigrations``).
+    static let connectionSettings = """
         PRAGMA journal_mode=WAL;
         PRAGMA synchronous=FULL;
-        CREATE TABLE IF NOT EXISTS snapshots(
-            id TEXT PRIMARY KEY, path TEXT NOT NULL, source TEXT NOT NULL, url TEXT, ingested_at TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS snapshots_path ON snapshots(path);
-        CREATE TABLE IF NOT EXISTS urls(
-            url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, last_id TEXT, checked_at TEXT);
-        CREATE TABLE IF NOT EXISTS items(
-            source TEXT NOT NULL, url TEXT NOT NULL, seen_at TEXT NOT NULL, PRIMARY KEY(source, url));
-        CREATE TABLE IF NOT EXISTS failures(
-            at TEXT NOT NULL, source TEXT NOT NULL, name TEXT NOT NULL, error TEXT NOT NULL, detail TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS sources(
-            name TEXT PRIMARY KEY, last_poll TEXT, result TEXT, next_poll TEXT, errors INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT, last_success TEXT);
         """
 
     // MARK: Snapshots
@@ -73,7 +62,7 @@ public final class StateStore: Sendable {
     /// Relative path of the snapshot with this content id, if one was written.
     public func snapshotPath(id: String) throws(StateError) -> String? {
         try wrap { () throws(SQLiteError) in
-            try db.query("SELECT path FROM snapshots WHERE id = ?", [.text(id)]).first?.first?.string
+            try db.query("SELECT path FROM snapshots WHERE id = ?", [.text(id)]).first?["path"].string
         }
     }
 
@@ -105,16 +94,16 @@ public final class StateStore: Sendable {
                 "SELECT id, path, source, url, ingested_at FROM snapshots ORDER BY ingested_at, path"
             ).map {
                 SnapshotRecord(
-                    id: $0[0].string ?? "", path: $0[1].string ?? "", source: $0[2].string ?? "",
-                    url: $0[3].string,
-                    ingestedAt: $0[4].string ?? "")
+                    id: $0["id"].string ?? "", path: $0["path"].string ?? "",
+                    source: $0["source"].string ?? "",
+                    url: $0["url"].string, ingestedAt: $0["ingested_at"].string ?? "")
             }
         }
     }
 
     public func snapshotCount() throws(StateError) -> Int {
         try wrap { () throws(SQLiteError) in
-            Int(try db.query("SELECT count(*) FROM snapshots").first?.first?.int ?? 0)
+            Int(try db.query("SELECT count(*) AS n FROM snapshots").first?["n"].int ?? 0)
         }
     }
 
@@ -136,7 +125,9 @@ public final class StateStore: Sendable {
                 )
                 .first
             else { return nil }
-            return URLState(etag: row[0].string, lastModified: row[1].string, lastID: row[2].string)
+            return URLState(
+                etag: row["etag"].string, lastModified: row["last_modified"].string,
+                lastID: row["last_id"].string)
         }
     }
 
@@ -237,9 +228,10 @@ public final class StateStore: Sendable {
                 "SELECT name, last_poll, result, next_poll, errors, last_error, last_success FROM sources ORDER BY name"
             ).map {
                 SourceStatus(
-                    name: $0[0].string ?? "", lastPoll: $0[1].string, result: $0[2].string,
-                    nextPoll: $0[3].string,
-                    errors: Int($0[4].int ?? 0), lastError: $0[5].string, lastSuccess: $0[6].string)
+                    name: $0["name"].string ?? "", lastPoll: $0["last_poll"].string,
+                    result: $0["result"].string,
+                    nextPoll: $0["next_poll"].string, errors: Int($0["errors"].int ?? 0),
+                    lastError: $0["last_error"].string, lastSuccess: $0["last_success"].string)
             }
         }
     }

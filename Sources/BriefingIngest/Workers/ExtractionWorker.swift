@@ -1,6 +1,7 @@
 import BriefingCore
 import CLinuxShim
 import Foundation
+import Synchronization
 
 /// The child side of the worker pool (`briefingd worker`): reads requests from standard input,
 /// turns each input into its snapshot, and writes the reply to standard output, until standard
@@ -47,8 +48,26 @@ public enum ExtractionWorker {
         return 0
     }
 
+    /// Set once by the daemon before it starts: from then on every parser (poppler, libxml2, the
+    /// core) runs in a worker process, and an input that would reach the pipeline in the daemon
+    /// itself fails as `crashed` instead, so that such a path shows up in tests, never in production.
+    static let forbiddenInThisProcess = Atomic<Bool>(false)
+
+    /// Makes ``process(_:bytes:)`` refuse to run in this process (the daemon).
+    public static func forbidInThisProcess() { forbiddenInThisProcess.store(true, ordering: .relaxed) }
+
     /// The reply and body for one input: the snapshot's id and JSON, or the reason it has none.
     static func process(_ request: WorkerRequest, bytes: [UInt8]) -> (WorkerReply, [UInt8]) {
+        guard !forbiddenInThisProcess.load(ordering: .relaxed) else {
+            return (
+                WorkerReply(
+                    code: "crashed",
+                    detail:
+                        "the daemon refused to parse the input itself: inputs are parsed only in worker processes"
+                ),
+                []
+            )
+        }
         do {
             let (snapshot, notes) = try BriefingPipeline.processWithNotes(
                 bytes, hints: request.hints, source: request.source,

@@ -30,7 +30,7 @@ public final class WorkerPool: Sendable {
 
         /// Wall-clock time a worker gets per input: the CPU limit is the real bound, but a worker
         /// that sleeps or is starved of CPU must still give its input up.
-        var wallMilliseconds: Int64 { Int64(limits.maxSeconds) * 2000 + 1000 }
+        var wallLimit: Duration { .seconds(limits.maxSeconds * 2 + 1) }
     }
 
     /// One input to extract; `token` names it in ``takeCompleted()``.
@@ -169,7 +169,7 @@ public final class WorkerPool: Sendable {
             let outcome = worker!.run(
                 WorkerFrame.encode(entry.job.request, body: entry.job.bytes),
                 maxReplyBody: settings.limits.maxOutputBytes,
-                deadline: monotonicMilliseconds() + settings.wallMilliseconds,
+                deadline: .now + settings.wallLimit,
                 limits: (settings.limits.maxSeconds, settings.limits.maxMemoryBytes))
             if isStopping { break }
             switch outcome {

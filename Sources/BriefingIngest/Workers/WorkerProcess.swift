@@ -67,9 +67,10 @@ final class WorkerProcess {
         close(errorsFromChild)
     }
 
-    /// Sends one request and waits for its reply until `deadline` (monotonic ms).
+    /// Sends one request and waits for its reply until `deadline`.
     func run(
-        _ request: [UInt8], maxReplyBody: Int, deadline: Int64, limits: (seconds: Int, memory: Int)
+        _ request: [UInt8], maxReplyBody: Int, deadline: ContinuousClock.Instant,
+        limits: (seconds: Int, memory: Int)
     ) -> Outcome {
         guard PipeIO.writeAll(toChild, request) else { return .failed(death(limits: limits)) }
         var buffer: [UInt8] = []
@@ -82,7 +83,7 @@ final class WorkerProcess {
                 let body = Array(buffer[(WorkerFrame.prefixLength + h)..<expected])
                 return .reply(WorkerFrame(header: header, body: body))
             }
-            let now = monotonicMilliseconds()
+            let now = ContinuousClock.now
             guard now < deadline else {
                 stop()
                 return .failed(.timeout(seconds: limits.seconds, wallClock: true))
@@ -91,7 +92,7 @@ final class WorkerProcess {
                 pollfd(fd: fromChild, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: errorsFromChild, events: Int16(POLLIN), revents: 0),
             ]
-            _ = poll(&fds, 2, Int32(clamping: deadline - now))
+            _ = poll(&fds, 2, deadline.pollTimeout(now: now))
             if fds[1].revents != 0 { drainErrors() }
             guard fds[0].revents != 0 else { continue }
             let n = chunk.withUnsafeMutableBytes { read(fromChild, $0.baseAddress!, $0.count) }
@@ -125,9 +126,9 @@ final class WorkerProcess {
         drainErrors()
         var status: Int32 = 0
         // Its output is closed, so it is exiting; give it a moment before forcing it.
-        let until = monotonicMilliseconds() + 1000
+        let until = ContinuousClock.now + .seconds(1)
         var result = waitpid(pid, &status, WNOHANG)
-        while result == 0 && monotonicMilliseconds() < until {
+        while result == 0 && ContinuousClock.now < until {
             usleep(2000)
             result = waitpid(pid, &status, WNOHANG)
         }

@@ -21,4 +21,7 @@ int briefingd_spawn(const char *path, char *const argv[], int in_fd, int out_fd,
 int briefingd_set_parent_death_signal(int signal);
 /// pipe2(2) with O_CLOEXEC, so that no other child inherits the pipe.
 int briefingd_pipe_cloexec(int fds[2]);
+/// mallopt(M_MMAP_THRESHOLD, bytes): allocations from `bytes` up are mapped on their own, and the
+/// threshold stays fixed (glibc's default one rises after the first large free).
+int briefingd_set_mmap_threshold(int bytes);
 #endif
