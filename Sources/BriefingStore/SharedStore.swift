@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// The shared PostgreSQL database of a fleet of instances: schema, snapshot rows, and the poll state
 /// (leases, validators, seen items, next due times) the instances share.
@@ -129,14 +130,21 @@ public final class SharedStore: Sendable {
     static func withDeadline<T: Sendable>(
         milliseconds: Int64, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
+        // Not a task group: a group waits for its cancelled child, and a query on a connection the
+        // server dropped may never answer, cancelled or not. The caller is answered by whichever
+        // comes first; a stuck query is left to end with its connection.
+        try await withCheckedThrowingContinuation { continuation in
+            let gate = DeadlineGate(continuation)
+            let timer = Task {
                 try await Task.sleep(for: .milliseconds(milliseconds))
-                throw StoreError.unavailable("no answer within \(milliseconds) ms")
+                gate.resume(with: .failure(StoreError.unavailable("no answer within \(milliseconds) ms")))
             }
-            defer { group.cancelAll() }
-            return try await group.next()!
+            Task {
+                let result: Result<T, any Error>
+                do { result = .success(try await body()) } catch { result = .failure(error) }
+                timer.cancel()
+                gate.resume(with: result)
+            }
         }
     }
 
@@ -289,5 +297,23 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return value!
+    }
+}
+
+/// The one answer of ``SharedStore/withDeadline(milliseconds:_:)``: the first of the call and the
+/// deadline resumes the caller, the other finds nothing left to resume.
+private final class DeadlineGate<T: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<T, any Error>?>
+
+    init(_ continuation: CheckedContinuation<T, any Error>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        let waiting = continuation.withLock { waiting in
+            defer { waiting = nil }
+            return waiting
+        }
+        waiting?.resume(with: result)
     }
 }
