@@ -14,17 +14,20 @@ enum ByteOrderMark: CaseIterable {
         }
     }
 
-    /// Canonical encoding name.
-    var encoding: String {
+    /// The encoding the mark settles.
+    var textEncoding: TextEncoding {
         switch self {
-        case .utf8: "UTF-8"
-        case .utf16LE: "UTF-16LE"
-        case .utf16BE: "UTF-16BE"
-        case .utf32LE: "UTF-32LE"
-        case .utf32BE: "UTF-32BE"
-        case .gb18030: "GB18030"
+        case .utf8: .utf8
+        case .utf16LE: .utf16LE
+        case .utf16BE: .utf16BE
+        case .utf32LE: .utf32LE
+        case .utf32BE: .utf32BE
+        case .gb18030: .gb18030
         }
     }
+
+    /// Canonical encoding name.
+    var encoding: String { textEncoding.name }
 
     /// The BOM `bytes` start with. UTF-32LE is tested before UTF-16LE because its BOM extends it.
     static func detect(_ bytes: [UInt8]) -> ByteOrderMark? {

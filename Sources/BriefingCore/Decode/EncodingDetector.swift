@@ -98,7 +98,7 @@ enum EncodingDetector {
         throws(InputError) -> TextDecoding
     {
         let body = bytes[bom.bytes.count...]
-        if body.isEmpty { throw .bomOnly(encoding: TextEncoding(name: bom.encoding)) }
+        if body.isEmpty { throw .bomOnly(encoding: bom.textEncoding) }
         var notes: [String] = []
         if let declared, declared != bom.encoding, !(declared == "UTF-16" && bom.encoding.hasPrefix("UTF-16"))
         {
