@@ -1,5 +1,5 @@
-// The goals of issues 3, 4 and 7, checked against what was measured. A goal whose figure could not
-// be measured is reported as such (met: nil), never as passed.
+// The benchmark's goals (decode, pipeline, burst, latency, memory), checked against what was
+// measured. A goal whose figure could not be measured is reported as such (met: nil), never as passed.
 
 enum Goals {
     static func evaluate(stages: [StageFigure], daemon: DaemonFigures?) -> [GoalResult] {
